@@ -1,0 +1,199 @@
+"""The `zhnews` command line (see ../shared/CONTRACT.md): run, report, serve, ner, numbers, bench.
+
+Environment defaults are set before Prefect is imported: PREFECT_HOME inside the working directory,
+analytics off, and Prefect's own logging quiet unless --verbose. Errors a person can fix end the command
+with a one-line reason and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_WAREHOUSE = "warehouse/zhnews.duckdb"
+DEFAULT_INPUT = "seeds"
+
+
+def _prefect_env(verbose: bool = False) -> None:
+    os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"zhnews: {message}", file=sys.stderr)
+    return code
+
+
+def build_task_runner(name: str, workers: int, dask_address: str | None):
+    if name == "thread":
+        from prefect.task_runners import ThreadPoolTaskRunner
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if name == "process":
+        from prefect.task_runners import ProcessPoolTaskRunner
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if name == "dask":
+        from prefect_dask import DaskTaskRunner
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"unknown task runner {name!r}")
+
+
+def cmd_run(args) -> int:
+    _prefect_env(args.verbose)
+    from flows.inputs import InputError, discover
+    from warehouse.store import WarehouseError
+
+    inputs = args.input or [DEFAULT_INPUT]
+    try:
+        discover(inputs)                        # fail fast on a missing path, before starting Prefect
+    except InputError as exc:
+        return _fail(str(exc))
+    warehouse = Path(args.warehouse)
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(warehouse.parent, os.W_OK) or (warehouse.exists() and not os.access(warehouse, os.W_OK)):
+            return _fail(f"cannot write the warehouse at {warehouse}: permission denied")
+    except OSError as exc:
+        return _fail(f"cannot write the warehouse at {warehouse}: {exc.strerror}")
+
+    from flows.pipeline import zhnews_run
+
+    runner = build_task_runner(args.task_runner, args.workers, args.dask_address)
+    flow = zhnews_run.with_options(task_runner=runner)
+    try:
+        summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,
+                       batch_bytes=int(args.batch_mb * 1024 * 1024), max_in_flight=args.workers + 1,
+                       task_runner_name=args.task_runner, progress=sys.stderr.isatty() and not args.quiet)
+    except (WarehouseError, InputError) as exc:
+        return _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - one line for the user; details are in the Prefect run
+        return _fail(f"run failed: {type(exc).__name__}: {exc}".splitlines()[0])
+    print(f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s")
+    print(f"  files: {summary.files_seen} seen, {summary.files_loaded} loaded, {summary.files_skipped} skipped, "
+          f"{summary.files_rejected} rejected, {summary.files_quarantined} quarantined")
+    print(f"  rows:  {summary.articles} articles, {summary.mentions} entity mentions, {summary.metrics} metrics")
+    for path, reason in summary.rejected[:10]:
+        print(f"  rejected {path}: {reason}")
+    for path, reason in summary.quarantined[:10]:
+        print(f"  quarantined {path}: {reason}")
+    print(f"  data quality: {'ok' if summary.dq_success else 'critical failures (see zhnews report)'}; "
+          f"Data Docs: {summary.data_docs}")
+    print(f"  warehouse: {warehouse}")
+    return 0 if summary.status == "published" else 1
+
+
+def cmd_report(args) -> int:
+    from expectations.report import render_report
+    from warehouse.store import WarehouseError
+    try:
+        print(render_report(args.warehouse))
+    except WarehouseError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _prefect_env(True)
+    from flows.pipeline import zhnews_run
+    params = {"inputs": args.input or [DEFAULT_INPUT], "warehouse": args.warehouse}
+    print(f"serving zhnews-run on cron '{args.cron}' (Ctrl-C to stop)")
+    zhnews_run.serve(name="zhnews-scheduled", cron=args.cron, parameters=params)
+    return 0
+
+
+def _filter(fn, key: str) -> int:
+    bad = 0
+    for n, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            out = {"id": item.get("id"), key: fn(text)}
+        except (ValueError, KeyError, TypeError) as exc:
+            bad += 1
+            print(f"zhnews: line {n}: skipped ({type(exc).__name__}: {exc})", file=sys.stderr)
+            continue
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 1 if bad else 0
+
+
+def cmd_ner(args) -> int:
+    from transforms.entities import extract_entities
+
+    def run(text: str) -> list[dict]:
+        return [{"start": m.start, "end": m.end, "type": m.type} for m in extract_entities(text)]
+    return _filter(run, "entities")
+
+
+def cmd_numbers(args) -> int:
+    from transforms.metrics import extract_metrics
+    keys = ("start", "end", "surface", "value", "unit", "base_value", "base_unit", "kind", "qualifier", "low",
+            "high")
+
+    def run(text: str) -> list[dict]:
+        return [{k: m.get(k) for k in keys} for m in extract_metrics(text)]
+    return _filter(run, "metrics")
+
+
+def cmd_bench(args) -> int:
+    _prefect_env(False)
+    try:
+        from benchmarks.bench import main as bench_main
+    except ImportError:
+        return _fail("bench: not yet implemented (see the performance issue)", 2)
+    return bench_main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zhnews", description="Chinese newspaper pages -> DuckDB warehouse")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="one Prefect flow run over the input files")
+    r.add_argument("--input", action="append", help="file or folder (repeatable; default seeds/)")
+    r.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
+    r.add_argument("--full-refresh", action="store_true", help="rebuild every page, ignoring content hashes")
+    r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--task-runner", choices=("thread", "process", "dask"), default="thread")
+    r.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
+    r.add_argument("--batch-mb", type=float, default=2.0, help="MB of pages per transform batch")
+    r.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    r.add_argument("--quiet", action="store_true", help="no progress line")
+    r.set_defaults(fn=cmd_run)
+
+    rep = sub.add_parser("report", help="latest run's data-quality summary and the Data Docs path")
+    rep.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
+    rep.set_defaults(fn=cmd_report)
+
+    s = sub.add_parser("serve", help="serve the flow as a Prefect deployment on a cron schedule")
+    s.add_argument("--cron", default="0 6 * * *")
+    s.add_argument("--input", action="append")
+    s.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
+    s.set_defaults(fn=cmd_serve)
+
+    sub.add_parser("ner", help='filter: {"id","text"} lines -> entities').set_defaults(fn=cmd_ner)
+    sub.add_parser("numbers", help='filter: {"id","text"} lines -> metrics').set_defaults(fn=cmd_numbers)
+
+    b = sub.add_parser("bench", help="throughput benchmark")
+    b.add_argument("--mb", type=float, default=30.0)
+    b.add_argument("--input", help="folder of pages instead of pages built from the corpus")
+    b.add_argument("--corpus", default="../shared/corpus/xwlb_articles.jsonl.gz")
+    b.add_argument("--workers", type=int, default=2)
+    b.set_defaults(fn=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""The DuckDB warehouse: schema, the single-writer lock, and the staging -> audit -> publish load.
+
+Only this module (and the CLI's read-only report) opens the database. One process writes: `Warehouse.lock()`
+takes an exclusive lock file beside the database before anything is written, so a second concurrent run
+fails at once with the lock's path instead of waiting or corrupting. Each batch of pages is written to the
+`staging` schema, checked (expectations/), and published to `main` in one DuckDB transaction together with
+its `sources` rows, so a page's rows are all there or its previous version is (crash safety).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import polars as pl
+
+from warehouse import contract
+from warehouse.contract import CONTENT_TABLES, Table
+
+HERE = Path(__file__).resolve().parent
+_POLARS_TYPES = {
+    "VARCHAR": pl.String, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
+    "BOOLEAN": pl.Boolean, "DATE": pl.Date, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.String),
+}
+
+
+class WarehouseError(RuntimeError):
+    """A problem with the warehouse file a person must fix (message says what and where)."""
+
+
+class WarehouseLocked(WarehouseError):
+    pass
+
+
+def polars_schema(table: Table) -> dict[str, pl.DataType]:
+    return {c.name: _POLARS_TYPES[c.type] for c in table.columns}
+
+
+def conform(frame: pl.DataFrame | None, table: Table) -> pl.DataFrame:
+    """Select and cast a frame to the table's columns, in contract order (missing columns become nulls)."""
+    schema = polars_schema(table)
+    if frame is None or frame.is_empty() and not frame.columns:
+        return pl.DataFrame(schema=schema)
+    exprs = [
+        (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in schema.items()
+    ]
+    return frame.select(exprs)
+
+
+@dataclass
+class PublishCounts:
+    articles: int = 0
+    mentions: int = 0
+    metrics: int = 0
+    entities: int = 0
+
+
+class Warehouse:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    # -- connection and lock -------------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator["Warehouse"]:
+        """Exclusive writer lock; raises WarehouseLocked at once if another run holds it."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(self.lock_path, "a+")
+        except OSError as exc:
+            raise WarehouseError(f"cannot write the warehouse at {self.path}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            fh.close()
+            raise WarehouseLocked(
+                f"another zhnews run is writing {self.path} (lock {self.lock_path} held by {holder}); "
+                "wait for it to finish") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield self
+        finally:
+            self.close()
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fh.close()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            try:
+                self._con = duckdb.connect(str(self.path))
+            except duckdb.Error as exc:
+                raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}") from None
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    # -- schema --------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        con = self.con
+        con.execute((HERE / "schema.sql").read_text(encoding="utf-8"))
+        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+        for table in CONTENT_TABLES:
+            con.execute(contract.create_table_sql(table, "staging"))
+        self._add_missing_columns()
+        con.execute((HERE / "views.sql").read_text(encoding="utf-8"))
+
+    def _add_missing_columns(self) -> None:
+        """Forward migration: columns added to the contract after a warehouse was created."""
+        for table in contract.ALL_TABLES:
+            have = {r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema='main' AND table_name=?",
+                [table.name]).fetchall()}
+            for col in table.columns:
+                if col.name not in have:
+                    self.con.execute(f"ALTER TABLE main.{table.name} ADD COLUMN {col.name} {col.type}")
+
+    # -- reads used to plan a run --------------------------------------------------------------
+    def source_status(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT source_id, status FROM sources").fetchall())
+
+    def loaded_by_path(self) -> dict[str, str]:
+        """path -> source_id of the version currently published for that path."""
+        return dict(self.con.execute("SELECT path, source_id FROM sources WHERE status = 'loaded'").fetchall())
+
+    def count(self, table: str, schema: str = "main") -> int:
+        return self.con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+
+    # -- runs ----------------------------------------------------------------------------------
+    def start_run(self, run_id: str, flow_run_id: str | None, **fields) -> None:
+        row = {"run_id": run_id, "flow_run_id": flow_run_id, "started_at": _now(), "status": "running", **fields}
+        self._insert("runs", [row])
+
+    def finish_run(self, run_id: str, **fields) -> None:
+        fields = {"finished_at": _now(), **fields}
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [*fields.values(), run_id])
+
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        frame = conform(pl.DataFrame(rows, infer_schema_length=None), contract.BY_NAME[table])
+        self.con.register("_rows", frame.to_arrow())
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+        finally:
+            self.con.unregister("_rows")
+
+    # -- sources that are not published --------------------------------------------------------
+    def record_sources(self, rows: list[dict], run_id: str) -> None:
+        """Upsert rejected/quarantined source rows (loaded ones are written by publish())."""
+        if not rows:
+            return
+        now = _now()
+        self.con.execute("BEGIN")
+        try:
+            self._upsert_sources(rows, run_id, now)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _upsert_sources(self, rows: list[dict], run_id: str, now: dt.datetime) -> None:
+        ids = [r["source_id"] for r in rows]
+        first = dict(self.con.execute(
+            "SELECT source_id, first_run_id FROM sources WHERE list_contains(?, source_id)", [ids]).fetchall())
+        full = [{**r, "first_run_id": first.get(r["source_id"], run_id), "last_run_id": run_id,
+                 "ingested_at": now} for r in rows]
+        self.con.execute("DELETE FROM sources WHERE list_contains(?, source_id)", [ids])
+        self._insert("sources", full)
+
+    # -- staging -> publish --------------------------------------------------------------------
+    def clear_staging(self) -> None:
+        for table in CONTENT_TABLES:
+            self.con.execute(f"DELETE FROM staging.{table.name}")
+
+    def stage(self, frames: dict[str, pl.DataFrame]) -> None:
+        """Write one batch's frames into the staging schema (replacing what was there)."""
+        self.clear_staging()
+        for table in CONTENT_TABLES:
+            frame = conform(frames.get(table.name), table)
+            if frame.is_empty():
+                continue
+            self.con.register("_stage", frame.to_arrow())
+            try:
+                self.con.execute(f"INSERT INTO staging.{table.name} SELECT * FROM _stage")
+            finally:
+                self.con.unregister("_stage")
+
+    def drop_staged_sources(self, source_ids: list[str]) -> None:
+        """Remove the rows of some pages from staging (used when those pages are quarantined)."""
+        if not source_ids:
+            return
+        ids = list(source_ids)
+        art = "(SELECT article_id FROM staging.articles WHERE list_contains(?, source_id))"
+        self.con.execute(f"DELETE FROM staging.entity_mentions WHERE article_id IN {art}", [ids])
+        self.con.execute(f"DELETE FROM staging.metrics WHERE article_id IN {art}", [ids])
+        self.con.execute("DELETE FROM staging.page_residue WHERE list_contains(?, source_id)", [ids])
+        self.con.execute("DELETE FROM staging.articles WHERE list_contains(?, source_id)", [ids])
+        self.con.execute("DELETE FROM staging.entities WHERE entity_id NOT IN "
+                         "(SELECT entity_id FROM staging.entity_mentions)")
+
+    def validation_frames(self) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
+        """Staged rows plus derived check columns, as pandas frames for Great Expectations."""
+        sql = (HERE / "audit.sql").read_text(encoding="utf-8")
+        frames = {}
+        for statement in filter(None, (s.strip() for s in sql.split(";"))):
+            name, _, query = statement.partition("\n")
+            frames[name.removeprefix("--").strip()] = self.con.execute(query).df()
+        return frames
+
+    def publish(self, loaded_sources: list[dict], run_id: str) -> PublishCounts:
+        """Move staged rows to main in one transaction, replacing older versions of the same paths."""
+        con = self.con
+        now = _now()
+        counts = PublishCounts(
+            articles=self.count("articles", "staging"), mentions=self.count("entity_mentions", "staging"),
+            metrics=self.count("metrics", "staging"))
+        paths = [s["path"] for s in loaded_sources]
+        ids = [s["source_id"] for s in loaded_sources]
+        con.execute("BEGIN")
+        try:
+            # older versions of these paths, and any leftovers of these very sources, go first
+            old = [r[0] for r in con.execute(
+                "SELECT source_id FROM sources WHERE list_contains(?, path) AND status = 'loaded' "
+                "AND NOT list_contains(?, source_id)", [paths, ids]).fetchall()]
+            self._delete_sources_content(old + ids)
+            if old:
+                con.execute("UPDATE sources SET status = 'superseded', last_run_id = ?, ingested_at = ? "
+                            "WHERE list_contains(?, source_id)", [run_id, now, old])
+            con.execute("UPDATE staging.articles SET run_id = ?", [run_id])
+            for table in (contract.ARTICLES, contract.ENTITY_MENTIONS, contract.METRICS, contract.RESIDUE):
+                con.execute(f"INSERT INTO main.{table.name} SELECT * FROM staging.{table.name}")
+            before = self.count("entities")
+            con.execute("INSERT OR IGNORE INTO main.entities SELECT * FROM staging.entities")
+            counts.entities = self.count("entities") - before
+            con.execute("DELETE FROM main.entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)")
+            per_source = dict(con.execute(
+                "SELECT source_id, count(*) FROM staging.articles GROUP BY source_id").fetchall())
+            self._upsert_sources([{**s, "status": "loaded", "error": None,
+                                   "articles": per_source.get(s["source_id"], 0)} for s in loaded_sources],
+                                 run_id, now)
+            self.clear_staging()
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
+    def _delete_sources_content(self, source_ids: list[str]) -> None:
+        if not source_ids:
+            return
+        art = "(SELECT article_id FROM main.articles WHERE list_contains(?, source_id))"
+        self.con.execute(f"DELETE FROM main.entity_mentions WHERE article_id IN {art}", [source_ids])
+        self.con.execute(f"DELETE FROM main.metrics WHERE article_id IN {art}", [source_ids])
+        self.con.execute("DELETE FROM main.page_residue WHERE list_contains(?, source_id)", [source_ids])
+        self.con.execute("DELETE FROM main.articles WHERE list_contains(?, source_id)", [source_ids])
+
+    def truncate_content(self) -> None:
+        """--full-refresh: drop every published page so all inputs are processed again."""
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            for table in reversed(CONTENT_TABLES):
+                con.execute(f"DELETE FROM main.{table.name}")
+            con.execute("DELETE FROM sources")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    # -- data quality --------------------------------------------------------------------------
+    def write_dq_results(self, rows: list[dict]) -> None:
+        self._insert("dq_results", rows)
+
+    def quarantine_rows(self, run_id: str, source_ids: list[str], reason: str) -> int:
+        """Copy the staged rows of quarantined pages into `quarantine` as JSON."""
+        now = _now()
+        n = 0
+        for table in CONTENT_TABLES:
+            if table.name == "entities":
+                continue
+            if "source_id" in table.column_names:
+                where, src = "list_contains(?, t.source_id)", "t.source_id"
+                frm = f"staging.{table.name} t"
+            else:
+                where, src = "list_contains(?, a.source_id)", "a.source_id"
+                frm = f"staging.{table.name} t JOIN staging.articles a USING (article_id)"
+            cur = self.con.execute(
+                f"INSERT INTO quarantine SELECT ?, {src}, ?, to_json(t)::VARCHAR, ?, ? FROM {frm} WHERE {where}",
+                [run_id, table.name, reason, now, source_ids])
+            n += cur.fetchone()[0] if cur.description else 0
+        return n
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    p = Path(path)
+    if not p.exists():
+        raise WarehouseError(f"no warehouse at {p}: run `zhnews run` first")
+    return duckdb.connect(str(p), read_only=True)
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
