@@ -185,7 +185,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--mb", type=float, default=30.0)
     b.add_argument("--input", help="folder of pages instead of pages built from the corpus")
     b.add_argument("--corpus", default="../shared/corpus/xwlb_articles.jsonl.gz")
-    b.add_argument("--workers", type=int, default=2)
+    b.add_argument("--workers", type=int, default=0, help="default: all cores")
+    b.add_argument("--task-runner", choices=("thread", "process", "dask"), default="process")
     b.set_defaults(fn=cmd_bench)
     return p
 

@@ -1,0 +1,123 @@
+"""`zhnews bench`: end-to-end throughput of the real flow, against two references measured in the same run.
+
+1. Pages: N MB built from ../shared/corpus (benchmarks/pages.py), or an existing folder (--input).
+2. zhnews: the real Prefect flow end to end into a temporary warehouse; wall time, MB/s, time per stage,
+   peak memory (RSS of this process and its children).
+3. Near-limit reference: `rjieba.tag` alone over the same text on all cores (threads; rjieba releases the
+   GIL), the inherent cost of POS-tagged segmentation.
+4. Naive reference: the afternoon version — jieba.posseg + a regex for numbers + a pandas frame + row-by-row
+   DuckDB inserts — on a slice of the text, extrapolated as MB/s.
+Prints the ratios of zhnews to both. Numbers are measurements of this machine at this moment; nothing here
+is asserted by tests.
+"""
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+NAIVE_SLICE_BYTES = 300_000
+
+
+def _peak_rss_mb() -> float:
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(self_kb, child_kb) / 1024
+
+
+def _read_texts(folder: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def rjieba_limit(texts: list[str], workers: int) -> float:
+    import rjieba
+    rjieba.tag("预热")
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(rjieba.tag, texts, chunksize=16):
+            pass
+    return nbytes / 1e6 / (time.perf_counter() - t0)
+
+
+def naive_loop(texts: list[str], slice_bytes: int = NAIVE_SLICE_BYTES) -> float:
+    """What a data engineer writes first: posseg per article, a regex, pandas, one INSERT per row."""
+    import duckdb
+    import jieba
+    import jieba.posseg as pseg
+    import pandas as pd
+    jieba.initialize()
+    sample, size = [], 0
+    for t in texts:
+        sample.append(t)
+        size += len(t.encode("utf-8"))
+        if size >= slice_bytes:
+            break
+    number = re.compile(r"(\d+(?:\.\d+)?)(万|亿)?(元|人|个|平方米|吨|%)")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE ents (doc INTEGER, word VARCHAR, tag VARCHAR)")
+    con.execute("CREATE TABLE nums (doc INTEGER, surface VARCHAR, value DOUBLE)")
+    t0 = time.perf_counter()
+    for i, text in enumerate(sample):
+        words = [(w, f) for w, f in pseg.cut(text)]
+        ents = pd.DataFrame([(i, w, f) for w, f in words if f in ("nr", "ns", "nt")], columns=["doc", "word", "tag"])
+        nums = pd.DataFrame([(i, m.group(0), float(m.group(1))) for m in number.finditer(text)],
+                            columns=["doc", "surface", "value"])
+        for row in ents.itertuples(index=False):
+            con.execute("INSERT INTO ents VALUES (?, ?, ?)", list(row))
+        for row in nums.itertuples(index=False):
+            con.execute("INSERT INTO nums VALUES (?, ?, ?)", list(row))
+    return size / 1e6 / (time.perf_counter() - t0)
+
+
+def run_zhnews(folder: Path, warehouse: Path, workers: int, task_runner: str) -> tuple[float, object]:
+    from flows.cli import build_task_runner
+    from flows.pipeline import zhnews_run
+    flow = zhnews_run.with_options(task_runner=build_task_runner(task_runner, workers, None))
+    t0 = time.perf_counter()
+    summary = flow(inputs=[str(folder)], warehouse=str(warehouse), task_runner_name=task_runner,
+                   max_in_flight=workers + 1)
+    return time.perf_counter() - t0, summary
+
+
+def main(args) -> int:
+    workers = args.workers or os.cpu_count() or 2
+    tmp = Path(tempfile.mkdtemp(prefix="zhnews-bench-"))
+    try:
+        if args.input:
+            folder = Path(args.input)
+        else:
+            from benchmarks.pages import build_pages
+            folder = tmp / "pages"
+            files, nbytes = build_pages(folder, args.mb, args.corpus)
+            print(f"built {files} pages, {nbytes / 1e6:.1f} MB from {args.corpus}")
+        texts = _read_texts(folder)
+        total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+        task_runner = getattr(args, "task_runner", None) or "process"
+        wall, summary = run_zhnews(folder, tmp / "wh" / "bench.duckdb", workers, task_runner)
+        peak = _peak_rss_mb()
+        limit = rjieba_limit(texts, workers)
+        naive = naive_loop(texts)
+        e2e = total_mb / wall
+        print(f"\nzhnews end to end: {total_mb:.1f} MB in {wall:.1f} s = {e2e:.2f} MB/s "
+              f"({task_runner} runner, {workers} workers); peak RSS {peak:.0f} MB")
+        print(f"  files loaded {summary.files_loaded}, articles {summary.articles}, mentions {summary.mentions}, "
+              f"metrics {summary.metrics}")
+        stages = dict(summary.stage_seconds)
+        accounted = sum(stages.values())
+        print(f"\n{'stage':<28}{'seconds':>10}{'share':>8}")
+        for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
+            print(f"{name:<28}{sec:>10.2f}{sec / wall:>8.0%}")
+        print(f"{'other (Prefect, ingest...)':<28}{max(wall - accounted, 0):>10.2f}"
+              f"{max(wall - accounted, 0) / wall:>8.0%}")
+        print(f"\nnear-limit rjieba.tag on {workers} threads: {limit:.2f} MB/s -> zhnews is {e2e / limit:.0%} of it")
+        print(f"naive loop (posseg+regex+pandas+DuckDB insert, {NAIVE_SLICE_BYTES / 1e6:.1f} MB slice): "
+              f"{naive:.3f} MB/s -> zhnews is {e2e / naive:.0f}x")
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

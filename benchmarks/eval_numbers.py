@@ -1,0 +1,139 @@
+"""Score transforms.metrics on Microsoft Recognizers-Text's Chinese number cases.
+
+    python benchmarks/eval_numbers.py ../shared/eval/numbers/recognizers_zh_dev.jsonl [--errors N]
+
+For the models Number, Percent, NumberRange, Currency, Dimension and Temperature, prints the share of
+gold spans "found with the right value": some extracted metric overlaps the gold span and
+- its `value` or `base_value` equals the gold resolution value (percent golds such as "50%" are
+  compared without the % sign), or
+- for a gold range such as "(20,30)" / "[1000,1500)" / "(500,)": its `low` and `high` equal the gold
+  bounds (an open side must be None), or a degenerate gold range [a,a] matches like a value, or
+- for an extracted range, the gold value equals its `low` or `high` (one end of 5-20%).
+Numbers are compared with a relative tolerance of 1e-6. Gold spans whose resolution has no value
+(e.g. a bare "美元") are not numeric facts and are left out; their count is printed.
+NumberRangeModelExperimentalMode is printed as an extra line, not one of the six.
+`--errors N` prints N misses per model (tuning on this dev file only; never copy its words into
+lexicons or tests).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from transforms.metrics import extract_metrics  # noqa: E402
+
+MODELS = {
+    "Number/NumberModel": "Number",
+    "Number/PercentModel": "Percent",
+    "Number/NumberRangeModel": "NumberRange",
+    "NumberWithUnit/CurrencyModel": "Currency",
+    "NumberWithUnit/DimensionModel": "Dimension",
+    "NumberWithUnit/TemperatureModel": "Temperature",
+    "Number/NumberRangeModelExperimentalMode": "NumberRange (experimental, extra)",
+}
+_RANGE = re.compile(r"^\s*([\[(])\s*([^,]*)\s*,\s*([^,\])]*)\s*([\])])\s*$")
+
+
+def _num(s: str) -> float | None:
+    s = s.strip().rstrip("%").strip()
+    if not s:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def gold_value(resolution) -> tuple[str, object] | None:
+    """('value', x) or ('range', (low, high)) from a Recognizers resolution, None if no value."""
+    if not resolution:
+        return None
+    v = resolution.get("value")
+    if v is None:
+        return None
+    v = str(v)
+    m = _RANGE.match(v)
+    if m:
+        return "range", (_num(m.group(2)), _num(m.group(3)))
+    x = _num(v)
+    return ("value", x) if x is not None else None
+
+
+def _eq(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-12)
+
+
+def matches(metric: dict, gold: tuple[str, object]) -> bool:
+    kind, g = gold
+    if kind == "value":
+        if _eq(metric["value"], g) or _eq(metric["base_value"], g):
+            return True
+        is_range = metric["low"] is not None and metric["high"] is not None and metric["low"] != metric["high"]
+        return is_range and (_eq(metric["low"], g) or _eq(metric["high"], g))
+    lo, hi = g
+    if _eq(metric["low"], lo) and _eq(metric["high"], hi):
+        return True
+    if lo is not None and hi is not None and _eq(lo, hi):
+        return _eq(metric["value"], lo) or _eq(metric["base_value"], lo)
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("path")
+    ap.add_argument("--errors", type=int, default=0)
+    args = ap.parse_args(argv)
+    stats: dict[str, list[int]] = {}
+    misses: dict[str, list[str]] = {}
+    t0 = time.perf_counter()
+    with open(args.path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            case = json.loads(line)
+            name = MODELS.get(case["model"])
+            if name is None:
+                continue
+            text = case["text"]
+            metrics = extract_metrics(text)
+            st = stats.setdefault(name, [0, 0, 0])  # found, gold spans with a value, spans without
+            for res in case.get("results") or []:
+                gold = gold_value(res.get("resolution"))
+                if gold is None:
+                    st[2] += 1
+                    continue
+                st[1] += 1
+                s, e = res["start"], res["end"]
+                hit = any(m["start"] < e and s < m["end"] and matches(m, gold) for m in metrics)
+                if hit:
+                    st[0] += 1
+                else:
+                    misses.setdefault(name, []).append(
+                        f"  {text!r} gold={res['span']!r} {gold} got="
+                        f"{[(m['surface'], m['value'], m['base_value'], m['low'], m['high']) for m in metrics]}")
+    elapsed = time.perf_counter() - t0
+    print(f"{'model':<36}{'found':>7}{'gold':>7}{'rate':>8}   (gold spans without a value, left out)")
+    for name in MODELS.values():
+        if name not in stats:
+            continue
+        found, total, novalue = stats[name]
+        rate = found / total if total else float("nan")
+        print(f"{name:<36}{found:>7}{total:>7}{rate:>8.3f}   ({novalue})")
+        if args.errors:
+            for row in misses.get(name, [])[: args.errors]:
+                print(row)
+    print(f"({elapsed:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Entity extraction: persons with titles on the seed pages (our own annotation), orgs/places incl.
+negative cases, canonical aliases, and offset invariants (hypothesis)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.entities import Mention, canonical_name, extract_entities, extract_entities_batch
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def seed(prefix: str) -> str:
+    return next(SEEDS.glob(prefix + "_*.txt")).read_text(encoding="utf-8")
+
+
+def people(text: str) -> dict[str, set[str | None]]:
+    out: dict[str, set[str | None]] = {}
+    for m in extract_entities(text):
+        if m.type == "PER":
+            out.setdefault(m.surface, set()).add(m.title)
+    return out
+
+
+def spans(text: str, type_: str) -> set[str]:
+    return {m.surface for m in extract_entities(text) if m.type == type_}
+
+
+# -- persons and titles on the seeds (annotated by hand)
+SEED_PEOPLE = {
+    "000": {"李小虎": "经开区党工委书记", "郭宏力": "经开区党工委副书记",
+            "周宜游": "河南省数字产业创新中心总经理", "王赛华": "记者", "鲁慧": "记者", "张波": None},
+    "001": {"杨金军": "荥阳市委书记", "李新军": "惠济区委书记", "李金勇": "上街区委书记",
+            "王智明": "郑州市工信局党组书记、局长"},
+    "002": {"孙庆辉": "记者", "周怡含": "通讯员", "侯明臻": None, "姚五洲": None, "郑彦松": None},
+    "003": {"霍广帅": "于家村党支部书记", "张中峰": "东风路街道党工委书记", "张艳茹": "梧桐办事处党委书记",
+            "赵淑文": "通讯员", "马珂": "通讯员", "杨丽萍": "记者"},
+    "004": {"安伟": "省委常委、市委书记", "何雄": "市委副书记、市长", "吕挺琳": "市委副书记、政法委书记",
+            "路云": "市领导", "虎强": "市领导", "李凤芝": "市领导", "王际宾": "记者", "翟宝宽": "记者"},
+}
+
+
+@pytest.mark.parametrize("page", sorted(SEED_PEOPLE))
+def test_seed_persons_and_titles(page):
+    found = people(seed(page))
+    for name, title in SEED_PEOPLE[page].items():
+        assert name in found, f"{name} not found on seed {page}"
+        if title:
+            assert title in found[name], f"{name}: {found[name]}"
+
+
+def test_seed_not_persons():
+    text = "".join(seed(p) for p in SEED_PEOPLE)
+    found = people(text)
+    for word in ("智慧", "高新区", "城市", "通讯员", "记者", "区领导", "智能化", "幸福感"):
+        assert word not in found
+
+
+def test_later_mentions_are_marked():
+    text = "经开区党工委书记李小虎出席。会上,李小虎提出,要加快发展。"
+    pers = [m for m in extract_entities(text) if m.type == "PER"]
+    assert [m.surface for m in pers] == ["李小虎", "李小虎"]
+    assert pers[0].title == "经开区党工委书记"
+
+
+def test_enumeration_after_leaders():
+    text = "市领导路云、陈明、虎强参加观摩。"
+    assert [m.surface for m in extract_entities(text) if m.type == "PER"] == ["路云", "陈明", "虎强"]
+
+
+def test_speech_verb_anchor():
+    assert "王智明" in people("“我们要加油。”王智明说。")
+
+
+# -- organizations and places
+def test_orgs_with_place_prefix():
+    text = ("河南省数字产业创新中心总经理介绍,河南九冶建设有限公司和郑州计量院参加。"
+            "区社会事业局、明湖办事处依次发言。")
+    orgs = spans(text, "ORG")
+    assert {"河南省数字产业创新中心", "河南九冶建设有限公司", "郑州计量院", "明湖办事处"} <= orgs
+
+
+def test_running_text_is_not_an_org():
+    text = "将形成南杭州、北郑州发展格局。"
+    assert not spans(text, "ORG")
+    assert "北" not in spans(text, "LOC")
+    assert "北郑州发展格局" not in spans(text, "ORG")
+
+
+def test_places_from_province_to_village():
+    text = "登封市颍阳镇于家村,中牟县东风路街道,荥阳市和惠济区,河南省郑州市,郑州经开区、高新区、航空港区。"
+    locs = spans(text, "LOC")
+    for place in ("登封市", "颍阳镇", "于家村", "中牟县", "东风路街道", "荥阳市", "惠济区", "河南省",
+                  "郑州市", "郑州经开区", "高新区", "航空港区"):
+        assert place in locs, place
+
+
+def test_city_is_not_a_place():
+    assert "城市" not in spans("创建国家卫生城市是改善人居环境的重要措施。", "LOC")
+
+
+def test_full_width_text():
+    text = "１９９８年在ＡＢＣ公司,江苏如皋市城西乡"
+    ms = extract_entities(text)
+    assert all(text[m.start:m.end] == m.surface for m in ms)
+    assert {"江苏", "如皋市", "城西乡"} <= {m.surface for m in ms if m.type == "LOC"}
+
+
+# -- canonical names
+@pytest.mark.parametrize("alias", ["经开区", "郑州经开区", "郑州经济技术开发区"])
+def test_zone_aliases(alias):
+    assert canonical_name(alias, "LOC") == "郑州经济技术开发区"
+
+
+def test_zone_alias_needs_city_context():
+    assert canonical_name("高新区", "LOC", context="郑州高新区召开会议") == canonical_name("郑州高新区", "LOC")
+    assert canonical_name("高新区", "LOC", context="西安某区召开会议") == "高新区"
+
+
+def test_canonical_short_place_and_person():
+    assert canonical_name("荥阳", "LOC") == "荥阳市"
+    assert canonical_name("王 赛华", "PER") == "王赛华"
+    assert canonical_name("王赛华", "person") == "王赛华"
+
+
+# -- invariants
+def check(text: str, ms: list[Mention]) -> None:
+    last = 0
+    for m in ms:
+        assert text[m.start:m.end] == m.surface
+        assert m.type in ("PER", "LOC", "ORG")
+        assert m.start >= last and m.end > m.start
+        last = m.end
+
+
+def test_seed_offsets_and_batch():
+    texts = [seed(p) for p in SEED_PEOPLE]
+    batch = extract_entities_batch(texts)
+    for text, ms in zip(texts, batch):
+        check(text, ms)
+        assert ms == extract_entities(text)
+
+
+ALPHABET = st.sampled_from(list("王张李市委书记主任表示说、,。 \n经开区郑州河南省有限公司镇村中美访华ＡＢ１２") + ["\u3000", "𠀀"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_never_crashes_offsets_consistent(text):
+    check(text, extract_entities(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_unicode(text):
+    check(text, extract_entities(text))

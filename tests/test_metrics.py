@@ -1,0 +1,237 @@
+"""transforms.metrics: numerals, units and base values, qualifiers and ranges, look-alikes.
+Example sentences are written for these tests (no evaluation data)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from transforms.metrics import (
+    METRIC_KEYS, base_factor, extract_metrics, extract_metrics_batch, parse_numeral, to_base,
+)
+
+
+def one(text: str) -> dict:
+    ms = extract_metrics(text)
+    assert len(ms) == 1, [m["surface"] for m in ms]
+    return ms[0]
+
+
+def close(a, b):
+    return a is not None and math.isclose(a, b, rel_tol=1e-9)
+
+
+# ------------------------------------------------------------------ numerals
+@pytest.mark.parametrize("numeral,value", [
+    ("328", 328), ("两千", 2000), ("十七", 17), ("五十", 50), ("三百零五", 305), ("一千零一", 1001),
+    ("九百九", 990), ("一千三", 1300), ("九万四", 94000), ("四千零五万", 40050000),
+    ("五亿零六", 500000006), ("三亿二千万", 320000000), ("5万4千6百", 54600), ("3万2000", 32000),
+    ("二点五", 2.5), ("十五点七", 15.7), ("壹佰贰拾", 120), ("１２３", 123), ("1.5亿", 1.5e8),
+])
+def test_parse_numeral(numeral, value):
+    assert parse_numeral(numeral)[0] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("bad", ["千万", "万万", "一一", "八点三十", "百", "三五"])
+def test_parse_numeral_rejects_malformed(bad):
+    assert parse_numeral(bad) is None
+
+
+# ------------------------------------------------------------------ the contract examples
+def test_money_lower_bound_in_yi():
+    text = "到明年,该园区产业规模将超2000亿元。"
+    m = one(text)
+    assert text[m["start"]:m["end"]] == m["surface"] == "超2000亿元"
+    assert (m["value"], m["unit"], m["base_unit"], m["kind"], m["qualifier"]) == (2000, "亿元", "CNY", "money", "超")
+    assert close(m["base_value"], 2e11) and close(m["low"], 2e11) and m["high"] is None
+    assert m["sentence"] == text
+
+
+def test_area_in_wan():
+    m = one("新建厂房20万平方米")
+    assert (m["value"], m["unit"], m["kind"], m["base_unit"]) == (20, "万平方米", "area", "m2")
+    assert close(m["base_value"], 2e5) and m["low"] == m["high"] == m["base_value"]
+
+
+def test_people_in_wan_with_decimal():
+    m = one("全镇常住人口5.53万人")
+    assert (m["value"], m["unit"], m["kind"]) == (5.53, "万人", "count") and close(m["base_value"], 55300)
+
+
+def test_chinese_numerals_count_and_money():
+    ms = extract_metrics("全区五十个项目投资逾三百亿元")
+    assert [m["surface"] for m in ms] == ["五十个", "逾三百亿元"]
+    assert ms[0]["value"] == 50 and ms[0]["counted"] == "项目" and ms[0]["kind"] == "count"
+    assert ms[1]["value"] == 300 and close(ms[1]["base_value"], 3e10) and ms[1]["qualifier"] == "逾"
+
+
+def test_counted_before_the_number():
+    m = one("现场解决问题6项。")
+    assert m["counted"].endswith("问题") and m["value"] == 6
+
+
+def test_range_of_grains():
+    m = one("每亩播种50至200粒种子")
+    assert (m["low"], m["high"], m["unit"], m["kind"]) == (50, 200, "粒", "count")
+
+
+def test_range_of_years():
+    m = one("工期3-5年")
+    assert m["kind"] == "duration" and m["base_unit"] == "s"
+    assert close(m["low"], 3 * 31557600) and close(m["high"], 5 * 31557600)
+
+
+def test_full_width_digits():
+    m = one("投资３２８亿元")
+    assert m["value"] == 328 and close(m["base_value"], 3.28e10) and m["surface"] == "３２８亿元"
+
+
+# ------------------------------------------------------------------ units and base values
+@pytest.mark.parametrize("text,base,base_unit,kind", [
+    ("收入8000元", 8000, "CNY", "money"),
+    ("融资5000万元", 5e7, "CNY", "money"),
+    ("出口额12亿美元", 1.2e9, "USD", "money"),
+    ("价格30欧元", 30, "EUR", "money"),
+    ("占地80亩", 80 * 666.6666666666666, "m2", "area"),
+    ("园区面积103.4平方公里", 103.4e6, "m2", "area"),
+    ("湿地12公顷", 1.2e5, "m2", "area"),
+    ("道路长1.5公里", 1500, "m", "length"),
+    ("年产10万吨", 1e5, "t", "mass"),
+    ("日均20万公斤", 200, "t", "mass"),
+    ("蓄水300立方米", 300, "m3", "volume"),
+    ("最高气温11.6℃", 11.6, "degC", "temperature"),
+    ("工期18天", 18 * 86400, "s", "duration"),
+    ("车程10分钟", 600, "s", "duration"),
+    ("连续运行72小时", 72 * 3600, "s", "duration"),
+    ("装机容量60万千瓦", 6e8, "W", "power"),
+    ("占比82%", 82, "percent", "percent"),
+    ("占比百分之十五", 15, "percent", "percent"),
+    ("提高3个百分点", 3, "percentage_point", "percentage_point"),
+    ("商品打八折", 80, "percent", "discount"),
+    ("约有三成", 30, "percent", "tenths"),
+])
+def test_units_and_base(text, base, base_unit, kind):
+    m = one(text)
+    assert close(m["base_value"], base) and m["base_unit"] == base_unit and m["kind"] == kind
+    factor, bu, k = base_factor(m["unit"])
+    assert (bu, k) == (base_unit, kind) and close(m["value"] * factor, m["base_value"])
+
+
+@pytest.mark.parametrize("text,classifier,counted", [
+    ("新增企业30家", "家", None), ("带动10万人就业", "万人", None), ("落地8项", "项", None),
+    ("贯通26条产业链", "条", "产业链"), ("开行100列以上", "列", None), ("7所院校", "所", "院校"),
+    ("组建5支队伍", "支", "队伍"), ("帮扶300户", "户", None), ("招聘20名教师", "名", "教师"),
+    ("开展3次检查", "次", None), ("分两批实施", "批", None), ("新建12座桥梁", "座", "桥梁"),
+])
+def test_counts_with_classifiers(text, classifier, counted):
+    m = one(text)
+    assert m["kind"] == "count" and m["unit"] == classifier and m["base_unit"] == "count"
+    if counted:
+        assert m["counted"] == counted
+
+
+def test_percent_and_points_and_tenths_are_apart():
+    kinds = [m["kind"] for m in extract_metrics("增长8%,高出2个百分点,达到七成,售价九折")]
+    assert kinds == ["percent", "percentage_point", "tenths", "discount"]
+
+
+def test_fahrenheit_converted_to_celsius():
+    b, bu, _ = to_base(212, "华氏度")
+    assert bu == "degC" and close(b, 100)
+
+
+def test_negative_temperature():
+    m = one("最低气温零下5℃")
+    assert m["value"] == -5 and m["surface"] == "零下5℃"
+
+
+# ------------------------------------------------------------------ qualifiers and bounds
+@pytest.mark.parametrize("text,qualifier,bound", [
+    ("投资超过50亿元", "超过", "lower"), ("企业逾百家外", None, None),
+    ("投资280亿元以上", "以上", "lower"), ("不少于150个", "不少于", "lower"),
+    ("不低于30%", "不低于", "lower"), ("突破70%", "突破", "lower"),
+    ("不超过50人", "不超过", "upper"), ("控制在5%以内", "以内", "upper"),
+    ("约200人", "约", "approx"), ("近3万人", "近", "approx"), ("200人左右", "左右", "approx"),
+    ("30多个项目", "多", "lower"), ("500余家企业", "余", "lower"),
+])
+def test_qualifiers(text, qualifier, bound):
+    ms = extract_metrics(text)
+    if qualifier is None:
+        assert ms == []  # 逾百家: numeral starting with 百 is refused (precision)
+        return
+    assert len(ms) == 1
+    m = ms[0]
+    assert m["qualifier"] == qualifier
+    assert m["surface"] in text
+    if bound == "lower":
+        assert m["low"] == m["base_value"] and m["high"] is None
+    elif bound == "upper":
+        assert m["low"] is None and m["high"] == m["base_value"]
+    else:
+        assert m["low"] == m["high"] == m["base_value"]
+
+
+def test_bound_pair_becomes_range():
+    m = one("温度大于10℃小于20℃")
+    assert (m["low"], m["high"]) == (10, 20)
+
+
+# ------------------------------------------------------------------ look-alikes: no metric
+@pytest.mark.parametrize("text", [
+    "展区设在2号馆", "沿310国道布局", "建设5G基站", "创建4A级景区", "引进世界500强企业",
+    "围绕“1469”发展思路", '围绕"1469"发展思路', "第十七届博览会", "3月9日上午", "2023年底前完成",
+    "开展三送一强活动", "实施十大战略", "推进一网统筹", "学习党的二十大精神", "2025年",
+    "1987年1月11日", "上午9时30分", "八点三十分开会", "一个中心", "千万不要大意",
+    "G310沿线", "电话0371-12345678", "统一部署", "进一步推进", "万人助万企",
+    "十二届四次全会", "五湖四海", "新华三大数据公司", "一楼大厅", "八六三园区",
+])
+def test_lookalikes_produce_no_metric(text):
+    assert extract_metrics(text) == []
+
+
+def test_quoted_slogan_with_count_is_skipped():
+    assert extract_metrics("把牢“三个坚持”") == []
+
+
+# ------------------------------------------------------------------ interface
+def test_keys_and_batch():
+    texts = ["签约总金额达328亿元。", "", "无数字"]
+    out = extract_metrics_batch(texts)
+    assert len(out) == 3 and out[1] == [] and out[2] == []
+    m = out[0][0]
+    assert tuple(m) == METRIC_KEYS
+    assert isinstance(m["value"], float) and isinstance(m["base_value"], float)
+
+
+def test_sentence_is_the_containing_sentence():
+    text = "第一句话。今年新增企业30家!下一句"
+    m = one(text)
+    assert m["sentence"] == "今年新增企业30家!"
+
+
+# ------------------------------------------------------------------ properties
+_ALPHABET = st.sampled_from(list(
+    "0123456789０１２３.,%-~至到一二两三四五六七八九十百千万亿零点多余约超逾以上下左右个家人项亿元万元"
+    "平方米公里吨年月日号第届“”\"大强G A级 ,。\n半分之又负℃度温"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_offsets_always_slice_to_surface(text):
+    ms = extract_metrics(text)
+    last_end = -1
+    for m in ms:
+        assert text[m["start"]:m["end"]] == m["surface"]
+        assert m["start"] >= last_end  # no overlaps, in order
+        last_end = m["end"]
+        assert math.isfinite(m["base_value"])
+        factor, base_unit, kind = base_factor(m["unit"])
+        assert (base_unit, kind) == (m["base_unit"], m["kind"]) or m["base_unit"] == "degC"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_never_crashes_on_arbitrary_text(text):
+    for m in extract_metrics(text):
+        assert text[m["start"]:m["end"]] == m["surface"]

@@ -1,0 +1,557 @@
+"""Named entities: persons (with the title the text gives them), organizations and places.
+
+This stage owns
+- `extract_entities(text)`: offset-exact, non-overlapping mentions (`Mention`) of PER / LOC / ORG in one
+  article body or one sentence; `extract_entities_batch(texts)` gives the same results for many texts;
+- `canonical_name(surface, type)`: the canonical form behind `entities.name` (aliases such as
+  经开区 / 郑州经开区 / 郑州经济技术开发区 resolve to one name; the pipeline hashes (type, name) to the id).
+
+How: a private rjieba tokenizer (the shared one is left untouched, so segmentation elsewhere does not
+change) loaded with the lexicons below gives tokens and POS tags; rules on top of them decide:
+- persons: surname + given name anchored by a title before it ("管委会主任张波"), by an enumeration after a
+  title or a leader word ("市领导路云、陈明"), by a speech or action verb after it ("李小虎表示"), by a byline
+  ("记者 王赛华 鲁慧"); jieba `nr` tokens that pass a surname check; then every later mention of a found name;
+- organizations: a lexicon of well-known bodies, jieba `nt`, and suffix rules (有限公司, 管委会, 局, 中心, 队 …)
+  whose name is extended leftwards over name-like tokens only (so running text is not swallowed);
+- places: China's administrative divisions (entities_gazetteer.tsv, generated from cpca's adcode table),
+  world places, development zones, jieba `ns` minus a stop list, and suffix rules for towns, streets and
+  villages (颍阳镇, 于家村, 东风路街道); one-character country abbreviations only in context (中美, 抗日, 访华).
+Full-width ASCII is folded to half-width before tokenizing (length-preserving, so offsets stay exact).
+Lexicons live in transforms/lexicons/entities_*.txt|tsv and entity_aliases.tsv.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import accumulate
+from dataclasses import dataclass
+from functools import lru_cache
+
+import rjieba
+
+from transforms import lexicons
+
+__all__ = ["Mention", "extract_entities", "extract_entities_batch", "canonical_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    type: str  # "PER" | "LOC" | "ORG"
+    surface: str
+    title: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------- lexicons
+
+_FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+
+
+def _fold(text: str) -> str:
+    """Full-width ASCII and the ideographic space to half-width; one char in, one char out."""
+    return text.translate(_FOLD)
+
+
+def _words(name: str) -> list[str]:
+    out: list[str] = []
+    for line in lexicons.lines(name):
+        out.extend(line.split())
+    return out
+
+
+class _Lex:
+    def __init__(self) -> None:
+        self.surnames = set(_words("entities_surnames.txt"))
+        self.surnames2 = {s for s in self.surnames if len(s) == 2}
+        self.titles = sorted(set(_words("entities_titles.txt")), key=len, reverse=True)
+        self.verbs = sorted(set(_words("entities_verbs.txt")), key=len, reverse=True)
+        self.followers = sorted(set(_words("entities_name_followers.txt")), key=len, reverse=True)
+        self.translit = set("".join(_words("entities_translit_chars.txt")))
+        self.gaz_full: dict[str, str] = {}
+        self.gaz_short: dict[str, list[str]] = {}
+        for line in lexicons.lines("entities_gazetteer.tsv"):
+            cols = line.split("\t")
+            if len(cols[0]) >= 2:
+                self.gaz_full.setdefault(cols[0], cols[1])
+            if len(cols) > 3 and cols[3]:
+                self.gaz_short.setdefault(cols[3], []).append(cols[0])
+        self.world = {w for w in _words("entities_world_places.txt") if len(w) >= 2}
+        self.abbrev = {w for w in _words("entities_country_abbrev.txt") if len(w) == 1}
+        self.orgs = set(_words("entities_orgs.txt"))
+        self.org_suffix: dict[str, int] = {}
+        for line in lexicons.lines("entities_org_suffixes.txt"):
+            suf, _, n = line.partition("\t")
+            self.org_suffix[suf.strip()] = int(n or 2)
+        self.org_suffixes = sorted(self.org_suffix, key=len, reverse=True)
+        self.place_suffix: dict[str, str] = {}
+        for line in lexicons.lines("entities_place_suffixes.txt"):
+            parts = line.split()
+            self.place_suffix[parts[0]] = parts[1] if len(parts) > 1 else "admin"
+        self.zones = {"经开区", "高新区", "航空港区", "港区", "经济技术开发区", "高新技术产业开发区",
+                      "综合保税区", "自贸区", "自由贸易试验区", "开发区", "新区", "航空港经济综合实验区"}
+        self.zones = {z for z in self.zones} | {w for w, k in self.place_suffix.items() if k == "zone"}
+        self.not_type: dict[str, set[str]] = {}
+        for line in lexicons.lines("entities_not_entities.txt"):
+            parts = line.split()
+            self.not_type.setdefault(parts[0], set()).update(parts[1:] or {"PER", "LOC", "ORG"})
+        self.aliases: dict[tuple[str, str], tuple[str, str]] = {}
+        for line in lexicons.lines("entity_aliases.tsv"):
+            cols = [c.strip() for c in line.split("\t")]
+            if len(cols) >= 3:
+                self.aliases[(cols[2], cols[0])] = (cols[1], cols[3] if len(cols) > 3 else "")
+        self.interesting = self.orgs | set(self.gaz_full) | self.world | set(self.gaz_short) | _ZONE_WORDS
+        self.tok = self._tokenizer()
+        _jieba_words()
+        self.title_any = re.compile("(?:" + "|".join(map(re.escape, self.titles)) + ")[ \t]*")
+        self.title_re = re.compile("(?:" + "|".join(map(re.escape, self.titles)) + ")$")
+        surn = "".join(sorted(s for s in self.surnames if len(s) == 1))
+        comp = "|".join(sorted(self.surnames2))
+        name = f"(?:(?:{comp})[\u4e00-\u9fff]{{1,2}}|[{surn}][\u4e00-\u9fff]{{1,2}})"
+        verbs = "|".join(map(re.escape, self.verbs))
+        follow = "|".join(map(re.escape, sorted(set(self.verbs) | set(self.followers), key=len, reverse=True)))
+        self.verb_start = re.compile("(?:" + follow + ")")
+        # a name right before a speech/action verb, not glued to a preceding Chinese word
+        self.verb_re = re.compile(f"(?<![\u4e00-\u9fff])({name})(?=(?:{verbs}))")
+        self.name_re = re.compile(name)
+        # bylines: 记者 X Y / 通讯员 Z (names separated by spaces, or glued)
+        self.byline_re = re.compile(r"(本报记者|特约记者|实习记者|见习记者|记者|通讯员|实习生|摄影)[ \t]*"
+                                    r"((?:(?!记者|通讯员|实习生|摄影)[\u4e00-\u9fff]{2,4}[ \t]*){1,6})")
+        self.abbrev_re = re.compile(
+            "(?<![\u4e00-\u9fff])([" + "".join(sorted(self.abbrev)) + "]{2,4})(?=关系|两国|三国|四国|双方|"
+            "合作|友好|联合|贸易|首脑|会谈|会晤|之间|建交|边境|战争|对话|峰会|外长|经贸|军事|领导人|"
+            "联合声明|公报|协议|条约|两军|友谊|交往|关|间)"
+            "|(抗|侵|访|驻|来|赴|旅|援|在|离|返|对|亲|仇|反)([日美华俄英法德韩朝越印苏台港澳京])"
+            "(?=[^\u4e00-\u9fff]|战|期间|人员|使馆|大使|代表|的|后|前|时|工作|访问|留学|公司|机构|外交|记者|以来|侨)")
+
+    def _tokenizer(self):
+        j = rjieba.Jieba()
+        for w in self.gaz_full:
+            j.add_word(w, None, "zloc")
+        for w in self.world:
+            j.add_word(w, None, "zloc")
+        for w in _ZONE_WORDS:
+            j.add_word(w, None, "zloc")
+        for w in self.orgs:
+            if len(w) >= 2:
+                j.add_word(w, None, "zorg")
+        return j
+
+    def place_kind(self, word: str) -> bool:
+        return word in self.gaz_full or word in self.gaz_short or word in self.world
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    return _Lex()
+
+
+# ------------------------------------------------------------------------------------------- extraction
+
+_NAME_TAGS = {"nr", "nrfg", "nrt"}
+_PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "zloc", "zorg", "j", "eng"}
+# tokens that may sit inside an organization name before its suffix
+_ORG_INNER_TAGS = _PROPER_TAGS | {"n", "vn", "an", "ng", "b", "m", "l", "nrfg", "s", "f", "v"}
+_STOP_INNER = set("的和与及或在是了对把被将为从向等并而也都就又该其这那各每全本我你他她它们") | {
+    "有关", "相关", "以及", "一个", "一些", "这个", "那个", "进行", "开展", "我们", "他们"}
+_PUNCT_BOUNDARY = set(" \t\n,，.。、;；:：!！?？\"“”'‘’()（）《》<>[]【】-—…·/")
+_TITLE_CUT = re.compile(r"[\n,，.。;；:：!！?？\"“”'‘’()（）《》【】]|——访|——|由|据|向|在|与|被|把|将|是|到|从|给|让|请|随后|会上|当天|期间|同时")
+_LEADERS = re.compile(r"(?:市|省|区|县|镇|乡|州|党和国家|中央|国家|部|校|院)?领导(?:同志)?|出席的有|参加的有|嘉宾")
+_WS = re.compile(r"\s+")
+# last characters that make an unanchored "name" an ordinary word (智能化, 幸福感, 桂花树, 红黑旗)
+_NOT_NAME_FINAL = set("化感树会旗性者们率度区园村庄市县镇乡路街业品场馆护纾")
+_ROLE_WORDS = {"记者", "通讯员", "实习生", "摄影", "本报记者", "特约记者", "实习记者", "见习记者", "文图", "报道"}
+# one-character country / province abbreviations that pair up (中美, 巴以, 中、英、德) or follow a verb (访华)
+_ABBREV_PAIR = set("中美日俄英法德韩朝印巴以越泰菲澳荷葡埃叙缅柬欧亚奥瑞挪芬匈捷华台港京沪津渝藏疆湘粤闽赣鄂豫皖苏浙冀晋辽陕滇黔蜀川桂琼")
+_ABBREV_WORDS = {"中华", "中亚", "中欧", "欧亚", "亚欧", "中日", "港澳", "台港澳"} - {"中日", "港澳", "亚欧", "台港澳"}
+_ABBREV_VERB = set("访抗侵驻来赴旅援在抵离返进晋反对亲驻回")
+_ABBREV_FIRST = _ABBREV_PAIR | _ABBREV_VERB
+_LOC_ORG_TAGS = {"ns", "nt", "nz", "zloc", "zorg"}
+_ZONE_WORDS = {"经开区", "高新区", "航空港区", "郑州经开区", "郑州高新区", "郑东新区"}
+_ABBREV_AFTER_VERB = set("日美华俄英法德韩朝越印苏台港澳京沪藏疆")
+
+
+def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
+    pairs = _lex().tok.tag(text)
+    words = [w for w, _ in pairs]
+    tags = [t for _, t in pairs]
+    starts = [0, *accumulate(map(len, words))][:-1] if words else []
+    return words, tags, starts
+
+
+def _plain_name(name: str, lex: _Lex) -> bool:
+    """Surname + given name in an enumeration context (no dictionary check)."""
+    return (2 <= len(name) <= 3 and name[0] in lex.surnames and "PER" not in lex.not_type.get(name, ())
+            and not lex.place_kind(name) and name not in lex.orgs and name not in _ROLE_WORDS)
+
+
+def _is_person_name(name: str, lex: _Lex) -> bool:
+    if not 2 <= len(name) <= 4:
+        return False
+    if "PER" in lex.not_type.get(name, ()):
+        return False
+    if name[:2] in lex.surnames2:
+        return len(name) >= 3
+    if name[0] not in lex.surnames:
+        return False
+    if len(name) == 4:
+        return False
+    if lex.place_kind(name) or name in lex.orgs:
+        return False
+    return _tags_like_name(name)
+
+
+@lru_cache(maxsize=1)
+def _jieba_words() -> frozenset[str]:
+    """Words of jieba's bundled dictionary (the same one rjieba uses)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        return frozenset()
+    path = Path(spec.origin).parent / "dict.txt"
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(line.split(" ", 1)[0] for line in fh)
+
+
+def _in_dictionary(word: str) -> bool:
+    return word in _jieba_words()
+
+
+@lru_cache(maxsize=65536)
+def _tags_like_name(name: str) -> bool:
+    """False when the tokenizer reads `name` as an ordinary word (干部, 温馨) or starting with one."""
+    toks = _lex().tok.tag(name)
+    first, tag = toks[0]
+    if tag in _NAME_TAGS:
+        return True
+    if len(first) >= 2:
+        return False
+    return True
+
+
+def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> int:
+    """Length (2 or 3, 4 for compound surnames) of the name starting at `start`, or 0."""
+    base = 2 if text[start:start + 2] in lex.surnames2 else 1
+    best = 0
+    for n in (base + 2, base + 1):
+        end = start + n
+        if end > len(text):
+            continue
+        cand = text[start:end]
+        if not all("\u4e00" <= c <= "\u9fff" for c in cand):
+            continue
+        nxt = text[end:end + 1]
+        if nxt == "" or nxt in _PUNCT_BOUNDARY or lex.verb_start.match(text, end):
+            if _is_person_name(cand, lex) if strict else _plain_name(cand, lex):
+                return n
+        if not best and end in ends and _is_person_name(cand, lex):
+            best = n
+    return best
+
+
+def _title_before(text: str, pos: int) -> str | None:
+    """The title phrase that ends at `pos` ("经开区党工委副书记、管委会主任"), or None."""
+    lex = _lex()
+    lo = max(0, pos - 40)
+    window = text[lo:pos]
+    # join line-wrap spaces inside the title ("党工委副 书记")
+    if not lex.title_re.search(_WS.sub("", window[-12:])):
+        return None
+    cut = 0
+    for m in _TITLE_CUT.finditer(window):
+        cut = m.end()
+    title = _WS.sub("", window[cut:])
+    title = title.lstrip("、")
+    return title or None
+
+
+class _LazyEnds:
+    """Token end offsets, computed on first membership test (most texts never need them)."""
+
+    __slots__ = ("_starts", "_words", "_set")
+
+    def __init__(self, starts: list[int], words: list[str]) -> None:
+        self._starts, self._words, self._set = starts, words, None
+
+    def __contains__(self, pos: int) -> bool:
+        if self._set is None:
+            self._set = {s + len(w) for s, w in zip(self._starts, self._words)}
+        return pos in self._set
+
+
+def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
+    lex = _lex()
+    words, tags, starts = _tokens(text)
+    n = len(words)
+    ends = _LazyEnds(starts, words)
+    out: list[tuple[int, int, str, int, str | None]] = []  # start, end, type, priority, title
+    is_loc = [False] * n
+
+    # --- places and lexicon organizations, token by token
+    interesting = lex.interesting
+    for i in [i for i, (w, t) in enumerate(zip(words, tags)) if t in _LOC_ORG_TAGS or w in interesting]:
+        t = tags[i]
+        w = words[i]
+        if w in lex.orgs:
+            t = "zorg"
+        elif w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
+            t = "zloc"
+        if t == "zloc" or (t == "ns" and len(w) >= 2) or (len(w) >= 2 and w in lex.gaz_short):
+            if "LOC" in lex.not_type.get(w, ()):
+                continue
+            s, e = starts[i], starts[i] + len(w)
+            # administrative suffix in the next token: 颍阳 + 镇 / 东风路 + 街道
+            if i + 1 < n and words[i + 1] in ("镇", "乡", "村", "街道", "县", "市", "省", "区"):
+                e += len(words[i + 1])
+            elif text[e:e + 1] in ("镇", "乡") and i + 1 < n and len(words[i + 1]) == 2:
+                e += 1
+            is_loc[i] = True
+            out.append((s, e, "LOC", 2, None))
+            # 洪泽县委 / 荥阳市委: a party committee
+            if text[e - 1:e] in "省市县区" and text[e:e + 1] == "委":
+                out.append((s, e + 1, "ORG", 3, None))
+            elif text[e:e + 2] in ("市委", "县委", "省委", "区委") and text[e - 1:e] not in "省市县区":
+                out.append((s, e + 2, "ORG", 3, None))
+        elif t == "nz" and len(w) >= 3 and w[-1] in "路街" and i + 1 < n and words[i + 1] in ("街道", "社区"):
+            out.append((starts[i], starts[i] + len(w) + len(words[i + 1]), "LOC", 2, None))
+        elif t == "zorg" or (t == "nt" and len(w) >= 2 and "ORG" not in lex.not_type.get(w, ())):
+            stem = w[:-2]
+            if w.endswith("政府") and stem in lex.world:
+                out.append((starts[i], starts[i] + len(stem), "LOC", 2, None))  # 中国政府 -> 中国
+            elif w.endswith("关系") and stem and all(c in _ABBREV_PAIR for c in stem):
+                for k in range(len(stem)):  # 中美关系 -> 中, 美
+                    out.append((starts[i] + k, starts[i] + k + 1, "LOC", 2, None))
+            else:
+                out.append((starts[i], starts[i] + len(w), "ORG", 3, None))
+
+    # --- villages after a town: 颍阳镇于家村
+    for m in re.finditer(r"(?<=[镇乡])([\u4e00-\u9fff]{2,3}?村)(?![\u4e00-\u9fff]{0,1}民)", text):
+        stem = m.group(1)[:-1]
+        if not any(c in _STOP_INNER for c in stem):
+            out.append((m.start(1), m.end(1), "LOC", 2, None))
+
+    # --- organizations by suffix, extended leftwards over name-like tokens
+    for i in [i for i, w in enumerate(words) if w in lex.org_suffix]:
+        w = words[i]
+        suf = None
+        if w in lex.org_suffix:
+            suf = w
+            prefix_end = i
+        else:
+            continue
+        j = prefix_end - 1
+        chars = 0
+        proper = False
+        first = prefix_end
+        while j >= 0 and prefix_end - j <= 6:
+            tj = tags[j]
+            wj = words[j]
+            if tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or any(c in _PUNCT_BOUNDARY for c in wj):
+                break
+            if tj in _NAME_TAGS and j < prefix_end - 1:
+                break
+            if tj in _PROPER_TAGS or is_loc[j]:
+                proper = True
+            chars += len(wj)
+            first = j
+            j -= 1
+        # a verb may sit inside a name (数字产业创新中心) but never starts one
+        while first < prefix_end and tags[first] == "v":
+            chars -= len(words[first])
+            first += 1
+        if first == prefix_end or chars < lex.org_suffix[suf]:
+            continue
+        # a single-character prefix like 市/区/省 ("市工信局") counts as anchored
+        if not proper:
+            continue
+        # a country's government is the country in news usage (中国政府 -> 中国)
+        if suf in ("政府", "人民政府") and first == prefix_end - 1 and words[first] in lex.world:
+            continue
+        s = starts[first]
+        e = starts[i] + len(w)
+        out.append((s, e, "ORG", 3, None))
+
+    # --- countries + team: 中国队 (jieba nt covers many); abbreviations in context
+    for m in lex.abbrev_re.finditer(text):
+        if m.group(1):
+            for k in range(m.start(1), m.end(1)):
+                out.append((k, k + 1, "LOC", 1, None))
+        else:
+            out.append((m.start(3), m.end(3), "LOC", 1, None))
+
+    # --- one-character abbreviations: 中美 / 中、英、德 / 访华, 抗日, 在京
+    for i in [i for i, w in enumerate(words) if w[0] in _ABBREV_FIRST and len(w) <= 4]:
+        w = words[i]
+        if 2 <= len(w) <= 4 and all(c in _ABBREV_PAIR for c in w) and tags[i] not in ("v", "d", "a", "c", "p"):
+            if w not in lex.gaz_full and w not in lex.world and w not in _ABBREV_WORDS:
+                for k in range(len(w)):
+                    out.append((starts[i] + k, starts[i] + k + 1, "LOC", 1, None))
+        elif len(w) == 2 and w[0] in _ABBREV_VERB and w[1] in _ABBREV_AFTER_VERB:
+            out.append((starts[i] + 1, starts[i] + 2, "LOC", 1, None))
+        elif len(w) == 1 and w in _ABBREV_PAIR and i > 0 and (
+                (words[i - 1] in _ABBREV_VERB and w in _ABBREV_AFTER_VERB)
+                or (words[i - 1] == "、" and i > 1 and len(words[i - 2]) == 1 and words[i - 2] in _ABBREV_PAIR)
+                or (i + 2 < n and words[i + 1] == "、" and len(words[i + 2]) == 1 and words[i + 2] in _ABBREV_PAIR)):
+            out.append((starts[i], starts[i] + 1, "LOC", 1, None))
+
+    # --- persons: jieba names
+    for i in [i for i, t in enumerate(tags) if t in _NAME_TAGS]:
+        if tags[i] in _NAME_TAGS:
+            w = words[i]
+            if w[0] not in lex.surnames or tags[i] != "nr":
+                if (len(w) >= 2 and "PER" not in lex.not_type.get(w, ()) and not lex.place_kind(w)
+                        and all(c in lex.translit or c == "·" for c in w)):
+                    out.append((starts[i], starts[i] + len(w), "PER", 2, None))
+            elif (_is_person_name(w, lex) and not (len(w) == 2 and _in_dictionary(w))
+                  and w[-1] not in _NOT_NAME_FINAL):
+                # two-character dictionary words tagged nr (温馨, 阳光) need an anchor (rules below)
+                out.append((starts[i], starts[i] + len(w), "PER", 2, None))
+            elif len(w) >= 4 and _is_person_name(w[:3], lex) and lex.tok.has_word(w[3:]):
+                out.append((starts[i], starts[i] + 3, "PER", 2, None))
+
+    # --- persons anchored by a title before them
+    for tm in lex.title_any.finditer(text):
+        s = tm.end()
+        if not lex.name_re.match(text, s):
+            continue
+        title = _title_before(text, s)
+        if title is None:
+            continue
+        k = _name_len(text, s, lex, ends)
+        if k:
+            out.append((s, s + k, "PER", 4, title))
+            # enumeration after the name: 、NAME、NAME
+            e = s + k
+            while True:
+                mm = re.match(r"[、,，]?[ \t]*", text[e:e + 4])
+                nxt = e + (mm.end() if mm else 0)
+                if nxt == e or text[e] not in "、 \t":
+                    break
+                k2 = _name_len(text, nxt, lex, ends, strict=False)
+                if not k2:
+                    break
+                out.append((nxt, nxt + k2, "PER", 4, title))
+                e = nxt + k2
+
+    # --- enumerations after a leader word: 市领导路云、陈明、虎强…
+    for m in _LEADERS.finditer(text):
+        e = m.end()
+        title = m.group(0)
+        count = 0
+        while e < len(text):
+            k = _name_len(text, e, lex, ends, strict=False)
+            if not k:
+                break
+            out.append((e, e + k, "PER", 4, title))
+            count += 1
+            e += k
+            mm = re.match(r"[、 \t]+", text[e:e + 6])
+            if not mm:
+                break
+            e += mm.end()
+
+    # --- persons before a speech or action verb
+    for m in lex.verb_re.finditer(text):
+        s, e = m.span(1)
+        k = _name_len(text, s, lex, ends)
+        if k:
+            out.append((s, s + k, "PER", 3, None))
+
+    # --- bylines
+    for m in lex.byline_re.finditer(text):
+        role = m.group(1)
+        pos = m.start(2)
+        for chunk in re.finditer(r"[\u4e00-\u9fff]+", m.group(2)):
+            cs = pos + chunk.start()
+            ctext = chunk.group(0)
+            for part_s, part_e in _split_names(ctext, lex):
+                out.append((cs + part_s, cs + part_e, "PER", 5, role.replace("本报", "").replace("特约", "")))
+    return out
+
+
+def _split_names(chunk: str, lex: _Lex) -> list[tuple[int, int]]:
+    """Split a run of byline names with no separator ("王际宾董艳竹") into names."""
+    chunk_ok = chunk
+    n = len(chunk_ok)
+    if 2 <= n <= 3 and chunk_ok[0] in lex.surnames:
+        return [(0, n)]
+    if n in (4, 5, 6):
+        for a in (3, 2):
+            b = n - a
+            if 2 <= b <= 3 and chunk_ok[0] in lex.surnames and chunk_ok[a] in lex.surnames:
+                return [(0, a), (a, n)]
+    return []
+
+
+def _resolve(text: str, cands) -> list[Mention]:
+    # priority first, then length; keep the first that does not overlap anything kept
+    cands = sorted(set(cands), key=lambda c: (-c[3], -(c[1] - c[0]), c[0]))
+    taken = bytearray(len(text) + 1)
+    kept: list[tuple[int, int, str, str | None]] = []
+    for s, e, t, _, title in cands:
+        if s < 0 or e > len(text) or e <= s or any(taken[s:e]):
+            continue
+        taken[s:e] = b"\x01" * (e - s)
+        kept.append((s, e, t, title))
+    # every later (and earlier) mention of a person found in this text
+    names = {text[s:e]: title for s, e, t, title in kept if t == "PER" and e - s >= 2}
+    for name in names:
+        pos = text.find(name)
+        while pos >= 0:
+            e = pos + len(name)
+            if not any(taken[pos:e]):
+                taken[pos:e] = b"\x01" * len(name)
+                kept.append((pos, e, "PER", None))
+            pos = text.find(name, e)
+    kept.sort()
+    return [Mention(s, e, t, text[s:e], title) for s, e, t, title in kept]
+
+
+def extract_entities(text: str) -> list[Mention]:
+    """Non-overlapping PER / LOC / ORG mentions in `text`, sorted by start; text[m.start:m.end] == m.surface."""
+    if not text:
+        return []
+    folded = _fold(text)
+    mentions = _resolve(folded, _candidates(folded))
+    if folded is text:
+        return mentions
+    return [Mention(m.start, m.end, m.type, text[m.start:m.end], m.title) for m in mentions]
+
+
+def extract_entities_batch(texts: list[str]) -> list[list[Mention]]:
+    """extract_entities over many texts (same results)."""
+    return [extract_entities(t) for t in texts]
+
+
+# ------------------------------------------------------------------------------------------ canonical
+
+_TYPE_ALIASES = {"PER": "PER", "person": "PER", "LOC": "LOC", "location": "LOC", "ORG": "ORG",
+                 "organization": "ORG"}
+
+
+def canonical_name(surface: str, type: str, context: str | None = None) -> str:
+    """Canonical form of an entity name for the `entities` table.
+
+    `type` is PER/LOC/ORG (or person/location/organization). Whitespace and full-width forms are
+    normalized; aliases from lexicons/entity_aliases.tsv are resolved; a bare short place name that the
+    gazetteer knows under one full name becomes that name (郑州 -> 郑州市). An alias marked with a city
+    (经开区 -> 郑州经济技术开发区, marked 郑州) applies when `context` (the article text) is None or
+    mentions that city; otherwise the bare form is kept.
+    """
+    lex = _lex()
+    t = _TYPE_ALIASES.get(type, type)
+    name = _WS.sub("", unicodedata.normalize("NFKC", surface))
+    hit = lex.aliases.get((t, name))
+    if hit:
+        canon, needs = hit
+        if not needs or context is None or needs in context:
+            return canon
+        return name
+    if t == "LOC":
+        full = lex.gaz_short.get(name)
+        if full and len(full) == 1:
+            return full[0]
+    return name

@@ -1,0 +1,922 @@
+"""Numeric facts: every quantity in a text with its unit, qualifier, range and base value.
+
+This stage owns the `metrics` table's content (and the `zhnews numbers` filter): it finds Arabic,
+Chinese and mixed numerals (328, 5.53万, 三百亿, 两千, full-width digits), attaches the unit written
+after them (lexicons/metrics_units.tsv, classifiers in metrics_classifiers.txt), the qualifier
+(metrics_qualifiers.tsv), ranges (50至200粒, 3-5年), and converts to a base unit. It refuses
+look-alikes that are names, codes, ordinals, dates or slogans (metrics_lookalikes.tsv,
+metrics_idioms.txt): 2号馆, 310国道, 5G, 4A级, 500强, "1469", 第十七届, 3月9日, 2023年底, 三送一强.
+
+Conventions (one dict per metric):
+- `start`/`end`: character offsets into the text, end exclusive; `text[start:end] == surface`.
+  The surface includes a qualifier written before the number (超2000亿元) or after the unit (8%以上).
+- `value`: the number as written, Chinese numerals converted, WITHOUT a trailing magnitude word
+  that is written with the unit: 超2000亿元 -> value 2000, unit "亿元"; 5.53万人 -> 5.53, "万人";
+  三百亿元 -> 300, "亿元". Magnitudes inside the number stay in it (5万4千6百 -> 54600).
+- `unit`: the unit words as written, magnitude included ("亿元", "万平方米", "个", "%"); None for a
+  bare number. `base_value = value * base_factor(unit)[0]` (Fahrenheit: see `to_base`).
+- `base_unit`: CNY or the ISO code of a foreign currency, m2, m, t, m3, degC, s (durations:
+  年 = 365.25 days, 个月 = 1/12 year), count, percent, percentage_point, kWh, W, bit, year (age),
+  times (倍), number (a bare number, no unit).
+- `kind`: money, area, length, mass, volume, temperature, duration, age, count, percent,
+  percentage_point, tenths (成, base percent), discount (折, base percent), energy, power, speed,
+  data, multiple, number.
+- `qualifier`: the qualifier word as written (超, 逾, 以上, 不少于, 约, 多, 余, 左右, 几, ...) or None.
+- `low`/`high` (base unit): plain or approximate (约, 左右, 近) value -> both equal base_value;
+  lower bound (超, 超过, 逾, 以上, 不少于, 突破, 多, 余, 几) -> low=base_value, high=None;
+  upper bound (不超过, 以内, 以下, 不到) -> low=None, high=base_value;
+  range (50至200粒, 3-5年, 大于10小于20) -> low and high; value/base_value are the low end.
+- `counted`: the noun counted for counts (50个项目 -> 项目, 问题6项 -> 问题) when clear, else None.
+- `sentence`: the sentence containing the metric.
+
+Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
+(一个, 一批), numerals that start with 百/千/万 (千万, 万人助万企), quoted numbers ("1469") and
+anything on the look-alike lists produce no metric.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from transforms import lexicons
+
+__all__ = [
+    "extract_metrics",
+    "extract_metrics_batch",
+    "base_factor",
+    "to_base",
+    "parse_numeral",
+    "METRIC_KEYS",
+    "KINDS",
+]
+
+METRIC_KEYS = (
+    "start", "end", "surface", "value", "unit", "base_value", "base_unit", "kind",
+    "qualifier", "low", "high", "counted", "sentence",
+)
+
+# ---------------------------------------------------------------- numeral characters
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％／", "0123456789.,-+%/")
+_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "两": 2, "兩": 2, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6,
+    "陸": 6, "柒": 7, "捌": 8, "玖": 9,
+}
+_POWERS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIGS = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12}
+_APPROX = "几幾多余"
+_POINTS = "点點"
+_CN_DIGIT_CHARS = "".join(_DIGITS)
+_CN_NUM_CHARS = _CN_DIGIT_CHARS + "".join(_POWERS) + "".join(_BIGS)
+_ARABIC = "0-9０-９"
+
+# A run of numeral material. It starts with a digit or a Chinese numeral and may contain decimal
+# points, thousands separators, approximation words (多/余/几) and spaces between Chinese numerals.
+_RUN_HEAD = rf"(?:[.．](?=[0-9０-９]))?[{_ARABIC}{_CN_NUM_CHARS}]"
+_RUN_TAIL = (
+    rf"(?:[{_ARABIC}{_CN_NUM_CHARS}{_APPROX}]"
+    rf"|[.．](?=[{_ARABIC}])"
+    rf"|(?<=[{_CN_NUM_CHARS}{_ARABIC}]) *[{_POINTS}] *(?=[{_ARABIC}{_CN_DIGIT_CHARS}])"
+    rf"|,(?=[0-9]{{3}}(?![{_ARABIC}]))"
+    rf"|(?<=[{_CN_NUM_CHARS}]) +(?=[{_CN_NUM_CHARS}{_ARABIC}])"
+    rf"|(?<=[{_ARABIC}]) +(?=[{''.join(_POWERS) + ''.join(_BIGS)}])"
+    rf")"
+)
+_RUN_RE = re.compile(_RUN_HEAD + _RUN_TAIL + "*")
+_SPACES = re.compile(r" +")
+_MAG_TAIL = re.compile(r"(?:[万萬][亿億]|[亿億]|[万萬])$")
+_MAG_VALUES = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+_SENT_END = re.compile(r"[。！？!?；;\n]")
+_CONNECTOR = re.compile(r" *(至|到|~|～|〜|-|—|－|—) *")
+_FRACTION = re.compile(r" *分 *之 *")
+_YOU = re.compile(r" *又 *")
+_SIGN_CHARS = "负負-－"
+_OPEN_QUOTES = "“‘「『\"'"
+_CLOSE_QUOTES = "”’」』\"'"
+_ARABIC_TAIL = re.compile(r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})")
+_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+
+
+# ---------------------------------------------------------------- lexicons
+@lru_cache(maxsize=1)
+def _units() -> dict[str, tuple[float, str, str]]:
+    out = {}
+    for line in lexicons.lines("metrics_units.tsv"):
+        unit, factor, base_unit, kind = line.split("\t")[:4]
+        out[unit] = (float(factor), base_unit, kind)
+    for word in _classifiers():
+        out.setdefault(word, (1.0, "count", "count"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _classifiers() -> tuple[str, ...]:
+    words: list[str] = []
+    for line in lexicons.lines("metrics_classifiers.txt"):
+        words.extend(line.split())
+    return tuple(dict.fromkeys(words))
+
+
+@lru_cache(maxsize=1)
+def _qualifiers() -> tuple[dict[str, str], dict[str, str]]:
+    pre, post = {}, {}
+    for line in lexicons.lines("metrics_qualifiers.tsv"):
+        word, position, bound = line.split("\t")[:3]
+        (pre if position == "pre" else post)[word] = bound
+    return pre, post
+
+
+@lru_cache(maxsize=1)
+def _lookalikes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    suffixes, prefixes = [], []
+    for line in lexicons.lines("metrics_lookalikes.tsv"):
+        word, where = line.split("\t")[:2]
+        (suffixes if where == "suffix" else prefixes).append(word)
+    return tuple(suffixes), tuple(prefixes)
+
+
+@lru_cache(maxsize=1)
+def _idioms() -> dict[str, list[tuple[str, int]]]:
+    """Numeral character -> [(idiom, index of that character in the idiom)]."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for line in lexicons.lines("metrics_idioms.txt"):
+        for idiom in line.split():
+            for i, ch in enumerate(idiom):
+                if ch in _CN_NUM_CHARS:
+                    index.setdefault(ch, []).append((idiom, i))
+    return index
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class _Hit:
+    """What a word-table lookup found (the subset of re.Match the extractor uses)."""
+    __slots__ = ("_start", "_end", "_word", "_wstart")
+
+    def __init__(self, start, wstart, end, word):
+        self._start, self._wstart, self._end, self._word = start, wstart, end, word
+
+    def group(self, i=0):
+        return self._word
+
+    def start(self, i=0):
+        return self._wstart if i else self._start
+
+    def end(self, i=0):
+        return self._end
+
+
+class _Forward:
+    """Longest word of a table starting at `pos` (after optional spaces): dict lookups, no regex
+    alternation over hundreds of words."""
+
+    def __init__(self, words):
+        self.words = frozenset(words)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.first = frozenset(w[0] for w in self.words)
+
+    def match(self, text, pos):
+        k = pos
+        while k < len(text) and text[k] == " " and k - pos < 3:
+            k += 1
+        if k >= len(text) or text[k] not in self.first:
+            return None
+        for n in self.lengths:
+            w = text[k:k + n]
+            if len(w) == n and w in self.words:
+                return _Hit(pos, k, k + n, w)
+        return None
+
+
+class _Backward:
+    """A word of a table ending at `hi` (optionally followed by one of `fillers` and spaces)."""
+
+    def __init__(self, words, fillers=""):
+        self.words = frozenset(words)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.fillers = fillers
+
+    def search(self, text, lo, hi):
+        k = hi
+        while k > lo and text[k - 1] == " ":
+            k -= 1
+        for kk in ((k, k - 1) if k > lo and text[k - 1] in self.fillers else (k,)):
+            for n in self.lengths:
+                if kk - n >= lo and text[kk - n:kk] in self.words:
+                    return _Hit(kk - n, kk - n, hi, text[kk - n:kk])
+        return None
+
+
+@lru_cache(maxsize=1)
+def _patterns():
+    units = _units()
+    unit_re = _Forward(units)
+    pre, post = _qualifiers()
+    # qualifier before the number, optionally followed by 了/有/是/为/达 (超过了80, 至少有10)
+    pre_re = _Backward(pre, "了有是为达")
+    post_re = _Forward(post)
+    suffixes, prefixes = _lookalikes()
+    suffix_re = _Forward(suffixes)
+    prefix_re = _Backward(prefixes)
+    return unit_re, pre_re, post_re, suffix_re, prefix_re
+
+
+@lru_cache(maxsize=1)
+def _scan_re() -> re.Pattern:
+    """The scanner: numeral runs of two or more characters, any Arabic digit, and a single Chinese
+    numeral only when the next character can start a unit, qualifier, fraction or range (a lone
+    一 only before a measure unit, since 一个/一批 are refused anyway). Rejecting the rest inside
+    the regex keeps Python work per match low (throughput)."""
+    units = _units()
+    pre, post = _qualifiers()
+    measure = {u[0] for u, (_, _, k) in units.items() if k != "count"}
+    count = {u[0] for u, (_, _, k) in units.items() if k == "count"}
+    extra = {w[0] for w in post} | set("分又到至~～-－—度 ")
+    def cls(chars):
+        return "".join(re.escape(c) for c in sorted(chars))
+    single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹")
+    return re.compile(
+        rf"[.．]?[{_ARABIC}]{_RUN_TAIL}*"
+        rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
+        rf"|[{single}](?=[{cls(measure | count | extra)}])"
+        rf"|[一壹](?=[{cls(measure | extra)}])"
+    )
+
+
+# ---------------------------------------------------------------- numerals
+def _clean(s: str) -> str:
+    return _SPACES.sub("", s.translate(_FULLWIDTH)).replace(",", "")
+
+
+def parse_numeral(s: str, allow_leading_power: bool = False) -> tuple[float, str | None] | None:
+    """Value of an Arabic, Chinese or mixed numeral (spaces and full-width digits allowed) and the
+    approximation word inside it (多, 余, 几) if any; None if `s` is not a well-formed numeral.
+
+    >>> parse_numeral("四亿五千六百四十二万零一十五")
+    (456420015.0, None)
+    >>> parse_numeral("1.5亿")
+    (150000000.0, None)
+    """
+    t = _clean(s)
+    if not t:
+        return None
+    if t[0] in _POWERS and t[0] not in "十拾" and not allow_leading_power:
+        return None
+    if t[0] in _BIGS or t[0] in _APPROX:
+        return None
+    total = 0.0
+    section = 0.0
+    cur: float | None = None
+    last_pow: float | None = None
+    last_big: float | None = None
+    zero = False
+    approx: str | None = None
+    prev_kind = ""
+    i, n = 0, len(t)
+    while i < n:
+        ch = t[i]
+        if "0" <= ch <= "9" or ch == ".":
+            j = i
+            while j < n and ("0" <= t[j] <= "9" or t[j] == "."):
+                j += 1
+            chunk = t[i:j]
+            if chunk.count(".") > 1 or chunk.startswith(".") and i > 0 or chunk.endswith(".") \
+                    or chunk == ".":
+                return None
+            if cur is not None:
+                return None
+            cur = float(chunk)
+            prev_kind = "digit"
+            i = j
+            continue
+        if ch in _DIGITS:
+            d = _DIGITS[ch]
+            if d == 0 and ch in "零〇":
+                if prev_kind == "digit":
+                    return None
+                zero = True
+                prev_kind = "zero"
+            else:
+                if cur is not None:
+                    return None
+                cur = float(d)
+                prev_kind = "digit"
+        elif ch in _POWERS:
+            p = _POWERS[ch]
+            if cur is None:
+                if (p == 10 or allow_leading_power) and (prev_kind in ("", "zero", "big")):
+                    cur = 1.0
+                else:
+                    return None
+            if last_pow is not None and p >= last_pow:
+                return None
+            section += cur * p
+            cur = None
+            last_pow = p
+            zero = False
+            prev_kind = "pow"
+        elif ch in _BIGS:
+            b = _BIGS[ch]
+            if cur is not None:
+                section += cur
+                cur = None
+            if section == 0 and total == 0:
+                return None
+            if last_big is not None and b > last_big:
+                total = (total + section) * b
+            elif prev_kind == "big" and last_big is not None:  # 万亿
+                total = (total + section) * b
+            else:
+                total += section * b
+            section = 0.0
+            last_pow = None
+            last_big = b if last_big is None else max(last_big, b)
+            zero = False
+            prev_kind = "big"
+        elif ch in _APPROX:
+            if approx is not None or prev_kind == "":
+                return None
+            approx = ch
+            if cur is not None:
+                section += cur
+                cur = None
+            prev_kind = "approx"
+        elif ch in _POINTS:
+            if cur is None and section == 0 and total == 0 and not zero:
+                return None
+            # decimal part: single digits only (八点三十 is a time, not 8.30)
+            j = i + 1
+            frac = ""
+            while j < n and (t[j] in _DIGITS or "0" <= t[j] <= "9"):
+                frac += str(_DIGITS[t[j]]) if t[j] in _DIGITS else t[j]
+                j += 1
+            if not frac or (j < n and t[j] in _POWERS):
+                return None
+            if cur is None:
+                cur = 0.0
+            cur = cur + float("0." + frac)
+            i = j
+            prev_kind = "decimal"
+            continue
+        else:
+            return None
+        i += 1
+    if cur is not None:
+        if prev_kind == "digit" and not zero and cur < 10 and cur == int(cur) and n >= 2:
+            prev_ch = t[-2]
+            if prev_ch in _POWERS and _POWERS[prev_ch] >= 100:
+                cur = cur * _POWERS[prev_ch] / 10  # 九百九 = 990, 一千三 = 1300
+            elif prev_ch in _BIGS:
+                cur = cur * _BIGS[prev_ch] / 10  # 九万四 = 94000
+        section += cur
+    return total + section, approx
+
+
+def _digit_string(t: str) -> str | None:
+    """'五五' -> '55' for digit strings (折 discounts, years); None otherwise."""
+    if len(t) >= 2 and all(c in _DIGITS for c in t):
+        return "".join(str(_DIGITS[c]) for c in t)
+    return None
+
+
+# ---------------------------------------------------------------- units and conversion
+def _split_mag(unit: str) -> tuple[float, str]:
+    mag = 1.0
+    i = 0
+    while i < len(unit) and unit[i] in _MAG_VALUES:
+        mag *= _MAG_VALUES[unit[i]]
+        i += 1
+    rest = unit[i:]
+    if i and (rest == "" or rest in _units() or rest in _SPECIAL_UNITS):
+        return mag, rest
+    return 1.0, unit
+
+
+def base_factor(unit: str | None) -> tuple[float, str, str]:
+    """(factor, base_unit, kind) for a unit as written, magnitude included: "亿元" -> (1e8, "CNY",
+    "money"), "万平方米" -> (1e4, "m2", "area"), "个" -> (1, "count", "count"), None -> a bare number.
+    For every metric, base_value == value * factor, except Fahrenheit (see `to_base`).
+    Raises KeyError for an unknown unit."""
+    if unit is None or unit == "":
+        return 1.0, "number", "number"
+    u = unit.replace(" ", "")
+    if u in _SPECIAL_UNITS:
+        return _SPECIAL_UNITS[u]
+    if u.endswith("分之"):  # 千万分之六 = 6e-7 = 6e-5 percent
+        den = parse_numeral(u[:-2], allow_leading_power=True)
+        if den and den[0]:
+            return 100.0 / den[0], "percent", "percent"
+        raise KeyError(unit)
+    mag, rest = _split_mag(u)
+    if rest == "":
+        return mag, "number", "number"
+    if rest in _SPECIAL_UNITS:
+        f, b, k = _SPECIAL_UNITS[rest]
+        return mag * f, b, k
+    f, b, k = _units()[rest]
+    return mag * f, b, k
+
+
+_SPECIAL_UNITS = {
+    "度": (1.0, "degC", "temperature"),
+    "$": (1.0, "USD", "money"), "＄": (1.0, "USD", "money"),
+    "￥": (1.0, "CNY", "money"), "¥": (1.0, "CNY", "money"),
+    "€": (1.0, "EUR", "money"), "£": (1.0, "GBP", "money"),
+    "百分之": (1.0, "percent", "percent"), "佰分之": (1.0, "percent", "percent"),
+    "千分之": (0.1, "percent", "percent"), "仟分之": (0.1, "percent", "percent"),
+    "万分之": (0.01, "percent", "percent"), "萬分之": (0.01, "percent", "percent"),
+}
+
+
+def to_base(value: float, unit: str | None) -> tuple[float, str, str]:
+    """(base_value, base_unit, kind) of `value` written in `unit`. Fahrenheit becomes degC."""
+    factor, base_unit, kind = base_factor(unit)
+    if base_unit == "degF":
+        return (value - 32.0) * 5.0 / 9.0, "degC", kind
+    return value * factor, base_unit, kind
+
+
+# ---------------------------------------------------------------- helpers per match
+def _sentence(text: str, bounds: list[int], start: int) -> str:
+    k = bisect.bisect_left(bounds, start)
+    lo = bounds[k - 1] + 1 if k > 0 else 0
+    hi = bounds[k] + 1 if k < len(bounds) else len(text)
+    return text[lo:hi].strip()
+
+
+def _in_idiom(text: str, s: int, e: int) -> bool:
+    index = _idioms()
+    for pos in range(s, e):
+        for idiom, j in index.get(text[pos], ()):
+            a = pos - j
+            if a >= 0 and text.startswith(idiom, a):
+                return True
+    return False
+
+
+def _quoted(text: str, s: int, e: int) -> bool:
+    """A number that opens a short quoted term ("1469"发展思路, “两个维护”) is a name or slogan."""
+    if s == 0 or text[s - 1] not in _OPEN_QUOTES:
+        return False
+    window = text[e:e + 12]
+    for k, ch in enumerate(window):
+        if ch in _CLOSE_QUOTES:
+            return True
+        if ch in "。，,；;！？\n":
+            return False
+    return False
+
+
+def _is_temperature_context(text: str, s: int) -> bool:
+    w = text[max(0, s - 12):s]
+    return "温" in w or "零下" in w or "摄氏" in w or "华氏" in w
+
+
+_TAG_CACHE: dict[str, list] = {}
+
+
+def _tag(s: str):
+    r = _TAG_CACHE.get(s)
+    if r is None:
+        import rjieba  # fast jieba bindings; only needed for `counted`
+        r = rjieba.tag(s)
+        if len(_TAG_CACHE) > 50000:
+            _TAG_CACHE.clear()
+        _TAG_CACHE[s] = r
+    return r
+
+
+_STOP_NOUN = set("的了和与及等在是为将有")
+
+
+def _counted(text: str, qual_start: int, end: int) -> str | None:
+    after = text[end:end + 8]
+    if after and after[0] not in _STOP_NOUN and "\u4e00" <= after[0] <= "\u9fff":
+        cut = re.split(r"[，。、；：,;:！？!?\s（）()“”\"《》的]", after, maxsplit=1)[0]
+        if cut:
+            toks = _tag(cut)
+            if toks:
+                w, tag = toks[0]
+                if tag.startswith("n") and len(w) >= 2 and tag != "nr":
+                    return w
+                return None
+    before = text[max(0, qual_start - 8):qual_start]
+    cut = re.split(r"[，。、；：,;:！？!?\s（）()“”\"《》的]", before)[-1]
+    if cut:
+        toks = _tag(cut)
+        if toks:
+            w, tag = toks[-1]
+            if tag.startswith("n") and len(w) >= 2 and tag != "nr":
+                return w
+    return None
+
+
+# ---------------------------------------------------------------- the extractor
+class _Num:
+    __slots__ = ("s", "e", "value", "mag", "mag_str", "approx", "is_cn", "single", "raw", "digits")
+
+
+def _read_number(text: str, s: int, e: int, allow_leading_power: bool = False) -> _Num | None:
+    """Parse the numeral text[s:e]; split a trailing 万/亿 off into the unit."""
+    raw = text[s:e]
+    t = _clean(raw)
+    num = _Num()
+    num.s, num.e, num.raw = s, e, raw
+    num.is_cn = not any("0" <= c <= "9" for c in t)
+    num.single = len(t) == 1 and num.is_cn
+    num.digits = _digit_string(t)
+    num.mag, num.mag_str = 1.0, ""
+    m = _MAG_TAIL.search(t)
+    core = t
+    if m and m.start() > 0 and t[m.start() - 1] not in "零〇" \
+            and not any(c in _BIGS for c in t[:m.start()]):  # 四十五億零四百零四萬: 萬 is not the unit
+        core = t[:m.start()]
+        mag_str = m.group(0)
+        num.mag_str = mag_str
+        num.mag = 1.0
+        for c in mag_str:
+            num.mag *= _MAG_VALUES[c]
+    if num.digits is not None:
+        num.value, num.approx = float(num.digits), None
+        return num
+    parsed = parse_numeral(core, allow_leading_power)
+    if parsed is None:
+        return None
+    num.value, num.approx = parsed
+    return num
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _bound(qualifier_kind: str | None, base: float) -> tuple[float | None, float | None]:
+    if qualifier_kind == "lower":
+        return base, None
+    if qualifier_kind == "upper":
+        return None, base
+    return base, base
+
+
+def extract_metrics(text: str) -> list[dict]:
+    """All numeric facts in `text` (see the module docstring for the keys and conventions)."""
+    if not text:
+        return []
+    unit_re, pre_re, post_re, suffix_re, prefix_re = _patterns()
+    pre_q, post_q = _qualifiers()
+    units = _units()
+    out: list[dict] = []
+    bounds: list[int] | None = None
+    pos = 0
+    n = len(text)
+    search = _scan_re().search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            break
+        s, e = m.span()
+        pos = e
+        try:
+            res = _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q, units)
+        except (ValueError, KeyError, ZeroDivisionError, OverflowError):  # never die on odd text
+            res = None
+        if res is None:
+            continue
+        metric, consumed_to = res
+        if out and metric["start"] < out[-1]["end"]:
+            continue
+        pos = max(pos, consumed_to)
+        if bounds is None:
+            bounds = [mm.start() for mm in _SENT_END.finditer(text)]
+        metric["sentence"] = _sentence(text, bounds, metric["start"])
+        out.append(metric)
+    _merge_bound_pairs(text, out)
+    return out
+
+
+def _match_unit(text, e, unit_re, suffix_re, num: _Num):
+    """(unit_as_written_without_mag, unit_end) or (None, e); ("", -1) when a look-alike follows."""
+    # a power char swallowed by the run may start a unit: 2.3千克, 三千比特, 5.2百分点
+    um = unit_re.match(text, e)
+    sm = suffix_re.match(text, e)
+    if sm and (um is None or len(sm.group(1)) >= len(um.group(1))):
+        if sm.group(1) == "度" and not text.startswith("度电", sm.start(1)) \
+                and _is_temperature_context(text, num.s):
+            return "度", sm.end()
+        return "", -1
+    if um:
+        return um.group(1), um.end()
+    return None, e
+
+
+_DATE_NEXT = frozenset("月日号時时点點")
+
+
+def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q, units):
+    # fast rejects (most numerals in news are dates): 3月9日, 9时, 2023年
+    nxt = text[e] if e < len(text) else ""
+    if nxt in _DATE_NEXT and not text.startswith(("日元", "日圆"), e):
+        return None
+    if nxt == "年" and e - s == 4 and text[s:e].isascii() and text[s:e].isdigit():
+        return None
+    raw = text[s:e]
+    # trim trailing spaces (a run never ends with one by construction, but be safe)
+    # --- power char at the end that begins a unit (千克, 千米, 兆字节, 百分点)
+    if e - s >= 2 and text[e - 1] in "千百兆万":
+        um = unit_re.match(text, e - 1)
+        if um and um.group(1)[0] == text[e - 1] and len(um.group(1)) >= 2:
+            e -= 1
+            raw = text[s:e].rstrip(" ")
+            e = s + len(raw)
+    # --- percent / permille written before the number: 百分之五, 千分之２.４
+    pct_prefix = None
+    if raw and raw[0] in "百佰千仟万萬":
+        k = s
+        while k < e and text[k] in _POWERS or k < e and text[k] in _BIGS or k < e and text[k] == " ":
+            k += 1
+        fm = _FRACTION.match(text, k)
+        if fm and k < len(text) and text[k:k + 1] in (" ", "分"):
+            m2 = _RUN_RE.match(text, fm.end())
+            if m2 is None:
+                return None
+            pct_prefix = text[s:k].replace(" ", "") + "分之"
+            num = _read_number(text, m2.start(), m2.end(), allow_leading_power=True)
+            if num is None:
+                return None
+            start, end = s, m2.end()
+            value = num.value * num.mag
+            unit = pct_prefix
+            return _finish(text, start, end, start, value, unit, None, None, None, None,
+                           post_re, post_q, units, num)
+    if raw.startswith(" "):
+        return None
+    num = _read_number(text, s, e)
+    if num is None:
+        return None
+    start = s
+    # --- sign
+    negative = False
+    if s > 0 and text[s - 1] in _SIGN_CHARS:
+        before = text[s - 2] if s >= 2 else ""
+        if text[s - 1] in "负負" or not before or not (before.isdigit() or before in _CN_NUM_CHARS):
+            negative = True
+            start = s - 1
+    elif s >= 2 and text[s - 2:s] == "零下":
+        negative = True
+        start = s - 2
+    # --- mixed number: 三百五十又三分之一, 3又一千分之23
+    ym = _YOU.match(text, e) if e < len(text) and text[e] in " 又" else None
+    if ym:
+        m2 = _RUN_RE.match(text, ym.end())
+        if m2 is not None:
+            den = _read_number(text, m2.start(), m2.end())
+            fm = _FRACTION.match(text, m2.end())
+            m3 = _RUN_RE.match(text, fm.end()) if fm else None
+            numer = _read_number(text, m3.start(), m3.end()) if m3 else None
+            if den is not None and numer is not None and den.value * den.mag:
+                value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
+                return _bare(text, start, m3.end(), -value if negative else value)
+    # --- Arabic fraction 1/3 and scientific notation 2e5
+    if not num.is_cn and e < len(text) and text[e] in "/／eE":
+        am = _ARABIC_TAIL.match(text, e)
+        if am and not (am.end() < len(text) and (_ascii_alnum(text[am.end()]) or text[am.end()] in "/／.")) \
+                and not (s > 0 and (_ascii_alnum(text[s - 1]) or text[s - 1] in "/／.")):
+            if am.group(1):
+                den = float(am.group(1).translate(_FULLWIDTH))
+                value = num.value / den if den else None
+            else:
+                value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
+            if value is not None:
+                qm = _patterns()[1].search(text, max(0, start - 8), start)
+                if qm and not negative:
+                    word = qm.group()
+                    word = word if word in pre_q else word[:-1]
+                    if word in pre_q:
+                        metric, end = _bare(text, qm.start(), am.end(), value)
+                        metric["qualifier"] = word
+                        metric["low"], metric["high"] = _bound(pre_q[word], value)
+                        return metric, end
+                return _bare(text, start, am.end(), -value if negative else value)
+    # --- fraction: 三分之一, 16分之5, 一百分之二, 3又一千分之23
+    fm = _FRACTION.match(text, e)
+    if fm:
+        m2 = _RUN_RE.match(text, fm.end())
+        neg2 = False
+        p = fm.end()
+        if m2 is None and p < len(text) and text[p] in "负負":
+            m2 = _RUN_RE.match(text, p + 1)
+            neg2 = True
+        if m2 is None:
+            return None
+        den = num.value * num.mag
+        numer = _read_number(text, m2.start(), m2.end())
+        if numer is None or den == 0:
+            return None
+        value = numer.value * numer.mag / den
+        if negative != neg2:
+            value = -value
+        return _bare(text, start, m2.end(), value)
+    # --- look-behind: ordinals, codes, quotes, letters, dates
+    if s > 0:
+        prev = text[s - 1]
+        if _LETTER.match(prev) or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and text[s - 2].isdigit()):
+            return None
+        if prefix_re.search(text, max(0, s - 3), s):
+            return None
+    if _quoted(text, s, e) or (num.is_cn and _in_idiom(text, s, e)):
+        return None
+    if e < len(text) and (_LETTER.match(text[e]) and not unit_re.match(text, e)):
+        return None
+    if e < len(text) and text[e] in "/:：-." and e + 1 < len(text) and text[e + 1].isdigit() \
+            and not _CONNECTOR.match(text, e):
+        return None
+    # --- currency symbol before the number
+    symbol = None
+    if not negative and s > 0 and text[s - 1] in "$＄￥¥€£":
+        symbol = text[s - 1]
+        start = s - 1
+    # --- qualifier before the number
+    qualifier = None
+    qkind = None
+    qm = pre_re.search(text, max(0, start - 8), start)
+    if qm:
+        word = qm.group()
+        for cut in (word, word[:-1]):
+            if cut in pre_q:
+                qualifier, qkind = cut, pre_q[cut]
+                break
+        if qualifier is not None:
+            # 超 inside a word (超市) is not a qualifier: only when glued to the number
+            start = qm.start()
+    # --- range: 50至200粒, 3-5年, 3%-5%
+    unit1, u1_end = _match_unit(text, e, unit_re, suffix_re, num)
+    if unit1 == "":
+        return None
+    after1 = u1_end if unit1 else e
+    cm = _CONNECTOR.match(text, after1)
+    low_num = None
+    if cm and not num.approx:
+        m2 = _RUN_RE.match(text, cm.end())
+        if m2 is not None:
+            num2 = _read_number(text, m2.start(), m2.end())
+            if num2 is not None and not num2.approx:
+                unit2, u2_end = _match_unit(text, num2.e, unit_re, suffix_re, num2)
+                conn = cm.group(1)
+                leading_zero = _clean(m2.group(0)).startswith("0") and not _clean(m2.group(0)).startswith("0.")
+                ok = unit2 != "" and not leading_zero
+                if ok and unit1 and unit1 != unit2:
+                    ok = False
+                if ok and not unit2:
+                    # a bare range only with Chinese numerals or 至/到 (2023-03 is a date)
+                    ok = conn in "至到" or (num.is_cn and num2.is_cn)
+                if ok and _clean(m2.group(0)).isdigit() and len(_clean(m2.group(0))) == 4 and (unit2 or "").startswith("年"):
+                    ok = False
+                if ok and unit2 and unit2.startswith("年") and num2.digits is not None:
+                    ok = False
+                if ok and not num.mag_str and num2.mag_str:
+                    num.mag, num.mag_str = num2.mag, num2.mag_str  # 3-5万 -> both in 万
+                if ok and (num.mag_str or num2.mag_str) and num.mag_str != num2.mag_str:
+                    ok = False
+                if ok:
+                    low_num = num
+                    num = num2
+                    unit1, u1_end = unit2, u2_end
+    if num.single and not low_num:
+        if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]):
+            return None  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹
+        if unit1 and num.raw in "一壹" and base_factor(unit1)[2] == "count":
+            return None  # 一个, 一批, 一家: too common and mostly not facts
+    if not unit1 and num.is_cn and num.single is False and num.digits is not None:
+        return None  # digit strings 八六三, 九九 are names
+    if unit1 and num.digits is not None and unit1 not in ("折",) and not low_num:
+        return None  # 二〇二三年 is a year
+    # years: 2023年, 1987年 -> dates belong elsewhere
+    if unit1 and unit1.startswith("年"):
+        c = _clean(text[num.s:num.e])
+        if c.isdigit() and (len(c) == 4 or (len(c) == 2 and c.startswith("0"))):
+            return None
+        if re.match(r"[0-9０-９一二三四五六七八九十]{1,2}月", text[u1_end:u1_end + 3]):
+            return None
+    # --- 折 with a digit string: 五五折 = 5.5折, 九 九 折 = 9.9折
+    value = num.value
+    if num.digits is not None:
+        if unit1 != "折" or len(num.digits) != 2:
+            return None
+        value = float(num.digits[0] + "." + num.digits[1])
+    end = u1_end if unit1 else num.e
+    # --- 半 after a measure: 一吨半, 两米半, 三年半
+    if unit1 and end < len(text) and text[end] == "半" and value == int(value) and not num.mag_str \
+            and base_factor(unit1)[2] not in ("count", "percent", "tenths", "discount"):
+        value += 0.5
+        end += 1
+    unit = None
+    if symbol:
+        unit = symbol
+        if unit1 and base_factor(unit1)[2] == "money":
+            return None
+    elif unit1:
+        unit = num.mag_str + unit1
+    elif num.mag_str:
+        unit = num.mag_str
+    if unit is None and num.mag_str:
+        unit = num.mag_str
+    low_value = None
+    if low_num is not None:
+        low_value = low_num.value
+    if negative:
+        value = -value
+    if num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
+        qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
+        qkind = "lower"
+    return _finish(text, start, end, s if qualifier is None else start, value, unit, qualifier, qkind,
+                   low_value, low_num, post_re, post_q, units, num)
+
+
+def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_value, low_num,
+            post_re, post_q, units, num):
+    # --- qualifier after the unit: 以上, 左右, 多, 余
+    pm = post_re.match(text, end)
+    if pm and not (pm.group(1) in ("多", "余") and end < len(text) and text.startswith(("多万", "余万", "多亿", "余亿", "多年", "余年"), end) is False):
+        word = pm.group(1)
+        # 多/余 right after a unit is 'more than' (3年多); avoid 多个/余下 etc.
+        nxt = text[pm.end():pm.end() + 1]
+        if word in ("多", "余") and nxt and ("\u4e00" <= nxt <= "\u9fff") and nxt not in "，。、；":
+            pm = None
+        if pm is not None:
+            if qualifier is None:
+                qualifier, qkind = word, post_q[word]
+            elif qkind == "approx" or post_q[word] != "approx":
+                qkind = post_q[word] if qkind == "approx" else qkind
+            end = pm.end()
+    if unit is None and num is not None and not num.is_cn and qualifier is None and low_num is None:
+        c = _clean(num.raw)
+        # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids)
+        if (c.startswith("0") and not c.startswith("0.")) or (c.isdigit() and len(c) >= 9):
+            return None
+    base_value, base_unit, kind = to_base(value, unit)
+    if kind == "percent" and unit in ("%", "％") and num is not None and num.mag_str:
+        return None
+    if low_value is not None:
+        low_base = to_base(-low_value if value < 0 and False else low_value, unit)[0]
+        if low_base > base_value:
+            return None
+        low, high = low_base, base_value
+        value, base_value = low_value, low_base
+    else:
+        low, high = _bound(qkind, base_value)
+    counted = None
+    if kind == "count":
+        counted = _counted(text, qual_start, end)
+    return {
+        "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": unit,
+        "base_value": float(base_value), "base_unit": base_unit, "kind": kind,
+        "qualifier": qualifier, "low": low, "high": high, "counted": counted, "sentence": "",
+    }, end
+
+
+def _bare(text, start, end, value):
+    return {
+        "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": None,
+        "base_value": float(value), "base_unit": "number", "kind": "number", "qualifier": None,
+        "low": float(value), "high": float(value), "counted": None, "sentence": "",
+    }, end
+
+
+_PAIR_GAP = re.compile(r"^ *(?:并且|且|而且|但|、|，|,|同时)? *$")
+
+
+def _merge_bound_pairs(text: str, out: list[dict]) -> None:
+    """大于10小于20, 不低于20、不超过50: a lower and an upper bound side by side become one range."""
+    i = 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        if a["base_unit"] == b["base_unit"] and _PAIR_GAP.match(text[a["end"]:b["start"]]) \
+                and a["qualifier"] and b["qualifier"]:
+            lows = [x for x in (a, b) if x["high"] is None and x["low"] is not None]
+            highs = [x for x in (a, b) if x["low"] is None and x["high"] is not None]
+            if len(lows) == 1 and len(highs) == 1 and lows[0]["low"] < highs[0]["high"]:
+                lo, hi = lows[0], highs[0]
+                merged = dict(a)
+                merged.update(
+                    end=b["end"], surface=text[a["start"]:b["end"]], value=lo["value"],
+                    base_value=lo["base_value"], low=lo["low"], high=hi["high"],
+                    qualifier=a["qualifier"] + "…" + b["qualifier"], unit=a["unit"] or b["unit"],
+                )
+                out[i:i + 2] = [merged]
+                continue
+        i += 1
+
+
+def extract_metrics_batch(texts: list[str]) -> list[list[dict]]:
+    """`extract_metrics` over many texts (the pipeline's batch entry point)."""
+    return [extract_metrics(t) for t in texts]
+
+
+KINDS = (
+    "money", "area", "length", "mass", "volume", "temperature", "duration", "age", "count",
+    "percent", "percentage_point", "tenths", "discount", "energy", "power", "speed", "data",
+    "multiple", "number",
+)
