@@ -114,8 +114,9 @@ def resolve(month: int | None, day: int | None, *, year: int | None = None,
         if issue_date is None:
             return None
         year = issue_date.year
-        # a dateline after the issue date belongs to the previous year (December news in a January issue)
-        if (month, day) > (issue_date.month, issue_date.day) and month - issue_date.month > 6:
+        # news is dated on or before its issue: a later month/day belongs to the previous year
+        # (December news in a January issue)
+        if (month, day) > (issue_date.month, issue_date.day):
             year -= 1
     try:
         return _dt.date(year, month, day)

@@ -208,6 +208,7 @@ _FURNITURE = re.compile(
     r"|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审读|值班主任|本版编辑)\s*[：:]?\s*[\u4e00-\u9fff、 ]{2,30}$")
 _NO_TEXT = re.compile(r"^[^\w\u4e00-\u9fff]*$")
 _SLOGAN_PART = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
+_PHOTO_CREDIT = re.compile(r"(?<![\u4e00-\u9fff])(?:文/图|图/文)|摄$")
 _CLAUSE_PUNCT = re.compile(r"[，；：,;:]")
 _LEAD_FRAGMENT = re.compile(r"^[^\d一二三四五六七八九十\s（(“‘《【][、，。；：]")
 
@@ -435,6 +436,10 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             plain = [b.text for b in block if b.kind == HEAD]
             dash = [b.text for b in block if b.kind == DASH]
             single = len(block) == 1 and not dash
+            if single and nxt is None and cur is not None and cur.paras and not cur.closed:
+                _append_body(cur, plain[0], u.indented)   # a short line cut at the end of the page
+                i = j
+                continue
             continues = (single and cur is not None and nxt is not None and nxt.kind == BODY
                          and cur.signal and not cur.closed)
             if continues:
@@ -478,7 +483,9 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 _add_byline(cur, u.text, *parsed)
                 if not cur.paras:
                     cur.signal = True
-                elif not re.search(r"(?<![\u4e00-\u9fff])(?:文/图|图/文)|摄$", u.text):
+                elif len(cur.paras) > 1 or not _PHOTO_CREDIT.search(u.text):
+                    # a byline closes the article, except a photo credit right under the lead paragraph of a
+                    # feature that goes on with section headings ("记者 王赛华 鲁慧 文/图")
                     cur.closed = True
         elif u.kind == FURN:
             residue.append(clean.collapse_spaces(u.text))
@@ -606,9 +613,7 @@ def _lead_sentence(body: str) -> str:
 def _assign_dates(articles: list[Article], issue_date: datetime.date | None) -> None:
     found = []
     for a in articles:
-        lead = None
-        if a.dateline and dates.match_lead_date(a.body) and a.dateline.endswith(dates.match_lead_date(a.body).phrase):
-            lead = dates.match_lead_date(a.body)
+        lead = dates.match_lead_date(a.body) if a.body else None   # a date phrase opening the lead
         if lead is None or (lead.day is None and lead.relative is None):
             explicit = dates.first_explicit_date(_lead_sentence(a.body)) if a.body else None
             lead = explicit or lead

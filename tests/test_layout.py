@@ -1,0 +1,159 @@
+"""Page layout: annotated pattern fixtures, the editor's annotation of the five seed pages, conservation on every
+seed and on generated pages, and recovery of articles from pages rebuilt from the seeds' own text with layout
+damage (no external corpus needed)."""
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from transforms import clean, layout
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = Path(__file__).parent / "fixtures" / "layout"
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+PATTERNS = json.loads((FIX / "patterns.json").read_text(encoding="utf-8"))
+SEED_ANNOTATION = json.loads((FIX / "seeds_expected.json").read_text(encoding="utf-8"))
+
+
+def _check(article: layout.Article, expect: dict) -> list:
+    bad = []
+    for key, want in expect.items():
+        if key == "flags_include":
+            if not set(want) <= set(article.flags):
+                bad.append((key, article.flags, want))
+            continue
+        got = getattr(article, key)
+        if isinstance(got, dt.date):
+            got = got.isoformat()
+        if got != want:
+            bad.append((key, got, want))
+    return bad
+
+
+@pytest.mark.parametrize("case", PATTERNS, ids=[c["name"] for c in PATTERNS])
+def test_pattern_fixture(case):
+    issue = dt.date.fromisoformat(case["issue_date"]) if case.get("issue_date") else None
+    page = layout.split_page(case["page"], issue_date=issue)
+    assert [a.seq for a in page.articles] == list(range(1, len(case["expect"]) + 1)), [a.headline for a in page.articles]
+    for article, expect in zip(page.articles, case["expect"]):
+        assert _check(article, expect) == [], article.headline
+    for key in ("banners", "residue"):
+        if key in case:
+            assert getattr(page, key) == case[key]
+    assert layout.conservation_gap(case["page"], page) == ""
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.name for p in SEEDS])
+def test_seed_page_matches_annotation(seed):
+    page = layout.split_page(seed.read_text(encoding="utf-8"))
+    expected = SEED_ANNOTATION["pages"][seed.name]
+    assert [a.headline for a in page.articles] == [e["headline"] for e in expected]
+    assert page.banners == SEED_ANNOTATION["banners"][seed.name]
+    for article, e in zip(page.articles, expected):
+        e = dict(e)
+        e["flags_include"] = ["fragment"] if e.pop("fragment") else []
+        assert _check(article, e) == [], article.headline
+        if not e["flags_include"]:
+            assert "fragment" not in article.flags, article.headline
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.name for p in SEEDS])
+def test_seed_page_conserves_every_character(seed):
+    raw = seed.read_text(encoding="utf-8")
+    assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
+
+
+def test_bylines_never_reach_the_body():
+    for seed in SEEDS:
+        for a in layout.split_page(seed.read_text(encoding="utf-8")).articles:
+            for name in a.reporters + a.correspondents:
+                assert not a.body.endswith(name)
+            assert "本报讯" not in a.body
+            assert not any(p.startswith(("记者 ", "本报记者", "正观新闻")) for p in a.body.split("\n"))
+
+
+def test_conservation_gap_reports_a_lost_character():
+    raw = SEEDS[0].read_text(encoding="utf-8")
+    page = layout.split_page(raw)
+    page.articles[0].body = page.articles[0].body[:-1]
+    assert layout.conservation_gap(raw, page).startswith("missing:")
+
+
+def test_byline_parser():
+    assert layout.parse_byline("记者 孙庆辉 通讯员 周怡含 文/图") == (["孙庆辉"], ["周怡含"])
+    assert layout.parse_byline("正观新闻·郑州晚报记者张昕 王际宾董艳竹 王治", strict=False) == (
+        ["张昕", "王际宾", "董艳竹", "王治"], [])
+    assert layout.parse_byline("本报记者 李晓光 通讯员 卢松城") == (["李晓光"], ["卢松城"])
+    assert layout.parse_byline("记者走进郑州三纯新能源科技有限公司") is None
+    assert layout.parse_byline("记者手记") is None
+
+
+# ------------------------------------------------------------------ generated pages from the seeds' own text
+def _seed_articles():
+    arts = []
+    for seed in SEEDS:
+        for a in layout.split_page(seed.read_text(encoding="utf-8")).articles:
+            paras = [p for p in a.body.split("\n") if p.endswith(("。", "”", "！", "？"))]
+            if a.headline and paras:
+                arts.append((a.headline, paras))
+    return arts
+
+
+def _damage(rng, p):
+    if rng.random() < 0.3 and len(p) > 30:                      # column wrap
+        cut = rng.choice([i for i in range(12, len(p) - 4) if p[i - 1] not in "。！？”："] or [len(p)])
+        p = p[:cut] + "\n\n" + p[cut:]
+    if rng.random() < 0.3:                                       # stray spaces between CJK characters
+        spots = [i for i in range(1, len(p)) if clean.is_cjk(p[i - 1]) and clean.is_cjk(p[i])]
+        for i in sorted(rng.sample(spots, min(2, len(spots))), reverse=True):
+            p = p[:i] + " " + p[i:]
+    return p
+
+
+def _build(rng, arts):
+    lines, gold = [], []
+    for k, (headline, paras) in enumerate(arts):
+        reporter = f"王{'赛华鲁慧张波'[k % 5]}明"
+        body = [_damage(rng, p) for p in paras]
+        form = k % 3
+        lead = "本报讯 " if form != 2 else ""
+        body[0] = lead + body[0]
+        if form == 0:
+            body[-1] = body[-1] + f"记者 {reporter}"
+        elif form == 1:
+            body.append(f"记者 {reporter} 通讯员 李明 文/图")
+        lines += [headline, ""] + [x for p in body for x in (p, "")]
+        gold.append((headline, reporter if form != 2 else None))
+    return "\n".join(lines), gold
+
+
+def test_generated_pages_from_seed_text_recover_every_article():
+    rng = random.Random(11)
+    arts = _seed_articles()
+    n_gold = n_found = 0
+    for _ in range(60):
+        picked = rng.sample(arts, rng.randint(2, 5))
+        text, gold = _build(rng, picked)
+        page = layout.split_page(text)
+        assert layout.conservation_gap(text, page) == ""
+        heads = {a.headline: a for a in page.articles}
+        for headline, reporter in gold:
+            n_gold += 1
+            a = heads.get(headline)
+            if a is not None and (reporter is None or a.reporters == [reporter]):
+                n_found += 1
+        assert len(page.articles) <= len(gold) + 1
+    assert n_found / n_gold >= 0.95, (n_found, n_gold)
+
+
+_LINE = st.text(st.sampled_from(list("经济发展郑州本报讯记者通讯员王李张，。、“”（）：——12 \u3000")), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINE, max_size=12))
+def test_conservation_holds_on_arbitrary_pages(lines):
+    raw = "\n".join(lines)
+    assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
