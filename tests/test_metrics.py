@@ -184,7 +184,7 @@ def test_bound_pair_becomes_range():
     "开展三送一强活动", "实施十大战略", "推进一网统筹", "学习党的二十大精神", "2025年",
     "1987年1月11日", "上午9时30分", "八点三十分开会", "一个中心", "千万不要大意",
     "G310沿线", "电话0371-12345678", "统一部署", "进一步推进", "万人助万企",
-    "十二届四次全会", "五湖四海", "新华三大数据公司", "一楼大厅", "八六三园区",
+    "十二届四次全会", "五湖四海", "新华三大数据公司", "一楼大厅", "八六三园区", "汽车零部件",
 ])
 def test_lookalikes_produce_no_metric(text):
     assert extract_metrics(text) == []
@@ -235,3 +235,63 @@ def test_offsets_always_slice_to_surface(text):
 def test_never_crashes_on_arbitrary_text(text):
     for m in extract_metrics(text):
         assert text[m["start"]:m["end"]] == m["surface"]
+
+
+# ------------------------------------------------------------------ more grammar
+@pytest.mark.parametrize("text,value,unit", [
+    ("月薪涨到25k", 25000, None),                # k = thousand, joins the number
+    ("新增18k名用户", 18000, "名"),
+    ("降低0.5k个百分点", 500, "个百分点"),
+    ("花了千二", 1200, None),                    # colloquial 千二 = 1200
+    ("每斤百八块", 180, "块"),
+    ("算式3^2", 9, None), ("系数10^-2", 0.01, None),
+    ("净值１２，３４５元", 12345, "元"),          # full-width digits, full-width separator
+])
+def test_more_numerals(text, value, unit):
+    m = one(text)
+    assert close(m["value"], value) and m["unit"] == unit
+
+
+@pytest.mark.parametrize("text,base,kind", [
+    ("全场商品打对折", 50, "discount"), ("只赚半成", 5, "tenths"), ("年近半百", 50, "number"),
+    ("约有六成三的居民", 63, "tenths"), ("增长百分之二十百分点", 20, "percent"),
+])
+def test_words_without_digits_and_tenths(text, base, kind):
+    m = one(text)
+    assert close(m["base_value"], base) and m["kind"] == kind
+
+
+@pytest.mark.parametrize("text", [
+    "采购4K电视", "购买8K显示器", "这里是半成品仓库", "纸张对折后", "数百三甲医院", "六成一线城市",
+    "型号AK47",
+])
+def test_more_lookalikes(text):
+    ms = extract_metrics(text)
+    assert all(m["surface"] not in ("4K", "8K", "半成", "对折", "百三", "六成一", "47") for m in ms), ms
+    assert not any(m["value"] in (61, 6.1, 130) for m in ms)
+
+
+def test_doubled_dash_is_not_a_sign():
+    m = one("—— 9")
+    assert m["value"] == 9
+    assert one("－－7")["value"] == 7
+
+
+def test_comparison_signs_bound():
+    m = one("误差<=5%")
+    assert m["low"] is None and m["high"] == 5
+    m = one("得分≥90")
+    assert m["low"] == 90 and m["high"] is None
+
+
+@pytest.mark.parametrize("text,counted", [
+    ("建成6个现代农业示范园区", "现代农业示范园区"),   # the noun phrase after the classifier
+    ("全市12个村，", "村"), ("全区38个县进入", "县"),     # single-character nouns
+    ("共有4个人", "人"),
+    ("六部门联合发文", None),                          # 部门 is one word: 门 is not counted
+    ("实现两位数增长", None),
+    ("9个项目全面开工", "项目"),
+])
+def test_counted_noun_phrase(text, counted):
+    m = one(text)
+    assert m["counted"] == counted

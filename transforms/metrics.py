@@ -26,7 +26,13 @@ Conventions (one dict per metric):
   lower bound (超, 超过, 逾, 以上, 不少于, 突破, 多, 余, 几) -> low=base_value, high=None;
   upper bound (不超过, 以内, 以下, 不到) -> low=None, high=base_value;
   range (50至200粒, 3-5年, 大于10小于20) -> low and high; value/base_value are the low end.
-- `counted`: the noun counted for counts (50个项目 -> 项目, 问题6项 -> 问题) when clear, else None.
+- `counted`: the noun counted for counts when clear, else None: the noun phrase after the classifier
+  (50个项目 -> 项目, 6个现代农业示范园区 -> the whole phrase, 78个村 -> 村) or a noun before the
+  number (问题6项 -> 问题); see `_counted` for the single-character rule.
+
+More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
+with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
+七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= as bounds.
 - `sentence`: the sentence containing the metric.
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
@@ -79,6 +85,7 @@ _RUN_TAIL = (
     rf"|[.．](?=[{_ARABIC}])"
     rf"|(?<=[{_CN_NUM_CHARS}{_ARABIC}]) *[{_POINTS}] *(?=[{_ARABIC}{_CN_DIGIT_CHARS}])"
     rf"|,(?=[0-9]{{3}}(?![{_ARABIC}]))"
+    rf"|(?<=[０-９])，(?=[０-９]{{3}}(?![{_ARABIC}]))"  # full-width text, full-width separator
     rf"|(?<=[{_CN_NUM_CHARS}]) +(?=[{_CN_NUM_CHARS}{_ARABIC}])"
     rf"|(?<=[{_ARABIC}]) +(?=[{''.join(_POWERS) + ''.join(_BIGS)}])"
     rf")"
@@ -94,7 +101,8 @@ _YOU = re.compile(r" *又 *")
 _SIGN_CHARS = "负負-－"
 _OPEN_QUOTES = "“‘「『\"'"
 _CLOSE_QUOTES = "”’」』\"'"
-_ARABIC_TAIL = re.compile(r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})")
+_ARABIC_TAIL = re.compile(
+    r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]?[0-9０-９]{1,3})(?![.0-9])")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 
 
@@ -179,6 +187,11 @@ class _Forward:
         self.first = frozenset(w[0] for w in self.words)
 
     def match(self, text, pos):
+        if pos >= len(text):
+            return None
+        ch = text[pos]
+        if ch != " " and ch not in self.first:  # the common case: one set lookup
+            return None
         k = pos
         while k < len(text) and text[k] == " " and k - pos < 3:
             k += 1
@@ -198,8 +211,14 @@ class _Backward:
         self.words = frozenset(words)
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
         self.fillers = fillers
+        self.last = frozenset(w[-1] for w in self.words)
 
     def search(self, text, lo, hi):
+        if hi <= lo:
+            return None
+        ch = text[hi - 1]
+        if ch != " " and ch not in self.last and ch not in self.fillers:  # the common case
+            return None
         k = hi
         while k > lo and text[k - 1] == " ":
             k -= 1
@@ -229,7 +248,9 @@ def _scan_re() -> re.Pattern:
     """The scanner: numeral runs of two or more characters, any Arabic digit, and a single Chinese
     numeral only when the next character can start a unit, qualifier, fraction or range (a lone
     一 only before a measure unit, since 一个/一批 are refused anyway). Rejecting the rest inside
-    the regex keeps Python work per match low (throughput)."""
+    the regex keeps Python work per match low (throughput). Group `date` takes digit runs that are
+    date parts (3月9日, 9时, 2023年: the same as `_one`'s first reject) so the caller skips them
+    without a call."""
     units = _units()
     pre, post = _qualifiers()
     measure = {u[0] for u, (_, _, k) in units.items() if k != "count"}
@@ -237,17 +258,25 @@ def _scan_re() -> re.Pattern:
     extra = {w[0] for w in post} | set("分又到至~～-－—度 ")
     def cls(chars):
         return "".join(re.escape(c) for c in sorted(chars))
-    single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹")
+    single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹零〇")
+    # the leading lookahead is redundant for the match but lets the regex engine skip to candidate
+    # characters with a charset scan (about 3x faster search over running text)
     return re.compile(
-        rf"[.．]?[{_ARABIC}]{_RUN_TAIL}*"
+        rf"(?=[.．{_ARABIC}{_CN_NUM_CHARS}半对])(?:"
+        rf"(?P<date>[{_ARABIC}]{{1,4}}+(?:[月号時时点點]|日(?![元圆]))|[0-9]{{4}}+年)"
+        rf"|[.．]?[{_ARABIC}]{_RUN_TAIL}*"
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
         rf"|[{single}](?=[{cls(measure | count | extra)}])"
         rf"|[一壹](?=[{cls(measure | extra)}])"
+        rf"|(?P<half>半百|半成|半折|(?<=打)对折)"
+        rf")"
     )
 
 
 # ---------------------------------------------------------------- numerals
 def _clean(s: str) -> str:
+    if s.isascii() and s.isdigit():
+        return s
     return _SPACES.sub("", s.translate(_FULLWIDTH)).replace(",", "")
 
 
@@ -263,6 +292,8 @@ def parse_numeral(s: str, allow_leading_power: bool = False) -> tuple[float, str
     t = _clean(s)
     if not t:
         return None
+    if len(t) == 2 and t[0] in "百佰千仟" and t[1] in _DIGITS and _DIGITS[t[1]] >= 2:
+        return _POWERS[t[0]] * (1 + _DIGITS[t[1]] / 10), None  # 千三 = 1300, 百五 = 150
     if t[0] in _POWERS and t[0] not in "十拾" and not allow_leading_power:
         return None
     if t[0] in _BIGS or t[0] in _APPROX:
@@ -490,26 +521,47 @@ def _tag(s: str):
 
 
 _STOP_NOUN = set("的了和与及等在是为将有")
+_CUT = re.compile(r"[，。、；：,;:！？!?\s（）()“”\"《》的]")
 
 
-def _counted(text: str, qual_start: int, end: int) -> str | None:
-    after = text[end:end + 8]
+def _is_noun(tag: str | None) -> bool:
+    return bool(tag) and tag.startswith("n") and not tag.startswith("nr")  # nr*: person names
+
+
+# nouns to the tagger that do not continue a noun phrase (项目全面推进, 影片参赛, 机组全部投产)
+_NOT_HEAD = frozenset(("全部", "全体", "全面", "本身", "各自", "之间", "总数", "总和", "参赛", "大面积"))
+
+
+def _counted(text: str, qual_start: int, end: int, unit: str | None = None) -> str | None:
+    """The noun counted. After the classifier: the noun phrase that follows (6个传统装备领域 ->
+    传统装备领域, at most three noun words); a single character counts when the tagger calls it a
+    noun or a bound noun root (78个村 -> 村, 3个人 -> 人) unless classifier and character make one
+    word (六部门, 两位数, 三项赛; not checked for 个, which the tagger glues to most single nouns:
+    个省, 个村). Else a noun written just before the number (问题6项 -> 问题). None when unclear."""
+    after = text[end:end + 10]
     if after and after[0] not in _STOP_NOUN and "\u4e00" <= after[0] <= "\u9fff":
-        cut = re.split(r"[，。、；：,;:！？!?\s（）()“”\"《》的]", after, maxsplit=1)[0]
+        cut = _CUT.split(after, maxsplit=1)[0]
         if cut:
-            toks = _tag(cut)
-            if toks:
-                w, tag = toks[0]
-                if tag.startswith("n") and len(w) >= 2 and tag != "nr":
-                    return w
-                return None
+            words = []
+            for w, tag in _tag(cut)[:3]:
+                if not words:
+                    if not (_is_noun(tag) or len(w) == 1 and tag in ("ng", "zg")):
+                        break
+                elif w in _NOT_HEAD or tag not in ("n", "nz") or len(w) < 2:
+                    break  # the phrase goes on only with plain nouns: 传统装备领域
+                words.append(w)
+            if words and len(words[0]) == 1 and len(words) == 1 and unit and unit[-1] not in "个個":
+                glued = _tag(unit[-1] + words[0])
+                if len(glued) == 1:
+                    return None
+            return "".join(words) or None
     before = text[max(0, qual_start - 8):qual_start]
-    cut = re.split(r"[，。、；：,;:！？!?\s（）()“”\"《》的]", before)[-1]
+    cut = _CUT.split(before)[-1]
     if cut:
         toks = _tag(cut)
         if toks:
             w, tag = toks[-1]
-            if tag.startswith("n") and len(w) >= 2 and tag != "nr":
+            if _is_noun(tag) and len(w) >= 2:
                 return w
     return None
 
@@ -522,31 +574,54 @@ class _Num:
 def _read_number(text: str, s: int, e: int, allow_leading_power: bool = False) -> _Num | None:
     """Parse the numeral text[s:e]; split a trailing 万/亿 off into the unit."""
     raw = text[s:e]
-    t = _clean(raw)
+    parsed = _parse_raw(raw, allow_leading_power)
+    if parsed is None:
+        return None
     num = _Num()
     num.s, num.e, num.raw = s, e, raw
-    num.is_cn = not any("0" <= c <= "9" for c in t)
-    num.single = len(t) == 1 and num.is_cn
-    num.digits = _digit_string(t)
-    num.mag, num.mag_str = 1.0, ""
-    m = _MAG_TAIL.search(t)
+    num.value, num.approx, num.mag, num.mag_str, num.digits, num.is_cn, num.single = parsed
+    return num
+
+
+@lru_cache(maxsize=8192)
+def _parse_raw(raw: str, allow_leading_power: bool):
+    """(value, approx, mag, mag_str, digits, is_cn, single) of a numeral as written, or None.
+    Cached: news text repeats the same numerals (1, 10, 2023) very often."""
+    t = _clean(raw)
+    is_cn = not any("0" <= c <= "9" for c in t)
+    single = len(t) == 1 and is_cn
+    digits = _digit_string(t)
+    mag, mag_str = 1.0, ""
     core = t
+    m = _MAG_TAIL.search(t) if t and t[-1] in "万萬亿億" else None
     if m and m.start() > 0 and t[m.start() - 1] not in "零〇" \
             and not any(c in _BIGS for c in t[:m.start()]):  # 四十五億零四百零四萬: 萬 is not the unit
         core = t[:m.start()]
         mag_str = m.group(0)
-        num.mag_str = mag_str
-        num.mag = 1.0
         for c in mag_str:
-            num.mag *= _MAG_VALUES[c]
-    if num.digits is not None:
-        num.value, num.approx = float(num.digits), None
-        return num
+            mag *= _MAG_VALUES[c]
+    if digits is not None:
+        return float(digits), None, mag, mag_str, digits, is_cn, single
     parsed = parse_numeral(core, allow_leading_power)
     if parsed is None:
         return None
-    num.value, num.approx = parsed
-    return num
+    return parsed[0], parsed[1], mag, mag_str, digits, is_cn, single
+
+
+def _kilo(text: str, num: _Num) -> bool:
+    """40k, 3.2K: a k right after Arabic digits is a thousand; it joins the number (value 40000).
+    Not before a letter (kg, km, kW are units) and not 2K/4K/8K (display resolutions, codes)."""
+    e = num.e
+    if num.is_cn or e >= len(text) or text[e] not in "kKｋＫ":
+        return False
+    if e + 1 < len(text) and _LETTER.match(text[e + 1]) or text[e + 1:e + 2].isdigit():
+        return False
+    if text[e] in "KＫ" and len(num.raw) == 1:
+        return False
+    num.value *= 1000.0
+    num.e = e + 1
+    num.raw = text[num.s:e]
+    return True
 
 
 def _ascii_alnum(ch: str) -> bool:
@@ -579,8 +654,14 @@ def extract_metrics(text: str) -> list[dict]:
             break
         s, e = m.span()
         pos = e
+        if m.lastgroup == "date":
+            continue
         try:
-            res = _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q, units)
+            if m.lastgroup == "half":
+                res = _half(text, s, e, suffix_re, post_re, post_q, units)
+            else:
+                res = _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q,
+                           units)
         except (ValueError, KeyError, ZeroDivisionError, OverflowError):  # never die on odd text
             res = None
         if res is None:
@@ -614,6 +695,24 @@ def _match_unit(text, e, unit_re, suffix_re, num: _Num):
 
 _DATE_NEXT = frozenset("月日号時时点點")
 
+# words with 半 (half) or 对 that are numbers: (value, unit). 半折/对折 (half price) are 五折.
+_HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折")}
+
+
+def _half(text, s, e, suffix_re, post_re, post_q, units):
+    """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent): no digit is written."""
+    word = text[s:e]
+    value, unit = _HALF_WORDS[word]
+    if unit is not None:
+        sm = suffix_re.match(text, e - 1)  # 半成品, 半折叠: a look-alike word, not a quantity
+        if sm and sm.end() > e:
+            return None
+        if e < len(text) and text[e] in "品":
+            return None
+    elif e < len(text) and (text[e] in _CN_NUM_CHARS or text[e] in "分"):
+        return None
+    return _finish(text, s, e, s, value, unit, None, None, None, None, post_re, post_q, units, None)
+
 
 def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q, units):
     # fast rejects (most numerals in news are dates): 3月9日, 9时, 2023年
@@ -643,10 +742,14 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
             if m2 is None:
                 return None
             pct_prefix = text[s:k].replace(" ", "") + "分之"
-            num = _read_number(text, m2.start(), m2.end(), allow_leading_power=True)
+            me = m2.end()
+            if me - m2.start() >= 2 and text[me - 1] in "百佰千仟" and text.startswith("分", me):
+                me -= 1  # 百分之七十百分位: the second 百 starts a word
+            num = _read_number(text, m2.start(), me, allow_leading_power=True)
             if num is None:
                 return None
-            start, end = s, m2.end()
+            _kilo(text, num)
+            start, end = s, num.e
             value = num.value * num.mag
             unit = pct_prefix
             return _finish(text, start, end, start, value, unit, None, None, None, None,
@@ -656,12 +759,15 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
     num = _read_number(text, s, e)
     if num is None:
         return None
+    if _kilo(text, num):
+        e = num.e
     start = s
-    # --- sign
+    # --- sign (not after a digit: 3-5; not a doubled dash: －－9)
     negative = False
     if s > 0 and text[s - 1] in _SIGN_CHARS:
         before = text[s - 2] if s >= 2 else ""
-        if text[s - 1] in "负負" or not before or not (before.isdigit() or before in _CN_NUM_CHARS):
+        if text[s - 1] in "负負" or not before or not (before.isdigit() or before in _CN_NUM_CHARS
+                                                       or before in _SIGN_CHARS or before == "—"):
             negative = True
             start = s - 1
     elif s >= 2 and text[s - 2:s] == "零下":
@@ -680,13 +786,15 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _bare(text, start, m3.end(), -value if negative else value)
     # --- Arabic fraction 1/3 and scientific notation 2e5
-    if not num.is_cn and e < len(text) and text[e] in "/／eE":
+    if not num.is_cn and e < len(text) and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
         if am and not (am.end() < len(text) and (_ascii_alnum(text[am.end()]) or text[am.end()] in "/／.")) \
                 and not (s > 0 and (_ascii_alnum(text[s - 1]) or text[s - 1] in "/／.")):
             if am.group(1):
                 den = float(am.group(1).translate(_FULLWIDTH))
                 value = num.value / den if den else None
+            elif am.group(3):  # 2^-1, 1.1^+23
+                value = num.value ** int(am.group(3).translate(_FULLWIDTH).replace("－", "-").replace("＋", "+"))
             else:
                 value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
             if value is not None:
@@ -784,6 +892,11 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
                     low_num = num
                     num = num2
                     unit1, u1_end = unit2, u2_end
+    if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
+            and not low_num:
+        return None  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
+    if num.single and num.raw in "零〇":
+        return None  # 零部件, 零售
     if num.single and not low_num:
         if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]):
             return None  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹
@@ -807,6 +920,14 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
             return None
         value = float(num.digits[0] + "." + num.digits[1])
     end = u1_end if unit1 else num.e
+    # --- 七成六 = 7.6成 (76%): one more Chinese digit after 成, standing alone
+    if unit1 == "成" and not low_num and not num.mag_str and value == int(value) and value < 10:
+        k = end + 1 if text[end:end + 1] == " " else end
+        if k < len(text) and text[k] in _DIGITS and text[k] not in "零〇一壹":
+            nxt2 = text[k + 1:k + 2]
+            if not ("\u4e00" <= nxt2 <= "\u9fff") or nxt2 == "的" or post_re.match(text, k + 1):
+                value += _DIGITS[text[k]] / 10
+                end = k + 1
     # --- 半 after a measure: 一吨半, 两米半, 三年半
     if unit1 and end < len(text) and text[end] == "半" and value == int(value) and not num.mag_str \
             and base_factor(unit1)[2] not in ("count", "percent", "tenths", "discount"):
@@ -869,7 +990,7 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         low, high = _bound(qkind, base_value)
     counted = None
     if kind == "count":
-        counted = _counted(text, qual_start, end)
+        counted = _counted(text, qual_start, end, unit)
     return {
         "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": unit,
         "base_value": float(base_value), "base_unit": base_unit, "kind": kind,

@@ -47,11 +47,26 @@ def _stopwords() -> frozenset[str]:
 
 def is_word(token: str) -> bool:
     """A token that counts as a word: not whitespace, not only punctuation or symbols."""
-    return any(unicodedata.category(c)[0] in "LN" for c in token)
+    return _kind(token) > 0
 
 
-def _has_letter(token: str) -> bool:
-    return any(unicodedata.category(c)[0] == "L" for c in token)
+# token -> 0 (not a word), 1 (a word), 2 (a word that may be a keyword). Tokens repeat heavily, so the
+# classification is memoized; the table is bounded by the vocabulary.
+_KINDS: dict[str, int] = {}
+
+
+def _kind(token: str) -> int:
+    k = _KINDS.get(token)
+    if k is None:
+        cats = [unicodedata.category(c)[0] for c in token]
+        if not any(c in "LN" for c in cats):
+            k = 0
+        elif len(token) >= 2 and "L" in cats and token not in _stopwords():
+            k = 2
+        else:
+            k = 1
+        _KINDS[token] = k
+    return k
 
 
 def cut(text: str) -> list[str]:
@@ -64,21 +79,35 @@ def cut_batch(texts: list[str]) -> list[list[str]]:
 
 def keywords(tokens: list[str], k: int = KEYWORDS_PER_ARTICLE) -> list[str]:
     """Top-k TF-IDF words of one document (ties broken by the word, so the result is deterministic)."""
-    idf, median = _idf()
-    stop = _stopwords()
-    counts = Counter(t for t in tokens if len(t) >= 2 and t not in stop and _has_letter(t))
+    kinds = _KINDS
+    counts = Counter([t for t in tokens if (kinds.get(t) or _kind(t)) == 2])
+    return _top(counts, k)
+
+
+def _top(counts: Counter, k: int) -> list[str]:
     if not counts:
         return []
-    scored = ((c * idf.get(w, median), w) for w, c in counts.items())
-    best = heapq.nlargest(k, scored, key=lambda x: (x[0], x[1]))
+    idf, median = _idf()
+    get = idf.get
+    best = heapq.nlargest(k, ((c * get(w, median), w) for w, c in counts.items()))
     return [w for _, w in best]
 
 
 def token_stats(texts: list[str]) -> tuple[list[int], list[list[str]]]:
     """(token_count, keywords) per text, from one segmentation pass."""
     counts, kws = [], []
+    kinds = _KINDS
     for tokens in cut_batch(texts):
-        words = [t for t in tokens if is_word(t)]
-        counts.append(len(words))
-        kws.append(keywords(words))
+        n = 0
+        cands = []
+        for t in tokens:
+            kind = kinds.get(t)
+            if kind is None:
+                kind = _kind(t)
+            if kind:
+                n += 1
+                if kind == 2:
+                    cands.append(t)
+        counts.append(n)
+        kws.append(_top(Counter(cands), KEYWORDS_PER_ARTICLE))
     return counts, kws
