@@ -157,3 +157,23 @@ def test_never_crashes_offsets_consistent(text):
 @given(st.text(max_size=80))
 def test_arbitrary_unicode(text):
     check(text, extract_entities(text))
+
+
+# -- rules added for issue 4's measured targets (own sentences, general patterns)
+def test_foreign_name_with_separator_dot():
+    assert "托马斯·皮克林" in spans("美国副国务卿托马斯·皮克林昨天抵达。", "PER")
+
+
+def test_place_then_body_is_one_org():
+    orgs = spans("开封公安局和天津市妇联联合发起活动,党的十五大以来成绩显著。", "ORG")
+    assert {"开封公安局", "天津市妇联", "十五大"} <= orgs
+
+
+def test_one_character_countries_in_relations():
+    locs = [m.surface for m in extract_entities("中法两国关系良好,日军撤退后,葡方表示同意。") if m.type == "LOC"]
+    assert locs == ["中", "法", "日", "葡"]
+
+
+def test_glued_verb_is_not_part_of_name():
+    assert "严平" in people("编辑室副主任严平认为,这样做不妥。")
+    assert "严平认" not in people("编辑室副主任严平认为,这样做不妥。")

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import accumulate
+from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +51,26 @@ _FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = 0x20
 
 
+def _trie_re(words) -> str:
+    """A regex alternation of `words` shaped as a trie (much faster to scan than a flat alternation)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + "?" if end else body
+
+    return emit(trie)
+
+
 def _fold(text: str) -> str:
     """Full-width ASCII and the ideographic space to half-width; one char in, one char out."""
     return text.translate(_FOLD)
@@ -65,7 +87,10 @@ class _Lex:
     def __init__(self) -> None:
         self.surnames = set(_words("entities_surnames.txt"))
         self.surnames2 = {s for s in self.surnames if len(s) == 2}
+        self.surname_tok_re = re.compile(
+            "[" + "".join(sorted(s for s in self.surnames if len(s) == 1 and s not in _FUNC_SURNAMES)) + "]")
         self.titles = sorted(set(_words("entities_titles.txt")), key=len, reverse=True)
+        self.title_set = frozenset(self.titles)
         self.verbs = sorted(set(_words("entities_verbs.txt")), key=len, reverse=True)
         self.followers = sorted(set(_words("entities_name_followers.txt")), key=len, reverse=True)
         self.translit = set("".join(_words("entities_translit_chars.txt")))
@@ -85,6 +110,8 @@ class _Lex:
             suf, _, n = line.partition("\t")
             self.org_suffix[suf.strip()] = int(n or 2)
         self.org_suffixes = sorted(self.org_suffix, key=len, reverse=True)
+        self.org_suffix_last = frozenset(w[-1] for w in self.org_suffix)
+        self.org_last_re = re.compile("[" + "".join(sorted(self.org_suffix_last)) + "]")
         self.place_suffix: dict[str, str] = {}
         for line in lexicons.lines("entities_place_suffixes.txt"):
             parts = line.split()
@@ -103,21 +130,24 @@ class _Lex:
                 self.aliases[(cols[2], cols[0])] = (cols[1], cols[3] if len(cols) > 3 else "")
         self.interesting = self.orgs | set(self.gaz_full) | self.world | set(self.gaz_short) | _ZONE_WORDS
         self.tok = self._tokenizer()
+        # lexicon words the tagger labels with a tag outside ns/nt/nz (政协/j, 人大/j); found by lookup
+        self.interesting_odd = frozenset(
+            w for w in self.interesting if self.tok.tag(w) and self.tok.tag(w)[0][1] not in _LOC_ORG_TAGS)
         _jieba_words()
-        self.title_any = re.compile("(?:" + "|".join(map(re.escape, self.titles)) + ")[ \t]*")
+        self.title_any = re.compile(_trie_re(self.titles) + "[ \t]*")
         self.title_re = re.compile("(?:" + "|".join(map(re.escape, self.titles)) + ")$")
         surn = "".join(sorted(s for s in self.surnames if len(s) == 1))
         comp = "|".join(sorted(self.surnames2))
         name = f"(?:(?:{comp})[\u4e00-\u9fff]{{1,2}}|[{surn}][\u4e00-\u9fff]{{1,2}})"
-        verbs = "|".join(map(re.escape, self.verbs))
-        follow = "|".join(map(re.escape, sorted(set(self.verbs) | set(self.followers), key=len, reverse=True)))
+        verbs = _trie_re(self.verbs)
+        follow = _trie_re(set(self.verbs) | set(self.followers))
         self.verb_start = re.compile("(?:" + follow + ")")
         # a name right before a speech/action verb, not glued to a preceding Chinese word
         self.verb_re = re.compile(f"(?<![\u4e00-\u9fff])({name})(?=(?:{verbs}))")
         self.name_re = re.compile(name)
         # bylines: 记者 X Y / 通讯员 Z (names separated by spaces, or glued)
         self.byline_re = re.compile(r"(本报记者|特约记者|实习记者|见习记者|记者|通讯员|实习生|摄影)[ \t]*"
-                                    r"((?:(?!记者|通讯员|实习生|摄影)[\u4e00-\u9fff]{2,4}[ \t]*){1,6})")
+                                    r"((?:(?:(?!记者|通讯员|实习生|摄影|报道|报导)[\u4e00-\u9fff]){2,4}[ \t]*){1,6})")
         self.abbrev_re = re.compile(
             "(?<![\u4e00-\u9fff])([" + "".join(sorted(self.abbrev)) + "]{2,4})(?=关系|两国|三国|四国|双方|"
             "合作|友好|联合|贸易|首脑|会谈|会晤|之间|建交|边境|战争|对话|峰会|外长|经贸|军事|领导人|"
@@ -152,15 +182,20 @@ def _lex() -> _Lex:
 _NAME_TAGS = {"nr", "nrfg", "nrt"}
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "zloc", "zorg", "j", "eng"}
 # tokens that may sit inside an organization name before its suffix
-_ORG_INNER_TAGS = _PROPER_TAGS | {"n", "vn", "an", "ng", "b", "m", "l", "nrfg", "s", "f", "v"}
+_ORG_INNER_TAGS = _PROPER_TAGS | {"n", "vn", "an", "ng", "b", "m", "nrfg", "v"}
+_DIGITS = set("0123456789")
 _STOP_INNER = set("的和与及或在是了对把被将为从向等并而也都就又该其这那各每全本我你他她它们") | {
     "有关", "相关", "以及", "一个", "一些", "这个", "那个", "进行", "开展", "我们", "他们"}
 _PUNCT_BOUNDARY = set(" \t\n,，.。、;；:：!！?？\"“”'‘’()（）《》<>[]【】-—…·/")
 _TITLE_CUT = re.compile(r"[\n,，.。;；:：!！?？\"“”'‘’()（）《》【】]|——访|——|由|据|向|在|与|被|把|将|是|到|从|给|让|请|随后|会上|当天|期间|同时")
-_LEADERS = re.compile(r"(?:市|省|区|县|镇|乡|州|党和国家|中央|国家|部|校|院)?领导(?:同志)?|出席的有|参加的有|嘉宾")
+_LEADERS = re.compile(r"(?:[市省区县镇乡州部校院]|党和国家|中央|国家)?领导(?:同志)?|出席的有|参加的有|嘉宾")
+_LEADERS_GATE = ("领导", "出席的有", "参加的有", "嘉宾")
 _WS = re.compile(r"\s+")
 # last characters that make an unanchored "name" an ordinary word (智能化, 幸福感, 桂花树, 红黑旗)
 _NOT_NAME_FINAL = set("化感树会旗性者们率度区园村庄市县镇乡路街业品场馆护纾")
+# last characters of three-character dictionary words that are nouns, not given names (公开赛, 许可证)
+_NOT_NAME_FINAL3 = _NOT_NAME_FINAL | set("赛信般证爷剑庭灯舞病主镜冠图部风族杯伞曲坡茶队人界器车机员类式型法学节期物片书论史线站厂室"
+                                          "团党所院局处社报刊网台厅署馆店楼桥门湖河江山岛港湾洲省州国")
 _ROLE_WORDS = {"记者", "通讯员", "实习生", "摄影", "本报记者", "特约记者", "实习记者", "见习记者", "文图", "报道"}
 # one-character country / province abbreviations that pair up (中美, 巴以, 中、英、德) or follow a verb (访华)
 _ABBREV_PAIR = set("中美日俄英法德韩朝印巴以越泰菲澳荷葡埃叙缅柬欧亚奥瑞挪芬匈捷华台港京沪津渝藏疆湘粤闽赣鄂豫皖苏浙冀晋辽陕滇黔蜀川桂琼")
@@ -170,20 +205,98 @@ _ABBREV_FIRST = _ABBREV_PAIR | _ABBREV_VERB
 _LOC_ORG_TAGS = {"ns", "nt", "nz", "zloc", "zorg"}
 _ZONE_WORDS = {"经开区", "高新区", "航空港区", "郑州经开区", "郑州高新区", "郑东新区"}
 _ABBREV_AFTER_VERB = set("日美华俄英法德韩朝越印苏台港澳京沪藏疆")
+# a name token that ends with one of these took the next word's first character (严平认为 -> 严平)
+_NAME_GLUE_TAIL = set("说认以就很还为的和在是等也都曾将把被对与及称向从亦则又却便才再已")
+# kinship words and forms of address after a bare surname (王大娘, 陆老师, 程先生, 江总书记)
+_KIN_TITLES = {"先生", "女士", "小姐", "老师", "师傅", "大娘", "大爷", "大妈", "大伯", "大叔", "大姐", "大哥",
+               "阿姨", "老汉", "老人", "奶奶", "爷爷", "主席", "总理", "书记", "总书记", "委员长", "同志", "教授",
+               "医生", "大夫", "老板", "经理", "校长", "厂长", "局长", "队长", "主任", "部长", "省长", "市长",
+               "县长", "镇长", "乡长", "村长", "嫂", "婶", "伯", "叔", "姨"}
+# surnames that are mostly function words or common morphemes when they stand alone as a token
+_FUNC_SURNAMES = set("于向和从将以为把被对与及或更最很也都就又才还再只全各每本该其此上下中内外前后来去到给让等第"
+                     "有是了过着会能要可应当成在同由因所自非不没无多少大小高低长新老时明文安平常白金石海云关"
+                     "马华高方国原邢")
+_NAME_RIGHT_PUNCT = set("，、。；：（(！？”\"),.;:!?")
+# words right after a name that confirm it (彭真同志, 若斯潘总理 is handled by titles before)
+_AFTER_NAME = {"同志", "先生", "女士", "总统", "总理", "主席", "教授", "院士", "书记", "委员长", "首相", "议长",
+               "大使", "外长", "一行", "夫妇", "夫人", "等人", "说", "表示", "指出", "认为", "强调", "介绍", "透露"}
+_ORG_HEAD_TAGS = {"n", "nt", "nz", "j", "x", "l", "vn", "nr", "ns", "zorg", "nrt"}
+_CONGRESS_RE = re.compile(r"(?<=党的|中共)(?:十[一二三四五六七八九]?|[一二三四五六七八九])大"
+                          r"|(?<![\u4e00-\u9fff])十[一二三四五六七八九]大(?=[^\u4e00-\u9fff]|以来|精神|报告|代表|的|上|召开|提出|确定|明确)")
+_CONGRESS_CORE_RE = re.compile("十?[一二三四五六七八九十]大")
+_PRESS_RE = re.compile(r"《([^《》\s]{1,10}(?:日报|晚报|时报|早报|商报|周报|周刊|月刊|画报|导报|快报|新报|文摘|杂志|新闻|邮报|报))》"
+                       r"|(?<=据)《([^《》\s]{2,10})》(?=报道|报导|透露|称|说|载文|撰文|刊登|发表|评论|社论|周刊|杂志)")
+_ABBREV_EXT = set("中美日俄英法德韩朝印巴以越泰菲澳荷葡埃叙缅柬欧亚奥瑞挪芬匈捷坦布墨哈几智秘孟尼肯乌阿沙约黎突西希土伊"
+                  "蒙古老新马非波罗保丹加意苏南")
+_REL_WORDS = {"两国", "关系", "双方", "建交", "边界", "边境", "合资", "合作", "友好", "贸易", "经贸", "人民", "之间", "首脑",
+              "会谈", "会晤", "联合", "三国", "四国", "等国"}
+_LOC_TAILS = {"地区", "流域", "库区", "回归", "一带", "境内", "沿岸", "全境", "各地", "人民"}
+_ABBREV_CLASS = "".join(sorted(_ABBREV_EXT - {"中"}))
+_REL_ALT = "两国|关系|双方|建交|边界|边境|合资|合作|友好|贸易|经贸|人民|之间|首脑|会谈|会晤|联合声明|三国|等国|外交"
+_ABBREV_TEXT_RES = [
+    # (a literal the text must contain, the pattern; every group is a one-character place)
+    (None, re.compile(f"(?=(?:{_trie_re(_REL_ALT.split('|'))}))")),  # relation words: checked in code
+    ("方", re.compile("([中美日俄英法德苏韩朝印巴以越葡菲澳])方(?:(?![面法式向案针便位圆言才])(?=[^\u4e00-\u9fff])"
+                     "|(?=还|已|也|表示|认为|希望|愿|将|对|同|的|在|提出|坚持|决定|同意|主张|要求))")),
+    ("军", re.compile("([美日俄英法德苏以印巴越])军(?![事队区人费团令训官民营工转备种械火乐舰机])")),
+    ("寇", re.compile("(日)寇")),
+    ("华", re.compile("[对访来驻在赴旅援侵抗留]([华日美俄英法德苏])(?=政策|关系|期间|战争|使馆|大使|代表|访问|工作|学习|留学|投资|贸易|友好|[的后前时,，。、])")),
+    ("抗日", re.compile("抗(日)")),
+    ("侵华", re.compile("侵(华)")),
+    ("运", re.compile("([奥亚])运(?:会|村|圣火)")),
+    ("洲杯", re.compile("(亚)洲杯")),
+    ("京剧", re.compile("(京)剧")),
+    ("菜", re.compile("([湘粤川鲁苏浙闽徽])菜")),
+    ("中华民族", re.compile("(中华)民族")),
+    ("中外", re.compile("(中)外(?:合资|合作|记者|球员|企业|学者|专家|宾客|人士|文化|交流|友人|游客|客商|来宾|嘉宾)")),
+]
+_REL_PAIR_RE = re.compile(f"(?:(中)([{_ABBREV_CLASS}])(?:[、和与]([{_ABBREV_CLASS}]))?|([{_ABBREV_CLASS}])(中))$")
+_ABBREV_FIRST_RE = re.compile("[" + "".join(sorted(_ABBREV_FIRST)) + "]")
+_DOTS = {"·", "•", "．", "・", "-", "—"}
+# transliteration characters too common as words to start or end a foreign name on their own
+_WEAK_TRANSLIT = set("于万东南西多因加比可以不也里内特克和与亚德尔斯")
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def _translit_share(w: str, translit) -> float:
+    n = sum(1 for c in w if c in translit)
+    return n / len(w) if w else 0.0
 
 
 def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
     pairs = _lex().tok.tag(text)
-    words = [w for w, _ in pairs]
-    tags = [t for _, t in pairs]
-    starts = [0, *accumulate(map(len, words))][:-1] if words else []
+    if not pairs:
+        return [], [], []
+    words, tags = zip(*pairs)
+    starts = [0, *accumulate(map(len, words))][:-1]
     return words, tags, starts
+
+
+# one code character per token tag, so token positions can be found with a regex over a string
+_TAG_CODE = {"nr": "R", "nrfg": "F", "nrt": "T", "ns": "S", "nt": "O", "nz": "Z", "zloc": "L", "zorg": "G",
+             "x": "x", "j": "J"}
+_LOCORG_CODE_RE = re.compile("[SOZLG]")
+_NAME_CODE_RE = re.compile("[RFT]")
+_NEWWORD_CODE_RE = re.compile("[ZxF]")
+
+
+def _name_context(text: str, s: int, e: int, lex: _Lex) -> bool:
+    """A two-character name the tagger found on its own needs a name-like neighbour: a speech verb or a
+    name follower after it, or a sentence start / quote / colon before it (惠商、安商 stays out)."""
+    if lex.verb_start.match(text, e):
+        return True
+    before = text[s - 1:s]
+    return before in ("", "\n", "“", "\"", ":", "：", "（", "(") and text[e:e + 1] not in ("、",)
 
 
 def _plain_name(name: str, lex: _Lex) -> bool:
     """Surname + given name in an enumeration context (no dictionary check)."""
     return (2 <= len(name) <= 3 and name[0] in lex.surnames and "PER" not in lex.not_type.get(name, ())
-            and not lex.place_kind(name) and name not in lex.orgs and name not in _ROLE_WORDS)
+            and not lex.place_kind(name) and name not in lex.orgs and name not in _ROLE_WORDS
+            and not (len(name) == 2 and _in_dictionary(name) and not _tags_like_name(name)))
 
 
 def _is_person_name(name: str, lex: _Lex) -> bool:
@@ -229,13 +342,14 @@ def _tags_like_name(name: str) -> bool:
         return True
     if len(first) >= 2:
         return False
-    return True
+    # 曾/去过, 于/是: the rest reads as a verb or a function word
+    return not any(t[:1] in ("v", "d", "p", "u", "c", "r", "m", "q", "f", "t") for _, t in toks[1:])
 
 
 def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> int:
     """Length (2 or 3, 4 for compound surnames) of the name starting at `start`, or 0."""
     base = 2 if text[start:start + 2] in lex.surnames2 else 1
-    best = 0
+    ok: list[int] = []
     for n in (base + 2, base + 1):
         end = start + n
         if end > len(text):
@@ -246,10 +360,19 @@ def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> in
         nxt = text[end:end + 1]
         if nxt == "" or nxt in _PUNCT_BOUNDARY or lex.verb_start.match(text, end):
             if _is_person_name(cand, lex) if strict else _plain_name(cand, lex):
-                return n
-        if not best and end in ends and _is_person_name(cand, lex):
-            best = n
-    return best
+                ok.append(n)
+    # prefer the length that ends where the tokenizer ends a word (莫菲/认为, not 莫菲认/为)
+    for n in ok:
+        if start + n in ends:
+            return n
+    if ok:
+        return ok[0]
+    for n in (base + 2, base + 1):
+        end = start + n
+        if end <= len(text) and end in ends and _is_person_name(text[start:end], lex) and all(
+                "\u4e00" <= c <= "\u9fff" for c in text[start:end]):
+            return n
+    return 0
 
 
 def _title_before(text: str, pos: int) -> str | None:
@@ -289,10 +412,26 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     ends = _LazyEnds(starts, words)
     out: list[tuple[int, int, str, int, str | None]] = []  # start, end, type, priority, title
     is_loc = [False] * n
+    is_org_tok = [False] * n
+    codes = "".join(map(_TAG_CODE.get, tags, repeat("o", n)))
+    firsts = "".join(map(itemgetter(0), words))
+    lasts = "".join(map(itemgetter(-1), words))
 
     # --- places and lexicon organizations, token by token
-    interesting = lex.interesting
-    for i in [i for i, (w, t) in enumerate(zip(words, tags)) if t in _LOC_ORG_TAGS or w in interesting]:
+    loc_idx = [m.start() for m in _LOCORG_CODE_RE.finditer(codes)]
+    hits = lex.interesting_odd.intersection(words)
+    if hits:  # lexicon words the tagger labels otherwise (政协/j, 人民日报/nz)
+        pos2idx = dict(zip(starts, range(n)))
+        extra = set()
+        for w in hits:
+            p = text.find(w)
+            while p >= 0:
+                k = pos2idx.get(p)
+                if k is not None and words[k] == w:
+                    extra.add(k)
+                p = text.find(w, p + len(w))
+        loc_idx = sorted(extra.union(loc_idx))
+    for i in loc_idx:
         t = tags[i]
         w = words[i]
         if w in lex.orgs:
@@ -303,6 +442,13 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if "LOC" in lex.not_type.get(w, ()):
                 continue
             s, e = starts[i], starts[i] + len(w)
+            if len(w) <= 3 and t == "ns" and all(c in _ABBREV_EXT for c in w) and ("中" in w or (
+                    i + 1 < n and words[i + 1][:2] in _REL_WORDS)):
+                for k in range(len(w)):  # 印中/两国, 中布/两国之间: one place per character
+                    out.append((s + k, s + k + 1, "LOC", 3, None))
+                continue
+            if len(w) >= 4 and w[-2:] in _LOC_TAILS:
+                e -= 2  # 东北地区 -> 东北, 淮河流域 -> 淮河
             # administrative suffix in the next token: 颍阳 + 镇 / 东风路 + 街道
             if i + 1 < n and words[i + 1] in ("镇", "乡", "村", "街道", "县", "市", "省", "区"):
                 e += len(words[i + 1])
@@ -318,6 +464,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         elif t == "nz" and len(w) >= 3 and w[-1] in "路街" and i + 1 < n and words[i + 1] in ("街道", "社区"):
             out.append((starts[i], starts[i] + len(w) + len(words[i + 1]), "LOC", 2, None))
         elif t == "zorg" or (t == "nt" and len(w) >= 2 and "ORG" not in lex.not_type.get(w, ())):
+            is_org_tok[i] = True
             stem = w[:-2]
             if w.endswith("政府") and stem in lex.world:
                 out.append((starts[i], starts[i] + len(stem), "LOC", 2, None))  # 中国政府 -> 中国
@@ -333,46 +480,76 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         if not any(c in _STOP_INNER for c in stem):
             out.append((m.start(1), m.end(1), "LOC", 2, None))
 
-    # --- organizations by suffix, extended leftwards over name-like tokens
-    for i in [i for i, w in enumerate(words) if w in lex.org_suffix]:
+    # --- organizations by suffix, extended leftwards over name-like tokens; a suffix may end a token
+    # (公安局, 喀麦隆队); a known body after places takes them in (郑州/公安局, 天津市/妇联, 中国/全国人大)
+    org_suffix = lex.org_suffix
+    suf_last = lex.org_suffix_last
+    for i in sorted({m.start() for m in lex.org_last_re.finditer(lasts)}
+                    | {i for i in range(1, n) if is_org_tok[i] and is_loc[i - 1]} if any(is_org_tok) else
+                    [m.start() for m in lex.org_last_re.finditer(lasts)]):
         w = words[i]
-        suf = None
-        if w in lex.org_suffix:
-            suf = w
-            prefix_end = i
+        if w in org_suffix:
+            suf, head, prefix_end, chars, proper = w, w, i, 0, False
         else:
-            continue
+            suf = None
+            if tags[i] in _ORG_HEAD_TAGS:
+                for k in range(min(6, len(w) - 1), 0, -1):
+                    # 公安局, 喀麦隆队; not 格局, 全部 (a one-character stem of an ordinary word)
+                    if w[-k:] in org_suffix and (len(w) - k >= 2 or tags[i] in ("nt", "nz", "j", "zorg")):
+                        suf = w[-k:]
+                        break
+            if suf is None and not is_org_tok[i]:
+                continue
+            head, prefix_end = w, i
+            chars = len(w) - len(suf) if suf else 9
+            proper = tags[i] in ("nt", "nz", "zorg", "j") or is_org_tok[i]
         j = prefix_end - 1
-        chars = 0
-        proper = False
         first = prefix_end
+        all_loc = True
+        past_loc = False
         while j >= 0 and prefix_end - j <= 6:
             tj = tags[j]
             wj = words[j]
-            if tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or any(c in _PUNCT_BOUNDARY for c in wj):
+            if is_loc[j]:
+                proper = past_loc = True
+            elif (suf is None or tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or wj[0] in _DIGITS
+                  or (past_loc and tj not in _PROPER_TAGS) or any(c in _PUNCT_BOUNDARY for c in wj)):
                 break
-            if tj in _NAME_TAGS and j < prefix_end - 1:
+            elif tj in _NAME_TAGS and j < prefix_end - 1:
                 break
-            if tj in _PROPER_TAGS or is_loc[j]:
+            else:
+                all_loc = False
+            if tj in _PROPER_TAGS:
                 proper = True
             chars += len(wj)
             first = j
             j -= 1
         # a verb may sit inside a name (数字产业创新中心) but never starts one
-        while first < prefix_end and tags[first] == "v":
+        while first < prefix_end and tags[first] == "v" and not is_loc[first]:
             chars -= len(words[first])
             first += 1
-        if first == prefix_end or chars < lex.org_suffix[suf]:
+        if suf is not None and chars < org_suffix[suf]:
             continue
+        if first == prefix_end and (head == suf or tags[i] in ("nt", "zorg")):
+            continue  # a bare suffix, or a body the tagger already found on its own
         # a single-character prefix like 市/区/省 ("市工信局") counts as anchored
         if not proper:
             continue
-        # a country's government is the country in news usage (中国政府 -> 中国)
-        if suf in ("政府", "人民政府") and first == prefix_end - 1 and words[first] in lex.world:
+        # a country's government is the country in news usage (中国政府 -> 中国, 俄/政府 -> 俄)
+        if suf in ("政府",) and head == suf and all_loc:
+            if first == prefix_end - 1 and len(words[first]) == 1 and words[first] in _ABBREV_PAIR:
+                out.append((starts[first], starts[first] + 1, "LOC", 2, None))
             continue
-        s = starts[first]
-        e = starts[i] + len(w)
-        out.append((s, e, "ORG", 3, None))
+        out.append((starts[first], starts[i] + len(w), "ORG", 3, None))
+
+    # --- 党的十五大; 据《今日美国》报道, 《中华读书报》: newspapers and magazines
+    for m in _CONGRESS_CORE_RE.finditer(text):
+        mm = _CONGRESS_RE.match(text, m.start())
+        if mm:
+            out.append((mm.start(), mm.end(), "ORG", 3, None))
+    for m in _PRESS_RE.finditer(text) if "《" in text else ():
+        g = m.lastindex or 1
+        out.append((m.start(g), m.end(g), "ORG", 3, None))
 
     # --- countries + team: 中国队 (jieba nt covers many); abbreviations in context
     for m in lex.abbrev_re.finditer(text):
@@ -382,8 +559,24 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         else:
             out.append((m.start(3), m.end(3), "LOC", 1, None))
 
+    # --- one-character countries in fixed patterns: 中缅边界, 日军, 葡方, 对华政策, 奥运会, 京剧, 中华民族
+    for lit, rx in _ABBREV_TEXT_RES:
+        if lit is None:
+            if "中" not in text:
+                continue
+            for m in rx.finditer(text):
+                p = m.start()
+                mm = _REL_PAIR_RE.search(text, max(0, p - 4), p)
+                if mm:
+                    for g in range(1, 6):
+                        if mm.start(g) >= 0:
+                            out.append((mm.start(g), mm.end(g), "LOC", 3, None))
+        elif lit in text:
+            for m in rx.finditer(text):
+                out.append((m.start(1), m.end(1), "LOC", 3, None))
+
     # --- one-character abbreviations: 中美 / 中、英、德 / 访华, 抗日, 在京
-    for i in [i for i, w in enumerate(words) if w[0] in _ABBREV_FIRST and len(w) <= 4]:
+    for i in [m.start() for m in _ABBREV_FIRST_RE.finditer(firsts) if len(words[m.start()]) <= 4]:
         w = words[i]
         if 2 <= len(w) <= 4 and all(c in _ABBREV_PAIR for c in w) and tags[i] not in ("v", "d", "a", "c", "p"):
             if w not in lex.gaz_full and w not in lex.world and w not in _ABBREV_WORDS:
@@ -398,19 +591,100 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             out.append((starts[i], starts[i] + 1, "LOC", 1, None))
 
     # --- persons: jieba names
-    for i in [i for i, t in enumerate(tags) if t in _NAME_TAGS]:
-        if tags[i] in _NAME_TAGS:
-            w = words[i]
-            if w[0] not in lex.surnames or tags[i] != "nr":
-                if (len(w) >= 2 and "PER" not in lex.not_type.get(w, ()) and not lex.place_kind(w)
-                        and all(c in lex.translit or c == "·" for c in w)):
-                    out.append((starts[i], starts[i] + len(w), "PER", 2, None))
-            elif (_is_person_name(w, lex) and not (len(w) == 2 and _in_dictionary(w))
-                  and w[-1] not in _NOT_NAME_FINAL):
-                # two-character dictionary words tagged nr (温馨, 阳光) need an anchor (rules below)
-                out.append((starts[i], starts[i] + len(w), "PER", 2, None))
-            elif len(w) >= 4 and _is_person_name(w[:3], lex) and lex.tok.has_word(w[3:]):
-                out.append((starts[i], starts[i] + 3, "PER", 2, None))
+    translit = lex.translit
+    name_idx = [m.start() for m in _NAME_CODE_RE.finditer(codes)]
+    for i in name_idx:
+        w = words[i]
+        st = starts[i]
+        # a name token that swallowed the next word's first character (严平认/为, 王晨以, 穆萨还)
+        if len(w) >= 3 and w[-1] in _NAME_GLUE_TAIL and w[-2] not in _NAME_GLUE_TAIL:
+            w = w[:-1]
+        if len(w) == 2 and w[1] == "某" and w[0] in lex.surnames:
+            out.append((st, st + 1, "PER", 2, None))  # 王某: the surname is the mention
+            continue
+        nxt_w = words[i + 1] if i + 1 < n else ""
+        if (2 <= len(w) <= 3 and w[0] in lex.surnames and (nxt_w in _KIN_TITLES or nxt_w in _AFTER_NAME)
+                and "PER" not in lex.not_type.get(w, ()) and not lex.place_kind(w)):
+            out.append((st, st + len(w), "PER", 3, None))  # 彭真/同志, 周某/总理
+            continue
+        if w[0] not in lex.surnames or tags[i] not in ("nr", "nrfg") or _translit_share(w, translit) >= 0.99:
+            if (len(w) >= 2 and "PER" not in lex.not_type.get(w, ()) and not lex.place_kind(w)
+                    and not (len(w) == 2 and (_in_dictionary(w) or not _name_context(text, st, st + 2, lex)))
+                    and _translit_share(w, translit) >= (0.99 if tags[i] == "nr" else 0.6)):
+                out.append((st, st + len(w), "PER", 2, None))
+        elif (_is_person_name(w, lex) and not (len(w) == 2 and (_in_dictionary(w) or not _name_context(text, st, st + 2, lex)))
+              and w[-1] not in (_NOT_NAME_FINAL3 if _in_dictionary(w) else _NOT_NAME_FINAL)):
+            # two-character dictionary words tagged nr (温馨, 阳光) need an anchor (rules below)
+            out.append((st, st + len(w), "PER", 2, None))
+        elif len(w) >= 5 and _is_person_name(w[:3], lex) and lex.tok.has_word(w[3:]):
+            out.append((st, st + 3, "PER", 2, None))
+        elif len(w) >= 3 and w[0] in lex.surnames and w[1:3] in _KIN_TITLES:
+            out.append((st, st + 1, "PER", 2, None))  # 程先生, 江总书记: the surname is the mention
+
+    # --- 马克思主义: the name inside an -ism; unknown three-character surname+name words (刘彦彬/nz)
+    ism_idx = []
+    for suffix in ("主义", "思想"):
+        p = text.find(suffix)
+        while p >= 0:
+            ism_idx.extend(i for i in range(bisect_right(starts, p) - 1, -1, -1)[:1]
+                           if len(words[i]) >= 4 and starts[i] + len(words[i]) == p + 2)
+            p = text.find(suffix, p + 2)
+    for i in ism_idx:
+        stem = words[i][:-2]
+        if len(stem) >= 2 and lex.tok.tag(stem)[0] == (stem, "nr") or (len(stem) >= 3 and stem in _jieba_words()
+                                                                          and _translit_share(stem, translit) >= 0.99):
+            out.append((starts[i], starts[i] + len(stem), "PER", 2, None))
+    for i in [m.start() for m in _NEWWORD_CODE_RE.finditer(codes) if len(words[m.start()]) == 3]:
+        w = words[i]
+        if (w[0] in lex.surnames and w[0] not in _FUNC_SURNAMES and not _in_dictionary(w)
+                and not _in_dictionary(w[1:]) and not _in_dictionary(w[:2]) and _is_cjk(w[1]) and _is_cjk(w[2])
+                and w[-1] not in _NOT_NAME_FINAL3 and not lex.place_kind(w) and w not in lex.orgs):
+            out.append((starts[i], starts[i] + 3, "PER", 1, None))
+
+    # --- foreign names: runs of transliteration tokens, joined by · (托马斯·皮克林, 贾斯/蒂卡)
+    done = -1
+    for i in name_idx:
+        if i < done:
+            continue
+        if True:
+            j = i
+            named = False
+            while j < n and (_translit_share(words[j], translit) >= 0.6 and tags[j] not in _LOC_ORG_TAGS
+                             and (len(words[j]) == 1 or tags[j] in _NAME_TAGS or tags[j] == "x")
+                             or (words[j] in _DOTS and j > i and j + 1 < n
+                                 and _translit_share(words[j + 1], translit) >= 0.6)):
+                named = named or tags[j] in _NAME_TAGS or words[j] in _DOTS
+                j += 1
+            # a single leading character (安/瓦尔) belongs when it is a transliteration character
+            k = i
+            while k > 0 and len(words[k - 1]) == 1 and words[k - 1] in translit and words[k - 1] not in _WEAK_TRANSLIT \
+                    and (k - 1 == 0 or not _is_cjk(words[k - 2][-1]) or tags[k - 2] in ("v", "p", "uj", "d", "c")):
+                k -= 1
+            if j - i >= 2 or (k < i and j > i):
+                while j > i and (words[j - 1] in _DOTS or (len(words[j - 1]) == 1 and words[j - 1] in _WEAK_TRANSLIT)):
+                    j -= 1
+                s0, e0 = starts[k], starts[j - 1] + len(words[j - 1])
+                if named and e0 - s0 >= 3 and not lex.place_kind(text[s0:e0]):
+                    out.append((s0, e0, "PER", 3, None))
+                done = j
+
+    # --- surname token + given-name token before a boundary (李/国庆 还, 王/永胜 差点, 张/新民 、)
+    for i in [m.start() for m in lex.surname_tok_re.finditer(firsts, 0, n - 1)
+              if len(words[m.start()]) == 1 and tags[m.start()] == "nr"]:
+        w2 = words[i + 1]
+        if not (1 <= len(w2) <= 2 and _is_cjk(w2[0]) and _is_cjk(w2[-1])) or w2 in _STOP_INNER:
+            continue
+        if w2 in _KIN_TITLES or w2 in lex.title_set:
+            out.append((starts[i], starts[i] + 1, "PER", 2, None))  # 王/大娘, 陆/老师
+            continue
+        if i > 0 and _is_cjk(words[i - 1][-1]) and tags[i - 1] not in ("v", "p", "uj", "c", "m", "q", "d", "t", "f", "x", "n"):
+            continue
+        e = starts[i + 1] + len(w2)
+        nxt = text[e:e + 1]
+        if (nxt in _NAME_RIGHT_PUNCT or (lex.verb_start.match(text, e) and len(w2) == 2)) and tags[i + 1] not in ("uj", "ul", "p", "c", "d", "r", "m", "q"):
+            name = text[starts[i]:e]
+            if "PER" not in lex.not_type.get(name, ()) and name not in lex.orgs:
+                out.append((starts[i], e, "PER", 1, None))
 
     # --- persons anchored by a title before them
     for tm in lex.title_any.finditer(text):
@@ -437,7 +711,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 e = nxt + k2
 
     # --- enumerations after a leader word: 市领导路云、陈明、虎强…
-    for m in _LEADERS.finditer(text):
+    for m in _LEADERS.finditer(text) if any(g in text for g in _LEADERS_GATE) else ():
         e = m.end()
         title = m.group(0)
         count = 0
