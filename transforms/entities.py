@@ -71,9 +71,32 @@ def _trie_re(words) -> str:
     return emit(trie)
 
 
+_FOLD_PAIRS = {chr(k): chr(v) for k, v in _FOLD.items()}
+_FOLD_CHARS = frozenset(_FOLD_PAIRS)
+
+
+def _first_char_re(pattern: str, first: str) -> re.Pattern:
+    """`pattern` behind a character class of the characters it can start with, so the regex engine skips
+    ahead with its fast character-set scan; the whole match is group 1 (the pattern's groups shift by
+    one) and `m.start()` is where it starts. Matches may overlap: `_finditer_first` drops those that
+    start inside the previous one, which gives exactly `re.finditer(pattern)`."""
+    return re.compile(f"[{re.escape(first)}](?<=(?=({pattern})).)")
+
+
+def _finditer_first(rx: re.Pattern, text: str):
+    last = 0
+    for m in rx.finditer(text):
+        if m.start() >= last:
+            last = m.end(1)
+            yield m
+
+
 def _fold(text: str) -> str:
-    """Full-width ASCII and the ideographic space to half-width; one char in, one char out."""
-    return text.translate(_FOLD)
+    """Full-width ASCII and the ideographic space to half-width; one char in, one char out.
+    (str.replace per character present is several times faster than str.translate on CJK text.)"""
+    for c in _FOLD_CHARS.intersection(text):
+        text = text.replace(c, _FOLD_PAIRS[c])
+    return text
 
 
 def _words(name: str) -> list[str]:
@@ -144,6 +167,7 @@ class _Lex:
         self.verb_start = re.compile("(?:" + follow + ")")
         # a name right before a speech/action verb, not glued to a preceding Chinese word
         self.verb_re = re.compile(f"(?<![\u4e00-\u9fff])({name})(?=(?:{verbs}))")
+        self.verb_fast = _first_char_re(self.verb_re.pattern, "".join(sorted({s[0] for s in self.surnames})))
         self.name_re = re.compile(name)
         # bylines: 记者 X Y / 通讯员 Z (names separated by spaces, or glued)
         self.byline_re = re.compile(r"(本报记者|特约记者|实习记者|见习记者|记者|通讯员|实习生|摄影)[ \t]*"
@@ -154,6 +178,7 @@ class _Lex:
             "联合声明|公报|协议|条约|两军|友谊|交往|关|间)"
             "|(抗|侵|访|驻|来|赴|旅|援|在|离|返|对|亲|仇|反)([日美华俄英法德韩朝越印苏台港澳京])"
             "(?=[^\u4e00-\u9fff]|战|期间|人员|使馆|大使|代表|的|后|前|时|工作|访问|留学|公司|机构|外交|记者|以来|侨)")
+        self.abbrev_fast = _first_char_re(self.abbrev_re.pattern, "".join(sorted(self.abbrev)) + "抗侵访驻来赴旅援在离返对亲仇反")
 
     def _tokenizer(self):
         j = rjieba.Jieba()
@@ -188,7 +213,10 @@ _STOP_INNER = set("的和与及或在是了对把被将为从向等并而也都�
     "有关", "相关", "以及", "一个", "一些", "这个", "那个", "进行", "开展", "我们", "他们"}
 _PUNCT_BOUNDARY = set(" \t\n,，.。、;；:：!！?？\"“”'‘’()（）《》<>[]【】-—…·/")
 _TITLE_CUT = re.compile(r"[\n,，.。;；:：!！?？\"“”'‘’()（）《》【】]|——访|——|由|据|向|在|与|被|把|将|是|到|从|给|让|请|随后|会上|当天|期间|同时")
-_LEADERS = re.compile(r"(?:[市省区县镇乡州部校院]|党和国家|中央|国家)?领导(?:同志)?|出席的有|参加的有|嘉宾")
+# (?:[市省区县镇乡州部校院]|党和国家|中央|国家)?领导(?:同志)?|出席的有|参加的有|嘉宾, spelt out so that every
+# alternative starts with a literal (the regex engine then scans with its fast character-set search)
+_LEADERS = re.compile(r"[市省区县镇乡州部校院]领导(?:同志)?|党和国家领导(?:同志)?|中央领导(?:同志)?|国家领导(?:同志)?"
+                      r"|领导(?:同志)?|出席的有|参加的有|嘉宾")
 _LEADERS_GATE = ("领导", "出席的有", "参加的有", "嘉宾")
 _WS = re.compile(r"\s+")
 # last characters that make an unanchored "name" an ordinary word (智能化, 幸福感, 桂花树, 红黑旗)
@@ -221,9 +249,11 @@ _NAME_RIGHT_PUNCT = set("，、。；：（(！？”\"),.;:!?")
 _AFTER_NAME = {"同志", "先生", "女士", "总统", "总理", "主席", "教授", "院士", "书记", "委员长", "首相", "议长",
                "大使", "外长", "一行", "夫妇", "夫人", "等人", "说", "表示", "指出", "认为", "强调", "介绍", "透露"}
 _ORG_HEAD_TAGS = {"n", "nt", "nz", "j", "x", "l", "vn", "nr", "ns", "zorg", "nrt"}
+_ENUM_SEP_RE = re.compile(r"[、,，]?[ \t]*")
+_VILLAGE_RE = re.compile(r"[镇乡]([\u4e00-\u9fff]{2,3}?村)(?![\u4e00-\u9fff]{0,1}民)")
 _CONGRESS_RE = re.compile(r"(?<=党的|中共)(?:十[一二三四五六七八九]?|[一二三四五六七八九])大"
                           r"|(?<![\u4e00-\u9fff])十[一二三四五六七八九]大(?=[^\u4e00-\u9fff]|以来|精神|报告|代表|的|上|召开|提出|确定|明确)")
-_CONGRESS_CORE_RE = re.compile("十?[一二三四五六七八九十]大")
+_CONGRESS_CORE_RE = _first_char_re("十?[一二三四五六七八九十]大", "一二三四五六七八九十")
 _PRESS_RE = re.compile(r"《([^《》\s]{1,10}(?:日报|晚报|时报|早报|商报|周报|周刊|月刊|画报|导报|快报|新报|文摘|杂志|新闻|邮报|报))》"
                        r"|(?<=据)《([^《》\s]{2,10})》(?=报道|报导|透露|称|说|载文|撰文|刊登|发表|评论|社论|周刊|杂志)")
 _ABBREV_EXT = set("中美日俄英法德韩朝印巴以越泰菲澳荷葡埃叙缅柬欧亚奥瑞挪芬匈捷坦布墨哈几智秘孟尼肯乌阿沙约黎突西希土伊"
@@ -235,7 +265,9 @@ _ABBREV_CLASS = "".join(sorted(_ABBREV_EXT - {"中"}))
 _REL_ALT = "两国|关系|双方|建交|边界|边境|合资|合作|友好|贸易|经贸|人民|之间|首脑|会谈|会晤|联合声明|三国|等国|外交"
 _ABBREV_TEXT_RES = [
     # (a literal the text must contain, the pattern; every group is a one-character place)
-    (None, re.compile(f"(?=(?:{_trie_re(_REL_ALT.split('|'))}))")),  # relation words: checked in code
+    # relation words (every position where one starts, overlaps included): checked in code
+    (None, re.compile("[" + "".join(sorted({w[0] for w in _REL_ALT.split("|")})) + "]"
+                      + f"(?<=(?=(?:{_trie_re(_REL_ALT.split('|'))})).)")),
     ("方", re.compile("([中美日俄英法德苏韩朝印巴以越葡菲澳])方(?:(?![面法式向案针便位圆言才])(?=[^\u4e00-\u9fff])"
                      "|(?=还|已|也|表示|认为|希望|愿|将|对|同|的|在|提出|坚持|决定|同意|主张|要求))")),
     ("军", re.compile("([美日俄英法德苏以印巴越])军(?![事队区人费团令训官民营工转备种械火乐舰机])")),
@@ -257,13 +289,15 @@ _DOTS = {"·", "•", "．", "・", "-", "—"}
 _WEAK_TRANSLIT = set("于万东南西多因加比可以不也里内特克和与亚德尔斯")
 
 
+_ALL_CJK = re.compile("[\u4e00-\u9fff]*").fullmatch  # truthy when every character is CJK
+
+
 def _is_cjk(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
 def _translit_share(w: str, translit) -> float:
-    n = sum(1 for c in w if c in translit)
-    return n / len(w) if w else 0.0
+    return sum(map(translit.__contains__, w)) / len(w) if w else 0.0
 
 
 def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
@@ -355,7 +389,7 @@ def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> in
         if end > len(text):
             continue
         cand = text[start:end]
-        if not all("\u4e00" <= c <= "\u9fff" for c in cand):
+        if not _ALL_CJK(cand):
             continue
         nxt = text[end:end + 1]
         if nxt == "" or nxt in _PUNCT_BOUNDARY or lex.verb_start.match(text, end):
@@ -369,8 +403,7 @@ def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> in
         return ok[0]
     for n in (base + 2, base + 1):
         end = start + n
-        if end <= len(text) and end in ends and _is_person_name(text[start:end], lex) and all(
-                "\u4e00" <= c <= "\u9fff" for c in text[start:end]):
+        if end <= len(text) and end in ends and _is_person_name(text[start:end], lex) and _ALL_CJK(text[start:end]):
             return n
     return 0
 
@@ -401,7 +434,12 @@ class _LazyEnds:
 
     def __contains__(self, pos: int) -> bool:
         if self._set is None:
-            self._set = {s + len(w) for s, w in zip(self._starts, self._words)}
+            # tokens are contiguous: every token ends where the next starts, the last at the text's end
+            ends = set(self._starts)
+            ends.discard(0)
+            if self._words:
+                ends.add(self._starts[-1] + len(self._words[-1]))
+            self._set = ends
         return pos in self._set
 
 
@@ -442,7 +480,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if "LOC" in lex.not_type.get(w, ()):
                 continue
             s, e = starts[i], starts[i] + len(w)
-            if len(w) <= 3 and t == "ns" and all(c in _ABBREV_EXT for c in w) and ("中" in w or (
+            if len(w) <= 3 and t == "ns" and _ABBREV_EXT.issuperset(w) and ("中" in w or (
                     i + 1 < n and words[i + 1][:2] in _REL_WORDS)):
                 for k in range(len(w)):  # 印中/两国, 中布/两国之间: one place per character
                     out.append((s + k, s + k + 1, "LOC", 3, None))
@@ -468,14 +506,14 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             stem = w[:-2]
             if w.endswith("政府") and stem in lex.world:
                 out.append((starts[i], starts[i] + len(stem), "LOC", 2, None))  # 中国政府 -> 中国
-            elif w.endswith("关系") and stem and all(c in _ABBREV_PAIR for c in stem):
+            elif w.endswith("关系") and stem and _ABBREV_PAIR.issuperset(stem):
                 for k in range(len(stem)):  # 中美关系 -> 中, 美
                     out.append((starts[i] + k, starts[i] + k + 1, "LOC", 2, None))
             else:
                 out.append((starts[i], starts[i] + len(w), "ORG", 3, None))
 
     # --- villages after a town: 颍阳镇于家村
-    for m in re.finditer(r"(?<=[镇乡])([\u4e00-\u9fff]{2,3}?村)(?![\u4e00-\u9fff]{0,1}民)", text):
+    for m in _VILLAGE_RE.finditer(text):
         stem = m.group(1)[:-1]
         if not any(c in _STOP_INNER for c in stem):
             out.append((m.start(1), m.end(1), "LOC", 2, None))
@@ -513,7 +551,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if is_loc[j]:
                 proper = past_loc = True
             elif (suf is None or tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or wj[0] in _DIGITS
-                  or (past_loc and tj not in _PROPER_TAGS) or any(c in _PUNCT_BOUNDARY for c in wj)):
+                  or (past_loc and tj not in _PROPER_TAGS) or not _PUNCT_BOUNDARY.isdisjoint(wj)):
                 break
             elif tj in _NAME_TAGS and j < prefix_end - 1:
                 break
@@ -543,7 +581,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         out.append((starts[first], starts[i] + len(w), "ORG", 3, None))
 
     # --- 党的十五大; 据《今日美国》报道, 《中华读书报》: newspapers and magazines
-    for m in _CONGRESS_CORE_RE.finditer(text):
+    for m in _finditer_first(_CONGRESS_CORE_RE, text):
         mm = _CONGRESS_RE.match(text, m.start())
         if mm:
             out.append((mm.start(), mm.end(), "ORG", 3, None))
@@ -552,12 +590,12 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         out.append((m.start(g), m.end(g), "ORG", 3, None))
 
     # --- countries + team: 中国队 (jieba nt covers many); abbreviations in context
-    for m in lex.abbrev_re.finditer(text):
-        if m.group(1):
-            for k in range(m.start(1), m.end(1)):
+    for m in _finditer_first(lex.abbrev_fast, text):
+        if m.group(2):
+            for k in range(m.start(2), m.end(2)):
                 out.append((k, k + 1, "LOC", 1, None))
         else:
-            out.append((m.start(3), m.end(3), "LOC", 1, None))
+            out.append((m.start(4), m.end(4), "LOC", 1, None))
 
     # --- one-character countries in fixed patterns: 中缅边界, 日军, 葡方, 对华政策, 奥运会, 京剧, 中华民族
     for lit, rx in _ABBREV_TEXT_RES:
@@ -578,7 +616,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     # --- one-character abbreviations: 中美 / 中、英、德 / 访华, 抗日, 在京
     for i in [m.start() for m in _ABBREV_FIRST_RE.finditer(firsts) if len(words[m.start()]) <= 4]:
         w = words[i]
-        if 2 <= len(w) <= 4 and all(c in _ABBREV_PAIR for c in w) and tags[i] not in ("v", "d", "a", "c", "p"):
+        if 2 <= len(w) <= 4 and _ABBREV_PAIR.issuperset(w) and tags[i] not in ("v", "d", "a", "c", "p"):
             if w not in lex.gaz_full and w not in lex.world and w not in _ABBREV_WORDS:
                 for k in range(len(w)):
                     out.append((starts[i] + k, starts[i] + k + 1, "LOC", 1, None))
@@ -700,7 +738,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             # enumeration after the name: 、NAME、NAME
             e = s + k
             while True:
-                mm = re.match(r"[、,，]?[ \t]*", text[e:e + 4])
+                mm = _ENUM_SEP_RE.match(text[e:e + 4])
                 nxt = e + (mm.end() if mm else 0)
                 if nxt == e or text[e] not in "、 \t":
                     break
@@ -728,8 +766,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             e += mm.end()
 
     # --- persons before a speech or action verb
-    for m in lex.verb_re.finditer(text):
-        s, e = m.span(1)
+    for m in _finditer_first(lex.verb_fast, text):
+        s, e = m.span(2)
         k = _name_len(text, s, lex, ends)
         if k:
             out.append((s, s + k, "PER", 3, None))
@@ -760,13 +798,15 @@ def _split_names(chunk: str, lex: _Lex) -> list[tuple[int, int]]:
     return []
 
 
-def _resolve(text: str, cands) -> list[Mention]:
+def _resolve(text: str, cands, original: str) -> list[Mention]:
+    """`text` is the folded text the candidates come from; surfaces are cut from `original`."""
     # priority first, then length; keep the first that does not overlap anything kept
     cands = sorted(set(cands), key=lambda c: (-c[3], -(c[1] - c[0]), c[0]))
-    taken = bytearray(len(text) + 1)
+    size = len(text)
+    taken = bytearray(size + 1)
     kept: list[tuple[int, int, str, str | None]] = []
     for s, e, t, _, title in cands:
-        if s < 0 or e > len(text) or e <= s or any(taken[s:e]):
+        if s < 0 or e > size or e <= s or taken.find(1, s, e) >= 0:
             continue
         taken[s:e] = b"\x01" * (e - s)
         kept.append((s, e, t, title))
@@ -776,12 +816,12 @@ def _resolve(text: str, cands) -> list[Mention]:
         pos = text.find(name)
         while pos >= 0:
             e = pos + len(name)
-            if not any(taken[pos:e]):
+            if taken.find(1, pos, e) < 0:
                 taken[pos:e] = b"\x01" * len(name)
                 kept.append((pos, e, "PER", None))
             pos = text.find(name, e)
     kept.sort()
-    return [Mention(s, e, t, text[s:e], title) for s, e, t, title in kept]
+    return [Mention(s, e, t, original[s:e], title) for s, e, t, title in kept]
 
 
 def extract_entities(text: str) -> list[Mention]:
@@ -789,10 +829,7 @@ def extract_entities(text: str) -> list[Mention]:
     if not text:
         return []
     folded = _fold(text)
-    mentions = _resolve(folded, _candidates(folded))
-    if folded is text:
-        return mentions
-    return [Mention(m.start, m.end, m.type, text[m.start:m.end], m.title) for m in mentions]
+    return _resolve(folded, _candidates(folded), text)
 
 
 def extract_entities_batch(texts: list[str]) -> list[list[Mention]]:
