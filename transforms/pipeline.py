@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 
 import polars as pl
@@ -40,6 +41,20 @@ def entity_id(entity_type: str, name: str) -> str:
 
 def transform_pages(pages: list[PageInput]) -> dict[str, pl.DataFrame]:
     """Frames for articles, entities, entity_mentions, metrics and page_residue (no run ids)."""
+    return transform_pages_timed(pages)[0]
+
+
+def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFrame], dict[str, float]]:
+    """transform_pages, plus the seconds spent in each stage (for benchmarks and run metadata)."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+
     article_rows: list[dict] = []
     residue_rows: list[dict] = []
     for page in pages:
@@ -59,14 +74,17 @@ def transform_pages(pages: list[PageInput]) -> dict[str, pl.DataFrame]:
                 "correspondents": list(art.correspondents), "body": art.body, "flags": list(art.flags),
             })
 
+    lap("clean_layout")
     bodies = [r["body"] for r in article_rows]
     token_counts, keywords = segment.token_stats(bodies)
     for row, n, kw in zip(article_rows, token_counts, keywords):
         row["token_count"] = n
         row["keywords"] = kw
-
+    lap("segmentation")
     mention_rows, entity_rows = _mentions(article_rows, entities.extract_entities_batch(bodies))
+    lap("entities")
     metric_rows = _metrics(article_rows, metrics.extract_metrics_batch(bodies))
+    lap("metrics")
 
     articles = pl.DataFrame(article_rows, schema_overrides={"dateline_date": pl.Date}, infer_schema_length=None) \
         if article_rows else pl.DataFrame()
@@ -75,7 +93,7 @@ def transform_pages(pages: list[PageInput]) -> dict[str, pl.DataFrame]:
             pl.col("body").str.len_chars().alias("char_count"),
             (pl.col("body").str.count_matches("\n") + 1).alias("paragraph_count"),
         )
-    return {
+    frames = {
         "articles": articles,
         "entities": pl.DataFrame(entity_rows, infer_schema_length=None).unique("entity_id", keep="first",
                                                                               maintain_order=True)
@@ -84,6 +102,8 @@ def transform_pages(pages: list[PageInput]) -> dict[str, pl.DataFrame]:
         "metrics": pl.DataFrame(metric_rows, infer_schema_length=None) if metric_rows else pl.DataFrame(),
         "page_residue": pl.DataFrame(residue_rows) if residue_rows else pl.DataFrame(),
     }
+    lap("frames")
+    return frames, timings
 
 
 def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], list[dict]]:
