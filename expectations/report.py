@@ -1,62 +1,212 @@
-"""The data-quality report printed by `zhnews report`: the latest run at a glance.
+"""The data-quality report: `zhnews report` prints it, and every flow run publishes it as Prefect artifacts.
 
-Per table: checks passed and failed; then the worst failures (critical first, most rows first) with
-examples; quarantined and rejected files; and the path of the Great Expectations Data Docs index.
-Reads the warehouse read-only, so it works while nothing else is writing.
+One summary, three renderings (text for the terminal, markdown and a table for Prefect): the run's verdict;
+per table the checks passed and failed (critical / warning); the worst failures, critical first and most
+rows first, with examples; drift of the run's profile; the quarantined and rejected files with their reasons;
+and the path of the Great Expectations Data Docs. Reads the warehouse only, so `zhnews report` opens it
+read-only and works while nothing else is writing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warehouse.store import WarehouseError, read_only
 
+WORST = 8
+LIST_FILES = 10
+
+
+@dataclass
+class Summary:
+    run: dict
+    checked_run: str | None                  # the run whose checks are shown (latest that validated data)
+    tables: list[tuple] = field(default_factory=list)      # (table, checks, passed, critical, warning)
+    worst: list[tuple] = field(default_factory=list)       # (severity, table, column, description, rows, examples)
+    drift: list[tuple] = field(default_factory=list)       # (measure, value, success, description)
+    quarantined: list[tuple] = field(default_factory=list)  # (path, error, rows kept)
+    rejected: list[tuple] = field(default_factory=list)     # (path, error)
+    quarantined_total: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return all(crit == 0 for _, _, _, crit, _ in self.tables) and not self.quarantined
+
+
+_RUN_COLUMNS = ("run_id", "status", "started_at", "finished_at", "files_seen", "files_loaded", "files_skipped",
+                "files_rejected", "files_quarantined", "articles", "mentions", "metrics", "dq_success", "data_docs")
+
+
+def collect(con, run_id: str | None = None) -> Summary:
+    """The summary of `run_id` (default: the latest run) from an open DuckDB connection."""
+    where = "WHERE run_id = ?" if run_id else ""
+    row = con.execute(f"SELECT {', '.join(_RUN_COLUMNS)} FROM runs {where} ORDER BY started_at DESC LIMIT 1",
+                      [run_id] if run_id else []).fetchone()
+    if row is None:
+        raise WarehouseError("no runs recorded in the warehouse: run `zhnews run` first")
+    run = dict(zip(_RUN_COLUMNS, row))
+    rid = run["run_id"]
+    checked = con.execute("SELECT r.run_id FROM runs r WHERE r.started_at <= ? AND EXISTS (SELECT 1 FROM dq_results d "
+                          "WHERE d.run_id = r.run_id) ORDER BY r.started_at DESC LIMIT 1",
+                          [run["started_at"]]).fetchone()
+    s = Summary(run, checked[0] if checked else None)
+    if s.checked_run:
+        # one line per check: failed when it failed in any batch of the run; rows summed over batches
+        per_check = """
+            SELECT table_name, expectation, column_name, description, any_value(severity) AS severity,
+                   bool_and(success) AS ok, sum(unexpected_count) FILTER (WHERE NOT success) AS n,
+                   string_agg(examples, ' | ') FILTER (WHERE NOT success) AS examples
+            FROM dq_results WHERE run_id = ? GROUP BY ALL"""
+        s.tables = con.execute(f"""
+            SELECT table_name, count(*), count(*) FILTER (WHERE ok),
+                   count(*) FILTER (WHERE NOT ok AND severity = 'critical'),
+                   count(*) FILTER (WHERE NOT ok AND severity = 'warning')
+            FROM ({per_check}) WHERE table_name <> 'run_profiles' GROUP BY table_name ORDER BY table_name""",
+                               [s.checked_run]).fetchall()
+        s.worst = con.execute(f"""
+            SELECT severity, table_name, column_name, description, n, examples FROM ({per_check})
+            WHERE NOT ok AND table_name <> 'run_profiles'
+            ORDER BY severity = 'critical' DESC, n DESC NULLS LAST, table_name LIMIT {WORST}""",
+                              [s.checked_run]).fetchall()
+        s.drift = con.execute(f"""
+            SELECT column_name, examples, ok, description FROM ({per_check})
+            WHERE table_name = 'run_profiles' ORDER BY column_name""", [s.checked_run]).fetchall()
+        s.drift = [(m, _profile_value(con, s.checked_run, m), ok, d) for m, _, ok, d in s.drift]
+    s.quarantined = con.execute("""
+        SELECT s.path, s.error, (SELECT count(*) FROM quarantine q WHERE q.source_id = s.source_id
+                                 AND q.run_id = s.last_run_id)
+        FROM sources s WHERE s.status = 'quarantined' AND s.last_run_id = ? ORDER BY s.path""", [rid]).fetchall()
+    s.rejected = con.execute("SELECT path, error FROM sources WHERE status = 'rejected' AND last_run_id = ? "
+                             "ORDER BY path", [rid]).fetchall()
+    s.quarantined_total = con.execute("SELECT count(*) FROM sources WHERE status = 'quarantined'").fetchone()[0]
+    return s
+
+
+def _profile_value(con, run_id: str, measure: str):
+    try:
+        return con.execute(f"SELECT {measure} FROM run_profiles WHERE run_id = ?", [run_id]).fetchone()[0]
+    except Exception:  # noqa: BLE001 - an unknown measure name: show no value
+        return None
+
+
+def _clip(text: str | None, n: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _verdict(s: Summary) -> str:
+    crit = sum(t[3] for t in s.tables)
+    if s.passed:
+        return "PASS — every critical check passed"
+    parts = []
+    if crit:
+        parts.append(f"{crit} critical check{'s' if crit != 1 else ''} failed")
+    if s.quarantined:
+        parts.append(f"{len(s.quarantined)} file{'s' if len(s.quarantined) != 1 else ''} quarantined, "
+                     "the rest published")
+    return "FAIL — " + "; ".join(parts)
+
+
+def render_text(s: Summary, docs: str | None = None) -> str:
+    r = s.run
+    started = r["started_at"]
+    lines = [
+        f"zhnews data-quality report — run {r['run_id']} ({r['status']}, started {started:%Y-%m-%d %H:%M:%S} UTC)",
+        f"files: {r['files_seen']} seen, {r['files_loaded']} loaded, {r['files_skipped']} skipped, "
+        f"{r['files_rejected']} rejected, {r['files_quarantined'] or 0} quarantined; "
+        f"published {r['articles']} articles, {r['mentions']} mentions, {r['metrics']} metrics",
+        f"verdict: {_verdict(s)}",
+        "",
+    ]
+    if s.checked_run and s.checked_run != r["run_id"]:
+        lines += [f"(this run loaded nothing new; the checks below are from run {s.checked_run}, the latest that "
+                  "validated data)", ""]
+    if s.tables:
+        lines.append(f"{'table':<18}{'checks':>7}{'passed':>8}{'critical':>10}{'warning':>9}")
+        for table, n, ok, crit, warn in s.tables:
+            mark = "  <- FAILED" if crit else ""
+            lines.append(f"{table:<18}{n:>7}{ok:>8}{crit:>10}{warn:>9}{mark}")
+    else:
+        lines.append("no checks recorded yet")
+    if s.worst:
+        lines += ["", "worst failures:"]
+        for sev, table, col, desc, n, ex in s.worst:
+            lines.append(f"  {sev.upper():<8} {table}.{col or '*'}: {desc} — {n if n is not None else '?'} rows")
+            if ex:
+                lines.append(f"           e.g. {_clip(ex)}")
+    if s.drift:
+        lines += ["", "drift (this run vs recent runs):"]
+        for measure, value, ok, desc in s.drift:
+            shown = f"{value:.3g}" if isinstance(value, (int, float)) else "?"
+            lines.append(f"  {'ok     ' if ok else 'WARNING'} {measure} = {shown}  ({desc.split(': ', 1)[-1]})")
+    if s.quarantined:
+        lines += ["", f"quarantined files ({len(s.quarantined)}; rows kept in table `quarantine`):"]
+        for path, err, n in s.quarantined[:LIST_FILES]:
+            lines.append(f"  {path} ({n} rows) — {_clip(err, 240)}")
+        if len(s.quarantined) > LIST_FILES:
+            lines.append(f"  … and {len(s.quarantined) - LIST_FILES} more: "
+                         f"SELECT path, error FROM sources WHERE status = 'quarantined'")
+    if s.rejected:
+        lines += ["", f"rejected files ({len(s.rejected)}):"]
+        lines += [f"  {path} — {_clip(err)}" for path, err in s.rejected[:LIST_FILES]]
+    if s.quarantined_total and s.quarantined_total != len(s.quarantined):
+        lines += ["", f"{s.quarantined_total} files are quarantined in the warehouse in all"]
+    docs = docs or r.get("data_docs")
+    lines += ["", f"Data Docs: {Path(docs).resolve() if docs and Path(docs).exists() else 'not built'}"]
+    return "\n".join(lines)
+
+
+def render_markdown(s: Summary, docs: str | None = None) -> str:
+    r = s.run
+    out = [f"# zhnews data quality — run {r['run_id']}", "",
+           f"**{_verdict(s)}**", "",
+           f"files: {r['files_seen']} seen, {r['files_loaded']} loaded, {r['files_skipped']} skipped, "
+           f"{r['files_rejected']} rejected, {r['files_quarantined'] or 0} quarantined", ""]
+    if s.tables:
+        out += ["| table | checks | passed | critical failed | warning failed |", "|---|---:|---:|---:|---:|"]
+        out += [f"| {t} | {n} | {ok} | {c} | {w} |" for t, n, ok, c, w in s.tables]
+    if s.worst:
+        out += ["", "## Worst failures", ""]
+        for sev, table, col, desc, n, ex in s.worst:
+            out.append(f"- **{sev}** `{table}.{col or '*'}`: {desc} — {n} rows" + (f"; e.g. `{_clip(ex, 120)}`"
+                                                                                     if ex else ""))
+    if s.drift:
+        out += ["", "## Drift", ""]
+        out += [f"- {'ok' if ok else '**warning**'} `{m}` = {v:.3g} ({d.split(': ', 1)[-1]})"
+                if isinstance(v, (int, float)) else f"- `{m}`: {d}" for m, v, ok, d in s.drift]
+    if s.quarantined:
+        out += ["", "## Quarantined files", ""]
+        out += [f"- `{p}` ({n} rows): {_clip(e, 240)}" for p, e, n in s.quarantined[:LIST_FILES]]
+    if s.rejected:
+        out += ["", "## Rejected files", ""]
+        out += [f"- `{p}`: {_clip(e)}" for p, e in s.rejected[:LIST_FILES]]
+    docs = docs or r.get("data_docs")
+    out += ["", f"Data Docs: `{docs}`"]
+    return "\n".join(out)
+
+
+def table_rows(s: Summary) -> list[dict]:
+    return [{"table": t, "checks": n, "passed": ok, "critical_failed": c, "warning_failed": w}
+            for t, n, ok, c, w in s.tables]
+
 
 def render_report(warehouse: str) -> str:
+    """What `zhnews report` prints."""
     con = read_only(warehouse)
     try:
-        run = con.execute("SELECT run_id, status, started_at, finished_at, files_seen, files_loaded, files_skipped, "
-                          "files_rejected, files_quarantined, articles, mentions, metrics, dq_success, data_docs "
-                          "FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
-        if run is None:
-            raise WarehouseError(f"no runs recorded in {warehouse}: run `zhnews run` first")
-        (run_id, status, started, finished, seen, loaded, skipped, rejected, quarantined, arts, ments, mets,
-         dq_ok, docs) = run
-        lines = [f"zhnews data-quality report — run {run_id} ({status}, started {started:%Y-%m-%d %H:%M:%S} UTC)",
-                 f"files: {seen} seen, {loaded} loaded, {skipped} skipped, {rejected} rejected, "
-                 f"{quarantined or 0} quarantined; rows published: {arts} articles, {ments} mentions, {mets} metrics",
-                 f"verdict: {'PASS — every critical check passed' if dq_ok else 'FAIL — critical checks failed'}",
-                 ""]
-        checked = con.execute("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM dq_results d WHERE "
-                              "d.run_id = r.run_id) ORDER BY r.started_at DESC LIMIT 1").fetchone()
-        if checked and checked[0] != run_id:
-            lines.append(f"(this run loaded nothing new; checks below are from run {checked[0]}, the latest that "
-                         "validated data)")
-            run_id = checked[0]
-        per_table = con.execute(
-            "SELECT table_name, count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success AND "
-            "severity='critical'), count(*) FILTER (WHERE NOT success AND severity='warning') "
-            "FROM dq_results WHERE run_id = ? GROUP BY table_name ORDER BY table_name", [run_id]).fetchall()
-        if per_table:
-            lines.append(f"{'table':<18}{'passed':>8}{'critical':>10}{'warning':>9}")
-            for table, ok, crit, warn in per_table:
-                lines.append(f"{table:<18}{ok:>8}{crit:>10}{warn:>9}")
-        else:
-            lines.append("no checks ran in this run (nothing new to load)")
-        worst = con.execute(
-            "SELECT severity, table_name, column_name, description, sum(unexpected_count) AS n, any_value(examples) "
-            "FROM dq_results WHERE run_id = ? AND NOT success GROUP BY severity, table_name, column_name, description "
-            "ORDER BY severity = 'critical' DESC, n DESC NULLS LAST LIMIT 10", [run_id]).fetchall()
-        if worst:
-            lines += ["", "worst failures:"]
-            for sev, table, col, desc, n, ex in worst:
-                lines.append(f"  [{sev}] {table}.{col or '*'}: {desc} — {n} rows" + (f"; e.g. {ex}" if ex else ""))
-        bad = con.execute("SELECT status, path, error FROM sources WHERE last_run_id = ? AND status IN "
-                          "('quarantined', 'rejected') ORDER BY status, path", [run_id]).fetchall()
-        if bad:
-            lines += ["", "files not loaded:"]
-            lines += [f"  {st}: {path} — {err}" for st, path, err in bad]
-        docs_path = Path(docs) if docs else None
-        lines += ["", f"Data Docs: {docs_path.resolve() if docs_path and docs_path.exists() else 'not built'}"]
-        return "\n".join(lines)
+        return render_text(collect(con))
     finally:
         con.close()
+
+
+def publish_artifacts(con, run_id: str, docs: str | Path, run_fields: dict | None = None) -> None:
+    """The same summary as Prefect artifacts of the current flow run (markdown and a table). `run_fields`
+    overrides the `runs` row, which the flow completes only after this is called."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    s = collect(con, run_id)
+    s.run.update({k: v for k, v in (run_fields or {}).items() if k in s.run})
+    create_markdown_artifact(key="zhnews-data-quality", markdown=render_markdown(s, str(docs)),
+                             description=f"zhnews data quality, run {run_id}")
+    create_table_artifact(key="zhnews-data-quality-checks", table=table_rows(s) or [{"table": "(none)"}],
+                          description=f"zhnews checks per table, run {run_id}: {_verdict(s)}")

@@ -1,18 +1,31 @@
-"""Run the expectation suites with Great Expectations and write its Data Docs.
+"""Run the expectation suites with Great Expectations, trace failures to pages, and write Data Docs.
 
 A file-backed GX context lives beside the warehouse (`<warehouse dir>/gx/`); suites are (re)built from
-expectations/suites.py on every run, validation results are stored by GX, and Data Docs are rebuilt once at
-the end of a run. GX is imported lazily (it costs seconds) and its progress bars are turned off.
+expectations/suites.py when a run starts, validation results are stored by GX under the zhnews run id, and
+Data Docs are rebuilt once at the end of a run. GX is imported lazily (it costs seconds) and its progress
+bars are turned off.
 
 GX validates pandas frames (its DuckDB path is broken upstream, see NOTES): the frames come from the
 staging schema through warehouse/audit.sql, so what is checked is exactly what would be published.
+
+Cost: a batch is validated with the SUMMARY result format (counts and a few examples). Only when a critical
+expectation fails is that table validated again with COMPLETE and `source_id` as the index column, to learn
+which pages to quarantine; a clean batch never pays for it.
+
+A `Validator` lives for one flow run: `check_batch()` per staged batch, `note_published()` after each
+publish (the run profile for drift), and `build_docs()` once at the end, which also runs the drift check
+and publishes the data-quality summary as Prefect artifacts.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
-from dataclasses import dataclass
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from expectations.suites import Check, all_checks
@@ -20,6 +33,10 @@ from expectations.suites import Check, all_checks
 log = logging.getLogger(__name__)
 DOCS_SITE = "local_site"
 MAX_EXAMPLES = 5
+# the column naming a failing row's page; an entity belongs to no page, its mentions do (see check_batch)
+INDEX_COLUMN = {"entities": "entity_id"}
+LAST_SECONDS: dict[str, float] = {}   # the last run's validation time per part (benchmarks read it)
+KEEP_RUNS = 5                     # validation results (and their Data Docs pages) kept per suite
 
 
 @dataclass
@@ -28,79 +45,357 @@ class CheckResult:
     success: bool
     unexpected_count: int | None
     examples: list
-    failing_sources: set[str]
+    failing_sources: set[str] = field(default_factory=set)
+    check_index: int = -1            # position of the check in its table's suite
+
+
+@dataclass
+class BatchVerdict:
+    results: list[CheckResult]
+    reasons: dict[str, str]         # source_id -> why it must be quarantined (critical failures only)
+    unattributed: list[CheckResult]  # critical failures whose rows name no page: the whole batch fails
+
+    @property
+    def critical(self) -> list[CheckResult]:
+        return [r for r in self.results if not r.success and r.check.severity == "critical"]
+
+
+def gx_ready_frame(frame):
+    """Great Expectations wants plain numpy/object columns. Nullable integer and string extension dtypes
+    (pd.NA) make its range checks fail on nulls, so they become float64 (NaN) and object (None); and its
+    range check is vectorized only for int64 and float64 (int32 goes through a Python call per row, which
+    made it the slowest part of validation), so every other numeric column becomes one of those."""
+    import numpy as np
+    import pandas as pd
+
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        dtype = col.dtype
+        if pd.api.types.is_bool_dtype(dtype) or not isinstance(dtype, pd.api.extensions.ExtensionDtype) and \
+                dtype in (np.dtype("int64"), np.dtype("float64"), np.dtype(object)):
+            out[name] = col
+        elif pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            out[name] = col.astype("int64")
+        elif pd.api.types.is_numeric_dtype(dtype):
+            out[name] = col.astype("float64")
+        elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            out[name] = col.astype(object).where(col.notna(), None)
+        else:
+            out[name] = col
+    return pd.DataFrame(out, index=frame.index)
 
 
 class Validator:
-    """Holds one GX context for a run; `validate()` once per batch, `build_docs()` at the end."""
+    """Holds one GX context for a run."""
 
     def __init__(self, root: str | os.PathLike, run_name: str):
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-        import great_expectations as gx  # lazy: about 3.5 s
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        self.gx = gx
+        """Importing GX and writing the suites takes seconds: it happens on a background thread, overlapping
+        the first batch's ingest and transform; the first check waits for it (and re-raises its error)."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self.run_name = run_name
         self.checks = all_checks()
-        datasource = self.context.data_sources.add_or_update_pandas("zhnews_staging")
-        self._definitions = {}
-        for table, checks in self.checks.items():
-            try:
-                asset = datasource.get_asset(table)
-            except LookupError:
-                asset = datasource.add_dataframe_asset(name=table)
-            try:
-                batch_def = asset.get_batch_definition("whole_batch")
-            except (KeyError, LookupError, ValueError):
-                batch_def = asset.add_batch_definition_whole_dataframe("whole_batch")
-            suite = self.context.suites.add_or_update(gx.ExpectationSuite(
-                name=f"zhnews.{table}",
-                expectations=[self._expectation(c) for c in checks],
-                meta={"description": f"zhnews checks for the {table} table (generated from warehouse/contract.py)"},
-            ))
-            self._definitions[table] = self.context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=f"zhnews.{table}", data=batch_def, suite=suite))
+        # only what the checks read (plus source_id, to name the pages at fault) goes to GX
+        self.columns = {table: sorted({col for c in checks for col in (c.column or "").split(",") if col}
+                                      | {INDEX_COLUMN.get(table, "source_id")}) for table, checks in self.checks.items()}
+        # run state, read by build_docs(): the warehouse this run writes and what it published
+        self.warehouse = None
+        from warehouse.dq_store import ProfileCounts
+        self.profile = ProfileCounts()
+        self.batches_checked = 0
+        self._stored: set[str] = set()    # tables with a stored (Data Docs) result in this run
+        self._noisy: set[str] = set()     # tables whose last batch failed a check: validate with SUMMARY
+        self.run_summary = None           # the flow's RunSummary, for the counters in the artifacts
+        self.seconds: dict[str, float] = {}   # where validation time goes (logged at the end of the run)
+        self.failures: dict[tuple[str, int], list] = {}   # (table, check) -> [check, rows] failing this run
+        self._setup_error: BaseException | None = None
+        self._setup_thread = threading.Thread(target=self._setup, name="gx-setup", daemon=True)
+        self._setup_thread.start()
 
-    def _expectation(self, check: Check):
+    def _setup(self) -> None:
+        started = time.perf_counter()
+        try:
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+            import great_expectations as gx  # about 3.5 s
+            from great_expectations.core.run_identifier import RunIdentifier
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            logging.getLogger("great_expectations").setLevel(logging.ERROR)
+            self.gx = gx
+            self.context = gx.get_context(mode="file", project_root_dir=str(self.root))
+            self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+            self._run_identifier = RunIdentifier(run_name=self.run_name)
+            self.datasource = self.context.data_sources.add_or_update_pandas("zhnews_staging")
+            self._definitions = {table: self._definition(table, checks) for table, checks in self.checks.items()}
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the flow's thread by _ready()
+            self._setup_error = exc
+        finally:
+            self.seconds["setup (background)"] = time.perf_counter() - started
+
+    def _ready(self) -> None:
+        if self._setup_thread.is_alive():
+            t0 = time.perf_counter()
+            self._setup_thread.join()
+            self._count("waiting for setup", time.perf_counter() - t0)
+        if self._setup_error is not None:
+            raise RuntimeError(f"Great Expectations could not be set up in {self.root / 'gx'}: "
+                               f"{self._setup_error}") from self._setup_error
+
+    # -- suites ----------------------------------------------------------------------------------
+    def _definition(self, table: str, checks: list[Check], meta_description: str | None = None):
+        gx = self.gx
+        try:
+            asset = self.datasource.get_asset(table)
+        except LookupError:
+            asset = self.datasource.add_dataframe_asset(name=table)
+        try:
+            batch_def = asset.get_batch_definition("whole_batch")
+        except (KeyError, LookupError, ValueError):
+            batch_def = asset.add_batch_definition_whole_dataframe("whole_batch")
+        suite = self.context.suites.add_or_update(gx.ExpectationSuite(
+            name=f"zhnews.{table}",
+            expectations=[self._expectation(i, c) for i, c in enumerate(checks)],
+            meta={"description": meta_description or
+                  f"zhnews checks for the {table} table (generated from warehouse/contract.py and audit.sql)"},
+        ))
+        return self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"zhnews.{table}", data=batch_def, suite=suite))
+
+    def _expectation(self, index: int, check: Check):
         cls = getattr(self.gx.expectations, check.expectation)
-        return cls(**check.kwargs, severity=check.severity, meta={"description": check.description},
-                   description=check.description)
+        # GX does not keep the suite's order in its results: `zhnews_check` maps a result back to its Check
+        return cls(**check.kwargs, severity=check.severity,
+                   meta={"description": check.description, "severity": check.severity, "zhnews_check": index},
+                   description=f"[{check.severity}] {check.description}")
+
+    # -- validation ------------------------------------------------------------------------------
+    def _stored_run(self, table: str, frame, complete: bool):
+        """A validation whose result GX stores (and Data Docs show), as SUMMARY, or as COMPLETE with the
+        failing rows' source_id when pages must be named."""
+        fmt = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
+        if complete:
+            fmt = {"result_format": "COMPLETE", "partial_unexpected_count": MAX_EXAMPLES,
+                   "unexpected_index_column_names": [INDEX_COLUMN.get(table, "source_id")],
+                   "return_unexpected_index_query": False}
+        self._stored.add(table)
+        return self._definitions[table].run(batch_parameters={"dataframe": frame}, result_format=fmt,
+                                            run_id=self._run_identifier)
+
+    def _quick_run(self, table: str, frame, checks: list[int] | None, result_format: str):
+        """A validation GX does not store: the whole suite (checks=None) or only some of its checks."""
+        definition = self._definitions[table]
+        suite = definition.suite
+        if checks is not None:
+            suite = self.gx.ExpectationSuite(name=f"zhnews.{table}.recheck",
+                                             expectations=[self._expectation(i, self.checks[table][i])
+                                                           for i in checks])
+        batch = definition.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        return batch.validate(suite, result_format={"result_format": result_format,
+                                                    "partial_unexpected_count": MAX_EXAMPLES})
 
     def validate(self, frames: dict) -> list[CheckResult]:
+        """Every suite over its frame; failing critical checks carry the pages (source_id) they came from.
+
+        GX's cost is mostly per expectation and per call, not per row (once the frames hold only int64/float64
+        numbers, see gx_ready_frame), so: the run's first batch of each table is validated with SUMMARY and
+        stored (every suite appears in the Data Docs of every run); later batches are not stored, and use
+        BOOLEAN_ONLY, or BASIC (counts and a few examples) for a table whose previous batch failed a check
+        (warnings recur); a failing check without counts is re-run alone with BASIC; and a table with a
+        failing critical check is validated again with COMPLETE and stored, so the Data Docs show it and the
+        pages at fault are named."""
+        self._ready()
         out: list[CheckResult] = []
-        for table, definition in self._definitions.items():
-            frame = frames[table]
-            fmt = {"result_format": "COMPLETE", "partial_unexpected_count": MAX_EXAMPLES}
-            if "source_id" in frame.columns:
-                fmt["unexpected_index_column_names"] = ["source_id"]
-            result = definition.run(batch_parameters={"dataframe": frame}, result_format=fmt)
-            for check, res in zip(self.checks[table], result.results):
-                info = res.result or {}
-                sources = {row.get("source_id") for row in info.get("unexpected_index_list") or []
-                           if isinstance(row, dict) and row.get("source_id")}
-                examples = [x for x in (info.get("partial_unexpected_list") or [])][:MAX_EXAMPLES]
-                out.append(CheckResult(check, bool(res.success), info.get("unexpected_count"), examples, sources))
+        for table in self._definitions:
+            frame = gx_ready_frame(frames[table])
+            first = table not in self._stored
+            if first:
+                result = self._stored_run(table, frame, False)
+            else:
+                result = self._quick_run(table, frame, None, "BASIC" if table in self._noisy else "BOOLEAN_ONLY")
+            rows = self._results(table, result)
+            failed = [i for i, r in enumerate(rows) if not r.success]
+            (self._noisy.add if failed else self._noisy.discard)(table)
+            if any(rows[i].check.severity == "critical" for i in failed) and \
+                    INDEX_COLUMN.get(table, "source_id") in frame.columns:
+                rows = self._results(table, self._stored_run(table, frame, True))
+            elif failed and any(rows[i].unexpected_count is None for i in failed):
+                again = {r.check_index: r for r in self._results(table, self._quick_run(
+                    table, frame, [rows[i].check_index for i in failed], "BASIC"))}
+                rows = [again.get(r.check_index, r) for r in rows]
+            for r in rows:
+                if not r.success:
+                    seen = self.failures.setdefault((table, r.check_index), [r.check, 0])
+                    seen[1] += r.unexpected_count or 0
+            out.extend(rows)
         return out
 
+    def _results(self, table: str, result) -> list[CheckResult]:
+        rows = []
+        checks = self.checks[table]
+        for res in sorted(result.results, key=lambda r: r.expectation_config.meta["zhnews_check"]):
+            check = checks[res.expectation_config.meta["zhnews_check"]]
+            info = res.result or {}
+            sources: set[str] = set()
+            index = INDEX_COLUMN.get(table, "source_id")
+            for row in info.get("unexpected_index_list") or []:
+                value = row.get(index) if isinstance(row, dict) else None
+                if isinstance(value, str) and value:
+                    sources.add(value)
+            examples = list(info.get("partial_unexpected_list") or [])[:MAX_EXAMPLES]
+            count = info.get("unexpected_count")
+            if not res.success and count is None and res.exception_info:
+                exc = res.exception_info
+                message = exc.get("exception_message") if isinstance(exc, dict) else None
+                examples = [f"check could not run: {message}"] if message else examples
+            rows.append(CheckResult(check, bool(res.success), count, examples, sources,
+                                    res.expectation_config.meta["zhnews_check"]))
+        return rows
+
+    def check_batch(self, wh, batch_sources: list[dict]) -> BatchVerdict:
+        """Validate what is staged now; say which pages fail a critical check and why."""
+        from warehouse.dq_store import sources_of_entities, validation_frames
+
+        self.warehouse = wh
+        self.batches_checked += 1
+        t0 = time.perf_counter()
+        frames = validation_frames(wh, batch_sources, self.columns)
+        t1 = time.perf_counter()
+        results = self.validate(frames)
+        for r in results:                 # failing entities: blame the pages that mention them
+            if r.check.table in INDEX_COLUMN and r.failing_sources:
+                r.failing_sources = sources_of_entities(wh, sorted(r.failing_sources))
+        self._count("frames", t1 - t0)
+        self._count("gx", time.perf_counter() - t1)
+        staged = {s["source_id"] for s in batch_sources}
+        reasons: dict[str, list[str]] = {}
+        unattributed = []
+        for r in results:
+            if r.success or r.check.severity != "critical":
+                continue
+            pages = r.failing_sources & staged
+            if not pages:
+                unattributed.append(r)
+            for sid in pages:
+                reasons.setdefault(sid, []).append(describe(r))
+        if unattributed:             # nothing says which page is at fault: none of the batch is published
+            for sid in staged:
+                reasons.setdefault(sid, []).extend(describe(r) for r in unattributed)
+        return BatchVerdict(results, {sid: "; ".join(rs) for sid, rs in reasons.items()}, unattributed)
+
+    def _count(self, what: str, seconds: float) -> None:
+        self.seconds[what] = self.seconds.get(what, 0.0) + seconds
+
+    def note_published(self, wh) -> None:
+        """Add the staged batch (about to be published) to the run's profile."""
+        from warehouse.dq_store import staged_profile
+        self.warehouse = wh
+        self.profile.add(staged_profile(wh))
+
+    # -- end of run ------------------------------------------------------------------------------
     def build_docs(self) -> Path:
+        """End of the run's data quality: drift check of the run's profile, Data Docs, Prefect artifacts."""
+        self._ready()
+        from expectations import drift, report
+
+        drift_rows = []
+        if self.warehouse is not None and self.profile.pages:
+            try:
+                drift_rows = drift.check_run(self, self.warehouse, self.run_name, self.profile)
+            except Exception as exc:  # noqa: BLE001 - drift is advisory; never fail a published run over it
+                log.warning("drift check failed: %s", exc)
+        t0 = time.perf_counter()
+        self._prune_old_results()
         self.context.build_data_docs(site_names=[DOCS_SITE])
-        return docs_index(self.root)
+        index = docs_index(self.root)
+        self._add_offline_summary(index)
+        self._count("docs", time.perf_counter() - t0)
+        log.info("validation seconds: %s", {k: round(v, 2) for k, v in self.seconds.items()})
+        global LAST_SECONDS
+        LAST_SECONDS = dict(self.seconds)
+        if self.warehouse is not None:
+            try:
+                fields = {k: getattr(self.run_summary, k, None) for k in (
+                    "status", "files_seen", "files_loaded", "files_skipped", "files_rejected", "files_quarantined",
+                    "articles", "mentions", "metrics")} if self.run_summary is not None else {}
+                report.publish_artifacts(self.warehouse.con, self.run_name, index,
+                                         {k: v for k, v in fields.items() if v is not None})
+            except Exception as exc:  # noqa: BLE001 - artifacts need a Prefect run context; not fatal
+                log.warning("could not publish the data-quality artifacts: %s: %s", type(exc).__name__, exc)
+        return index
+
+    def validate_profile(self, frame, checks: list[Check]) -> list[CheckResult]:
+        """Validate the one-row run-profile frame against bounds computed from recent runs (drift)."""
+        self._ready()
+        definition = self._definition("run_profiles", checks,
+                                      "zhnews drift: this run's profile against the recent runs")
+        self.checks["run_profiles"] = checks
+        result = definition.run(batch_parameters={"dataframe": gx_ready_frame(frame)},
+                                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 1},
+                                run_id=self._run_identifier)
+        return self._results("run_profiles", result)
+
+    def _add_offline_summary(self, index: Path) -> None:
+        """GX's index lists validation results with bootstrap-table loaded from CDNs, so offline (the normal
+        case here) it shows an empty list. Put a plain-HTML block at the top: this run's result page per
+        table, its status, and the failing expectations, so the index is useful without network."""
+        if not index.exists():
+            return
+        import html
+
+        site = index.parent
+        items = []
+        for table in list(self.checks):
+            pages = sorted((site / "validations" / "zhnews" / table / self.run_name).glob("*/*.html"))
+            failing = [(c, n) for (t, _), (c, n) in sorted(self.failures.items()) if t == table]
+            crit = any(c.severity == "critical" for c, _ in failing)
+            status = "FAILED (critical)" if crit else "passed with warnings" if failing else "passed"
+            color = "#b00020" if crit else "#8a6d00" if failing else "#1b5e20"
+            link = (f'<a href="{html.escape(str(pages[-1].relative_to(site)))}">zhnews.{html.escape(table)}</a>'
+                    if pages else f"zhnews.{html.escape(table)}")
+            details = "".join(f"<li>[{html.escape(c.severity)}] <code>{html.escape(c.column or '')}</code>: "
+                              f"{html.escape(c.description)} — {n} rows</li>" for c, n in failing)
+            if pages or failing:
+                items.append(f'<li>{link}: <b style="color:{color}">{status}</b>'
+                             + (f"<ul>{details}</ul>" if details else "") + "</li>")
+        block = (f'<section id="zhnews-run-summary" style="font-family:sans-serif;margin:1em;padding:1em;'
+                 f'border:2px solid #444"><h2>zhnews data quality, run {html.escape(self.run_name)}</h2>'
+                 f"<p>This run's validation results ({self.batches_checked} batch validation"
+                 f"{'s' if self.batches_checked != 1 else ''}; the first batch of each table and every batch with "
+                 f"a critical failure are stored here):</p>"
+                 f"<ul>{''.join(items)}</ul><p>Older runs are in the list below (it needs network for its "
+                 f"scripts); <code>zhnews report</code> prints the same summary.</p></section>")
+        text = index.read_text(encoding="utf-8")
+        text = re.sub(r'<section id="zhnews-run-summary".*?</section>', "", text, flags=re.S)
+        text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + block, text, count=1)
+        index.write_text(text, encoding="utf-8")
+
+    def _prune_old_results(self) -> None:
+        """Keep the validation results (and Data Docs pages) of the latest KEEP_RUNS runs per suite, so the
+        docs stay quick to build and to read as runs accumulate."""
+        gx_dir = self.root / "gx" / "uncommitted"
+        for suite_dir in (gx_dir / "validations" / "zhnews").glob("*"):
+            runs = sorted((p for p in suite_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+            for old in runs[:-KEEP_RUNS]:
+                shutil.rmtree(old, ignore_errors=True)
+                shutil.rmtree(gx_dir / "data_docs" / DOCS_SITE / "validations" / "zhnews" / suite_dir.name / old.name,
+                              ignore_errors=True)
+
+
+def describe(r: CheckResult) -> str:
+    return f"{r.check.table}: {r.check.description} ({r.unexpected_count if r.unexpected_count is not None else '?'} rows)"
 
 
 def docs_index(root: str | os.PathLike) -> Path:
     return Path(root) / "gx" / "uncommitted" / "data_docs" / DOCS_SITE / "index.html"
 
 
-def result_rows(results: list[CheckResult], run_id: str, batch: int) -> list[dict]:
+def result_rows(results: list[CheckResult], run_id: str, batch: int | None) -> list[dict]:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     return [{
         "run_id": run_id, "table_name": r.check.table, "expectation": r.check.expectation,
         "column_name": r.check.column, "success": r.success, "severity": r.check.severity,
         "unexpected_count": r.unexpected_count, "checked_at": now, "batch": batch,
-        "examples": repr(r.examples)[:500] if r.examples else None, "description": r.check.description,
+        "examples": " | ".join(map(str, r.examples))[:1000] if r.examples else None,
+        "description": r.check.description,
     } for r in results]

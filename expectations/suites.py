@@ -3,7 +3,9 @@
 Every check is a plain `Check` (table, Great Expectations expectation class name, kwargs, severity,
 description). Contract-derived checks (not-null, accepted values, ranges, primary keys, foreign keys)
 are generated; the audits that need more than one column (offsets slice back to the surface, bounds are
-ordered, counts are plausible) use the derived columns computed in warehouse/audit.sql. Keeping checks as
+ordered, base values follow from value and unit, counts are plausible) use the derived columns computed in
+warehouse/audit.sql. Severity: `critical` means nothing of the failing page is published (it is
+quarantined), `warning` means it is published and the failure is reported. Keeping checks as
 data lets tests and the report read them without importing Great Expectations (slow to import).
 """
 from __future__ import annotations
@@ -56,44 +58,60 @@ def contract_checks(table: contract.Table) -> list[Check]:
     return checks
 
 
+def foreign_key_checks(table: contract.Table) -> list[Check]:
+    """One check per contract foreign key, over the `<name>_problem` column audit.sql derives for it
+    (source_id -> source_problem, article_id -> article_problem, entity_id -> entity_problem)."""
+    return [Check(table.name, "ExpectColumnValuesToBeNull", {"column": fk_problem_column(col)}, CRITICAL,
+                  f"foreign key: {col} refers to a {parent}.{parent_col} of the batch")
+            for col, (parent, parent_col) in table.foreign_keys.items()]
+
+
+def fk_problem_column(column: str) -> str:
+    return column.removesuffix("_id") + "_problem"
+
+
+def _problem(table: str, column: str, severity: str, description: str) -> Check:
+    return Check(table, "ExpectColumnValuesToBeNull", {"column": column}, severity, description)
+
+
+def _between(table: str, column: str, lo: float | None, hi: float | None, severity: str, description: str) -> Check:
+    return Check(table, "ExpectColumnValuesToBeBetween", {"column": column, "min_value": lo, "max_value": hi},
+                 severity, description)
+
+
 def audit_checks() -> list[Check]:
-    """Cross-column and cross-table checks over the derived columns of warehouse/audit.sql."""
-    true = {"value_set": [True]}
+    """Cross-column and cross-table checks over the derived columns of warehouse/audit.sql. A `*_problem`
+    column is null when the row is fine and a sentence naming the row and the fault otherwise."""
     return [
         # articles
-        Check("articles", "ExpectColumnValuesToBeInSet", {"column": "char_count_matches_body", **true}, CRITICAL,
-              "char_count equals the length of body"),
-        Check("articles", "ExpectColumnValueLengthsToBeBetween", {"column": "headline", "min_value": 2,
-              "max_value": 80}, WARNING, "headline length is plausible (2-80 characters)"),
-        Check("articles", "ExpectColumnValuesToBeBetween", {"column": "articles_on_page", "min_value": 1,
-              "max_value": 40}, WARNING, "articles per page within 1-40"),
-        Check("articles", "ExpectColumnValuesToBeInSet", {"column": "dateline_day_exists", **true}, CRITICAL,
-              "dateline month/day form a date that exists"),
-        Check("articles", "ExpectColumnValueLengthsToBeBetween", {"column": "body", "min_value": 1}, CRITICAL,
-              "body is not empty"),
+        _problem("articles", "char_count_problem", CRITICAL, "char_count equals the length of body"),
+        _problem("articles", "dateline_problem", CRITICAL, "dateline month and day form a date that exists"),
+        _problem("articles", "dateline_date_problem", WARNING, "dateline_date agrees with the dateline's month/day"),
+        _problem("articles", "dateline_far_from_issue", WARNING,
+                 "dateline_date lies within a year before the issue date"),
+        _problem("articles", "body_problem", CRITICAL, "an empty body is flagged no_body"),
+        Check("articles", "ExpectColumnValueLengthsToBeBetween", {"column": "body", "min_value": 1}, WARNING,
+              "body is not empty (headline-only articles)"),
+        _between("articles", "headline_length", 2, 60, WARNING, "headline length is plausible (2-60 characters)"),
+        _between("articles", "articles_on_page", 1, 40, WARNING, "articles per page within 1-40"),
         # entities
-        Check("entities", "ExpectColumnValueLengthsToBeBetween", {"column": "name", "min_value": 2,
-              "max_value": 40}, WARNING, "entity names are 2-40 characters"),
-        Check("entities", "ExpectColumnValuesToBeInSet", {"column": "person_name_plausible", **true}, WARNING,
-              "person names are 2-4 characters"),
-        # mentions
-        Check("entity_mentions", "ExpectColumnValuesToBeInSet", {"column": "article_exists", **true}, CRITICAL,
-              "article_id refers to an article of the batch"),
-        Check("entity_mentions", "ExpectColumnValuesToBeInSet", {"column": "entity_exists", **true}, CRITICAL,
-              "entity_id refers to an entity"),
-        Check("entity_mentions", "ExpectColumnPairValuesToBeEqual", {"column_A": "surface", "column_B": "body_slice"},
-              CRITICAL, "body[char_start:char_end] == surface"),
-        Check("entity_mentions", "ExpectColumnValuesToBeInSet", {"column": "offsets_match_role", **true}, CRITICAL,
-              "mentioned entities have offsets, byline people do not"),
-        Check("entity_mentions", "ExpectColumnValuesToBeBetween", {"column": "mentions_in_article",
-              "min_value": 0, "max_value": 300}, WARNING, "entities per article within 0-300"),
+        _problem("entities", "name_problem", WARNING,
+                 "name length plausible for its type (person 2-4 or transliterated with ·, organization 2-40, "
+                 "location 2-25), no white space"),
+        # entity mentions
+        _problem("entity_mentions", "offset_problem", CRITICAL,
+                 "body[char_start:char_end] == surface (mentioned entities have offsets, byline people none)"),
+        _problem("entity_mentions", "byline_problem", CRITICAL, "reporters and correspondents are persons"),
+        Check("entity_mentions", "ExpectColumnValueLengthsToBeBetween", {"column": "surface", "min_value": 1,
+              "max_value": 40}, WARNING, "mention surface is 1-40 characters"),
+        _between("entity_mentions", "mentions_in_article", 0, 500, WARNING,
+                 "entities per article within 0-500 (counted on each mention row)"),
         # metrics
-        Check("metrics", "ExpectColumnValuesToBeInSet", {"column": "article_exists", **true}, CRITICAL,
-              "article_id refers to an article of the batch"),
-        Check("metrics", "ExpectColumnPairValuesToBeEqual", {"column_A": "surface", "column_B": "body_slice"},
-              CRITICAL, "body[char_start:char_end] == surface"),
-        Check("metrics", "ExpectColumnValuesToBeInSet", {"column": "range_ordered", **true}, CRITICAL,
-              "low <= high"),
+        _problem("metrics", "offset_problem", CRITICAL, "body[char_start:char_end] == surface"),
+        _problem("metrics", "range_problem", CRITICAL, "low <= base_value <= high"),
+        _problem("metrics", "base_value_problem", CRITICAL,
+                 "base_value and base_unit are what value and unit convert to (transforms.metrics.to_base)"),
+        _between("metrics", "metrics_in_article", 0, 200, WARNING, "metrics per article within 0-200"),
     ]
 
 
@@ -101,6 +119,7 @@ def all_checks() -> dict[str, list[Check]]:
     out: dict[str, list[Check]] = {t: [] for t in VALIDATED_TABLES}
     for name in VALIDATED_TABLES:
         out[name].extend(contract_checks(contract.BY_NAME[name]))
+        out[name].extend(foreign_key_checks(contract.BY_NAME[name]))
     for check in audit_checks():
         out[check.table].append(check)
     return out

@@ -45,10 +45,27 @@ def build_task_runner(name: str, workers: int, dask_address: str | None):
     raise ValueError(f"unknown task runner {name!r}")
 
 
+def _check_warehouse(warehouse: Path) -> str | None:
+    """Why the warehouse cannot be written, or None. Tries for real (permission bits lie for root)."""
+    if warehouse.is_dir():
+        return f"cannot write the warehouse at {warehouse}: it is a directory"
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        probe = warehouse.parent / f".{warehouse.name}.probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        if warehouse.exists():
+            with open(warehouse, "r+b"):
+                pass
+    except OSError as exc:
+        return f"cannot write the warehouse at {warehouse}: {exc.strerror or exc}"
+    return None
+
+
 def cmd_run(args) -> int:
     _prefect_env(args.verbose)
     from flows.inputs import InputError, discover
-    from warehouse.store import WarehouseError
+    from warehouse.store import Warehouse, WarehouseError
 
     inputs = args.input or [DEFAULT_INPUT]
     try:
@@ -56,37 +73,60 @@ def cmd_run(args) -> int:
     except InputError as exc:
         return _fail(str(exc))
     warehouse = Path(args.warehouse)
+    problem = _check_warehouse(warehouse)
+    if problem:
+        return _fail(problem)
     try:
-        warehouse.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(warehouse.parent, os.W_OK) or (warehouse.exists() and not os.access(warehouse, os.W_OK)):
-            return _fail(f"cannot write the warehouse at {warehouse}: permission denied")
-    except OSError as exc:
-        return _fail(f"cannot write the warehouse at {warehouse}: {exc.strerror}")
+        Warehouse(warehouse).probe_lock()       # a second concurrent run fails here, in milliseconds
+    except WarehouseError as exc:
+        return _fail(str(exc))
+    if args.workers < 1:
+        return _fail("--workers must be at least 1")
 
     from flows.pipeline import zhnews_run
 
-    runner = build_task_runner(args.task_runner, args.workers, args.dask_address)
+    try:
+        runner = build_task_runner(args.task_runner, args.workers, args.dask_address)
+    except ImportError as exc:
+        return _fail(f"task runner {args.task_runner!r} is not available: {exc}")
     flow = zhnews_run.with_options(task_runner=runner)
+    show_progress = args.progress or (sys.stderr.isatty() and not args.quiet)
     try:
         summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,
-                       batch_bytes=int(args.batch_mb * 1024 * 1024), max_in_flight=args.workers + 1,
-                       task_runner_name=args.task_runner, progress=sys.stderr.isatty() and not args.quiet)
+                       batch_bytes=max(1, int(args.batch_mb * 1024 * 1024)), max_in_flight=args.workers + 1,
+                       task_runner_name=args.task_runner, progress=show_progress, use_cache=not args.no_cache)
     except (WarehouseError, InputError) as exc:
         return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted; published batches stay, the next run finishes the rest", 130)
     except Exception as exc:  # noqa: BLE001 - one line for the user; details are in the Prefect run
         return _fail(f"run failed: {type(exc).__name__}: {exc}".splitlines()[0])
-    print(f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s")
-    print(f"  files: {summary.files_seen} seen, {summary.files_loaded} loaded, {summary.files_skipped} skipped, "
-          f"{summary.files_rejected} rejected, {summary.files_quarantined} quarantined")
-    print(f"  rows:  {summary.articles} articles, {summary.mentions} entity mentions, {summary.metrics} metrics")
-    for path, reason in summary.rejected[:10]:
-        print(f"  rejected {path}: {reason}")
-    for path, reason in summary.quarantined[:10]:
-        print(f"  quarantined {path}: {reason}")
-    print(f"  data quality: {'ok' if summary.dq_success else 'critical failures (see zhnews report)'}; "
-          f"Data Docs: {summary.data_docs}")
-    print(f"  warehouse: {warehouse}")
+    print(format_summary(summary, warehouse))
     return 0 if summary.status == "published" else 1
+
+
+def format_summary(summary, warehouse) -> str:
+    """The end-of-run report: what was loaded, skipped, rejected and quarantined."""
+    out = [f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s"]
+    if summary.stale_runs:
+        out.append(f"  recovered: {summary.stale_runs} interrupted earlier run(s) marked failed; finished their work")
+    out.append(f"  rows:  {summary.articles} articles, {summary.mentions} entity mentions, {summary.metrics} metrics")
+    out.append(f"  transform: {summary.pages_transformed} pages transformed, {summary.pages_cached} from cache, "
+               f"{summary.batches} batches")
+    for path, reason in summary.rejected[:10]:
+        out.append(f"  rejected {path}: {reason}")
+    for path, reason in summary.quarantined[:10]:
+        out.append(f"  quarantined {path}: {reason}")
+    more = summary.files_rejected + summary.files_quarantined - min(len(summary.rejected), 10) \
+        - min(len(summary.quarantined), 10)
+    if more > 0:
+        out.append(f"  ... and {more} more (SELECT path, status, error FROM sources WHERE error IS NOT NULL)")
+    out.append(f"  data quality: {'ok' if summary.dq_success else 'critical failures (see zhnews report)'}; "
+               f"Data Docs: {summary.data_docs}")
+    out.append(f"  warehouse: {warehouse}")
+    out.append(f"  files: {summary.files_seen} seen: {summary.files_loaded} loaded, {summary.files_skipped} "
+               f"skipped (unchanged), {summary.files_rejected} rejected, {summary.files_quarantined} quarantined")
+    return "\n".join(out)
 
 
 def cmd_report(args) -> int:
@@ -101,10 +141,27 @@ def cmd_report(args) -> int:
 
 def cmd_serve(args) -> int:
     _prefect_env(True)
-    from flows.pipeline import zhnews_run
-    params = {"inputs": args.input or [DEFAULT_INPUT], "warehouse": args.warehouse}
-    print(f"serving zhnews-run on cron '{args.cron}' (Ctrl-C to stop)")
-    zhnews_run.serve(name="zhnews-scheduled", cron=args.cron, parameters=params)
+    inputs = args.input or [DEFAULT_INPUT]
+    from flows.inputs import InputError, discover
+    try:
+        discover(inputs)
+    except InputError as exc:
+        return _fail(str(exc))
+    problem = _check_warehouse(Path(args.warehouse))
+    if problem:
+        return _fail(problem)
+    from prefect import serve
+
+    from flows.pipeline import build_deployment
+    try:
+        deployment = build_deployment(args.cron, inputs, args.warehouse)
+    except ValueError as exc:
+        return _fail(f"bad --cron {args.cron!r}: {str(exc).splitlines()[0]}")
+    print(f"serving deployment zhnews-run/zhnews-scheduled on cron '{args.cron}' (Ctrl-C to stop)", flush=True)
+    try:
+        serve(deployment)
+    except KeyboardInterrupt:
+        return 0
     return 0
 
 
@@ -166,6 +223,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-mb", type=float, default=2.0, help="MB of pages per transform batch")
     r.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     r.add_argument("--quiet", action="store_true", help="no progress line")
+    r.add_argument("--progress", action="store_true",
+                   help="progress lines even when stderr is not a terminal (one per batch)")
+    r.add_argument("--no-cache", action="store_true", help="do not read or write the per-page transform cache")
     r.set_defaults(fn=cmd_run)
 
     rep = sub.add_parser("report", help="latest run's data-quality summary and the Data Docs path")

@@ -6,12 +6,22 @@ transforms.pipeline.transform_pages), then, in this process as the single DuckDB
 validate it with Great Expectations, quarantine pages that fail a critical check, publish the rest in one
 transaction, and record the run. Text processing lives in transforms/, SQL in warehouse/, checks in
 expectations/.
+
+Operations (issue 7):
+- incremental by content: a file whose sha256 is already `loaded` or `rejected` is skipped; the same bytes
+  at a second path in one run are skipped too (one `sources` row per content);
+- memory is bounded: files are planned into ~2 MB batches, read one batch at a time, and at most
+  `max_in_flight` batches are between ingest and publish; nothing else grows with the input except the
+  file list and the content-hash status map;
+- per-page transform cache (flows/cache.py): key = content hash + issue date + code and lexicon version;
+- crash safety: each batch publishes in one DuckDB transaction with its `sources` rows; a killed run leaves
+  staging rows (cleared by the next run) and a `running` row in `runs` (marked `failed` by the next run,
+  which holds the lock, so no live run can own it).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 import uuid
 from collections import deque
@@ -21,15 +31,52 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from transforms import ingest, lexicons
 from transforms.pipeline import PageInput, transform_pages
 from warehouse.store import Warehouse
 
+from flows import cache as cache_mod
 from flows import inputs as inputs_mod
 from flows.progress import Progress
 
 DEFAULT_BATCH_BYTES = 2 * 1024 * 1024
+LISTED = 50          # rejected/quarantined files and failed checks kept in the summary (the rest are counted)
+
+
+class Capped(list):
+    """A list that keeps its first `limit` items and counts the rest, so a summary never grows with the
+    input (a run over a million bad files still has a small summary; every reason is in `sources`)."""
+
+    def __init__(self, limit: int = LISTED):
+        super().__init__()
+        self.limit = limit
+        self.dropped = 0
+
+    def append(self, item) -> None:
+        if len(self) < self.limit:
+            super().append(item)
+        else:
+            self.dropped += 1
+
+    def extend(self, items) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items):
+        self.extend(items)
+        return self
+
+    def __reduce__(self):
+        return (_capped, (self.limit, list(self), self.dropped))
+
+
+def _capped(limit: int, items: list, dropped: int) -> Capped:
+    c = Capped(limit)
+    list.extend(c, items)
+    c.dropped = dropped
+    return c
 
 
 @dataclass
@@ -39,7 +86,9 @@ class IngestedBatch:
     loaded_meta: list[dict] = field(default_factory=list)     # source rows to write when published
     rejected: list[dict] = field(default_factory=list)
     skipped: int = 0
-    bytes: int = 0
+    bytes: int = 0             # raw bytes of the pages to transform
+    seen_bytes: int = 0        # raw bytes of every file of the batch (progress)
+    files: int = 0
 
 
 @dataclass
@@ -56,12 +105,16 @@ class RunSummary:
     mentions: int = 0
     metrics: int = 0
     bytes_loaded: int = 0
+    pages_transformed: int = 0
+    pages_cached: int = 0
+    batches: int = 0
+    stale_runs: int = 0
     dq_success: bool = True
     data_docs: str | None = None
     seconds: float = 0.0
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-    quarantined: list[tuple[str, str]] = field(default_factory=list)
-    failed_checks: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=Capped)
+    quarantined: list[tuple[str, str]] = field(default_factory=Capped)
+    failed_checks: list[str] = field(default_factory=Capped)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -74,7 +127,7 @@ def code_version() -> str:
     return h.hexdigest()[:12]
 
 
-@task(name="discover-files", cache_policy=NO_CACHE)
+@task(name="discover-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover_files(paths: list[str]) -> list[inputs_mod.InputFile]:
     return inputs_mod.discover(paths)
 
@@ -82,9 +135,19 @@ def discover_files(paths: list[str]) -> list[inputs_mod.InputFile]:
 @task(name="ingest-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[str, str],
                  full_refresh: bool) -> IngestedBatch:
+    """Read, hash and decode one batch of files. Retried on OSError (a flaky share); a file that vanished
+    between discovery and reading is rejected, not fatal."""
     batch = IngestedBatch(number)
     for f in files:
-        raw = Path(f.path).read_bytes()          # an OSError here is transient or fatal: retried, then fails
+        batch.files += 1
+        batch.seen_bytes += f.size
+        try:
+            raw = Path(f.path).read_bytes()
+        except FileNotFoundError:
+            batch.rejected.append({"source_id": hashlib.sha256(f"missing:{f.path}".encode()).hexdigest(),
+                                   "path": f.path, "bytes": 0, "issue_date": f.issue_date, "encoding": None,
+                                   "status": "rejected", "error": "file disappeared before it could be read"})
+            continue
         sid = ingest.source_id(raw)
         if not full_refresh and status.get(sid) in ("loaded", "rejected"):
             batch.skipped += 1
@@ -101,60 +164,88 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
     return batch
 
 
-def _transform_cache_key(context, parameters) -> str:
-    pages: list[PageInput] = parameters["pages"]
-    h = hashlib.sha256(f"{parameters['version']}".encode())
-    for p in pages:
-        h.update(f"{p.source_id}:{p.issue_date}".encode())
-    return "transform-" + h.hexdigest()
+def drop_repeated_content(batch: IngestedBatch, seen: set[str]) -> None:
+    """The same bytes at two paths make one source: later copies in this run count as skipped."""
+    keep_pages, keep_meta = [], []
+    for page, meta in zip(batch.pages, batch.loaded_meta):
+        if page.source_id in seen:
+            batch.skipped += 1
+            batch.bytes -= meta["bytes"]
+            continue
+        seen.add(page.source_id)
+        keep_pages.append(page)
+        keep_meta.append(meta)
+    batch.pages, batch.loaded_meta = keep_pages, keep_meta
+    rejected = []
+    for row in batch.rejected:
+        if row["source_id"] in seen:
+            batch.skipped += 1
+            continue
+        seen.add(row["source_id"])
+        rejected.append(row)
+    batch.rejected = rejected
 
 
-@task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_key_fn=_transform_cache_key,
-      persist_result=True, cache_expiration=dt.timedelta(days=30))
-def transform_batch(pages: list[PageInput], version: str) -> dict:
+@task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
+def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | None) -> dict:
+    """Transform the pages the cache did not have, on whatever the task runner is (thread, process, Dask
+    worker), and write each page's frames to the per-page cache. Returns {source_id: frames}."""
     t0 = time.perf_counter()
-    frames = transform_pages(pages)
-    return {"frames": frames, "seconds": time.perf_counter() - t0}
+    per_page = cache_mod.split_by_source(transform_pages(pages), [p.source_id for p in pages])
+    if cache_dir:
+        store = cache_mod.PageCache(cache_dir)
+        for page, key in zip(pages, keys):
+            store.put(key, per_page[page.source_id])
+    return {"pages": per_page, "seconds": time.perf_counter() - t0}
 
 
 @task(name="stage-validate-publish", cache_policy=NO_CACHE)
 def stage_validate_publish(wh: Warehouse, validator, batch: IngestedBatch, frames: dict, run_id: str,
                            summary: RunSummary) -> None:
-    from expectations.runner import result_rows   # lazy, keeps GX out of import time
+    """Write-audit-publish for one batch (see expectations/runner.py and warehouse/dq_store.py).
+
+    Stage the batch, validate it. A page failing a critical check is quarantined (its rows kept in
+    `quarantine`, its `sources` row marked with the reason) and leaves staging; the batch re-formed without it
+    is validated again from scratch, and only a batch that passes every critical check is published, in one
+    transaction. So nothing that failed is published, and a quarantined new version of a page leaves its
+    published previous version untouched. If a failure names no page, no page of the batch is published.
+    """
+    from expectations.runner import describe, result_rows   # lazy, keeps GX out of import time
+    from warehouse.dq_store import quarantine_sources
+
+    def timed(stage: str, t0: float) -> None:
+        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - t0
+
+    validator.run_summary = summary
     loaded = list(batch.loaded_meta)
     t0 = time.perf_counter()
     wh.stage(frames)
-    summary.stage_seconds["load"] = summary.stage_seconds.get("load", 0.0) + time.perf_counter() - t0
-    for attempt in range(3):
+    timed("load", t0)
+    for attempt in range(1, 4):
         t0 = time.perf_counter()
-        results = validator.validate(wh.validation_frames())
-        summary.stage_seconds["validation"] = summary.stage_seconds.get("validation", 0.0) + time.perf_counter() - t0
-        wh.write_dq_results(result_rows(results, run_id, batch.number))
-        critical = [r for r in results if not r.success and r.check.severity == "critical"]
-        for r in results:
-            if not r.success:
-                summary.failed_checks.append(f"{r.check.severity}: {r.check.table}.{r.check.column or ''} "
-                                             f"{r.check.description} ({r.unexpected_count} rows)")
-        if not critical:
+        verdict = validator.check_batch(wh, loaded)
+        wh.write_dq_results(result_rows(verdict.results, run_id, batch.number))
+        timed("validation", t0)
+        summary.failed_checks += [f"{r.check.severity}: batch {batch.number}: {describe(r)}"
+                                  for r in verdict.results if not r.success]
+        if not verdict.reasons:
             break
         summary.dq_success = False
-        staged_ids = {m["source_id"] for m in loaded}
-        bad = set().union(*(r.failing_sources for r in critical)) & staged_ids or staged_ids
-        reason = "; ".join(f"{r.check.table}: {r.check.description} ({r.unexpected_count} rows)" for r in critical)
-        wh.quarantine_rows(run_id, sorted(bad), reason)
-        wh.drop_staged_sources(sorted(bad))
-        bad_rows = [{**m, "status": "quarantined", "error": f"failed critical checks: {reason}"}
-                    for m in loaded if m["source_id"] in bad]
-        wh.record_sources(bad_rows, run_id)
-        summary.files_quarantined += len(bad_rows)
-        summary.quarantined += [(m["path"], m["error"]) for m in bad_rows]
-        loaded = [m for m in loaded if m["source_id"] not in bad]
+        reasons = verdict.reasons
+        if attempt == 3:             # the re-formed batch keeps failing: publish none of it
+            reasons = {m["source_id"]: reasons.get(m["source_id"], "; ".join(sorted(set(reasons.values()))))
+                       for m in loaded}
+        rows = quarantine_sources(wh, run_id, reasons, loaded)
+        summary.files_quarantined += len(rows)
+        summary.quarantined += [(m["path"], m["error"]) for m in rows]
+        loaded = [m for m in loaded if m["source_id"] not in reasons]
         if not loaded:
             wh.clear_staging()
             return
+    validator.note_published(wh)
     t0 = time.perf_counter()
     counts = wh.publish(loaded, run_id)
-    summary.stage_seconds["load"] += time.perf_counter() - t0
+    timed("load", t0)
     summary.files_loaded += len(loaded)
     summary.bytes_loaded += sum(m["bytes"] for m in loaded)
     summary.articles += counts.articles
@@ -178,7 +269,14 @@ def plan_batches(files: list[inputs_mod.InputFile], batch_bytes: int) -> list[li
 @flow(name="zhnews-run", log_prints=False, validate_parameters=False)
 def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
                batch_bytes: int = DEFAULT_BATCH_BYTES, max_in_flight: int = 3,
-               task_runner_name: str = "thread", progress: bool = False) -> RunSummary:
+               task_runner_name: str = "thread", progress: bool = False, use_cache: bool = True,
+               cache_dir: str | None = None) -> RunSummary:
+    """One run over `inputs` into the DuckDB file `warehouse`.
+
+    `max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False` or
+    `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
+    local results path.
+    """
     from prefect.runtime import flow_run
 
     logger = get_run_logger()
@@ -186,10 +284,14 @@ def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
     summary = RunSummary(run_id=run_id, flow_run_id=str(flow_run.id) if flow_run.id else None)
     wh = Warehouse(warehouse)
-    files = discover_files(inputs)
-    summary.files_seen = len(files)
     with wh.lock():
+        files = discover_files(inputs)
+        summary.files_seen = len(files)
         wh.ensure_schema()
+        summary.stale_runs = wh.fail_stale_runs()
+        if summary.stale_runs:
+            logger.warning("%s earlier run(s) ended without finishing (killed?); marked failed, their "
+                           "unpublished batches are redone now", summary.stale_runs)
         wh.clear_staging()
         if full_refresh:
             wh.truncate_content()
@@ -202,27 +304,54 @@ def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
             summary.stage_seconds["validation"] = time.perf_counter() - t0
             status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
-            meter = Progress(total_bytes=sum(f.size for f in files), enabled=progress)
+            cache_dir = cache_dir or cache_mod.default_cache_dir()
+            page_cache = cache_mod.PageCache(cache_dir)
+            read_cache = use_cache and not full_refresh
+            meter = Progress(total_bytes=sum(f.size for f in files), total_files=len(files), enabled=progress)
             pending: deque = deque()
+            seen: set[str] = set()
 
             def drain_one() -> None:
-                batch, future = pending.popleft()
-                result = future.result()
-                summary.stage_seconds["transform"] = summary.stage_seconds.get("transform", 0.0) + result["seconds"]
-                stage_validate_publish(wh, validator, batch, result["frames"], run_id, summary)
-                meter.advance(files=len(batch.pages) + batch.skipped + len(batch.rejected), nbytes=batch.bytes)
+                batch, hits, future = pending.popleft()
+                pages = dict(hits)
+                if future is not None:
+                    result = future.result()
+                    summary.stage_seconds["transform"] = (summary.stage_seconds.get("transform", 0.0)
+                                                          + result["seconds"])
+                    pages.update(result["pages"])
+                frames = cache_mod.concat_pages([pages[p.source_id] for p in batch.pages])
+                del pages, hits
+                stage_validate_publish(wh, validator, batch, frames, run_id, summary)
+                summary.batches += 1
+                meter.advance(files=batch.files, nbytes=batch.seen_bytes)
 
             for number, group in enumerate(plan_batches(files, batch_bytes), start=1):
-                batch = ingest_batch(number, group, status, full_refresh)
+                batch = ingest_batch(number, group, quote(status), full_refresh)
+                drop_repeated_content(batch, seen)
                 summary.files_skipped += batch.skipped
                 if batch.rejected:
                     wh.record_sources(batch.rejected, run_id)
                     summary.files_rejected += len(batch.rejected)
                     summary.rejected += [(r["path"], r["error"]) for r in batch.rejected]
                 if not batch.pages:
-                    meter.advance(files=batch.skipped + len(batch.rejected), nbytes=0)
+                    meter.advance(files=batch.files, nbytes=batch.seen_bytes)
                     continue
-                pending.append((batch, transform_batch.submit(batch.pages, version)))
+                keys = [cache_mod.page_key(p.source_id, p.issue_date, version) for p in batch.pages]
+                hits = {}
+                if read_cache:
+                    for page, key in zip(batch.pages, keys):
+                        frames = page_cache.get(key)
+                        if frames is not None:
+                            hits[page.source_id] = frames
+                todo = [(p, k) for p, k in zip(batch.pages, keys) if p.source_id not in hits]
+                summary.pages_cached += len(hits)
+                summary.pages_transformed += len(todo)
+                future = None
+                if todo:
+                    future = transform_batch.submit([p for p, _ in todo], [k for _, k in todo],
+                                                    cache_dir if use_cache else None)
+                pending.append((batch, hits, future))
+                del batch, hits, future, todo
                 while len(pending) >= max_in_flight:
                     drain_one()
             while pending:
@@ -246,17 +375,31 @@ def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
     return summary
 
 
+def build_deployment(cron: str, inputs: list[str], warehouse: str, name: str = "zhnews-scheduled"):
+    """The served deployment of `zhnews serve`: this flow on a cron schedule with absolute paths (a served
+    run starts in its own process). Raises ValueError on a bad cron expression."""
+    params = {"inputs": [str(Path(p).resolve()) for p in inputs], "warehouse": str(Path(warehouse).resolve())}
+    return zhnews_run.to_deployment(name=name, cron=cron, parameters=params,
+                                    description="zhnews: incremental load of the input folder",
+                                    tags=["zhnews"])
+
+
 def _publish_artifacts(summary: RunSummary) -> None:
     rows = [{"what": k, "value": str(getattr(summary, k))} for k in (
-        "files_seen", "files_loaded", "files_skipped", "files_rejected", "files_quarantined",
-        "articles", "mentions", "metrics", "dq_success")]
+        "status", "files_seen", "files_loaded", "files_skipped", "files_rejected", "files_quarantined",
+        "articles", "mentions", "metrics", "pages_transformed", "pages_cached", "batches", "dq_success")]
     create_table_artifact(key="zhnews-run-summary", table=rows, description=f"zhnews run {summary.run_id}")
     lines = [f"# zhnews run {summary.run_id}", "", f"- status: **{summary.status}**",
              f"- files: {summary.files_loaded} loaded, {summary.files_skipped} skipped, "
              f"{summary.files_rejected} rejected, {summary.files_quarantined} quarantined",
              f"- rows: {summary.articles} articles, {summary.mentions} mentions, {summary.metrics} metrics",
+             f"- transform: {summary.pages_transformed} pages transformed, {summary.pages_cached} from cache, "
+             f"{summary.batches} batches",
              f"- data quality: {'all critical checks passed' if summary.dq_success else 'CRITICAL FAILURES'}",
              f"- Data Docs: {summary.data_docs}"]
+    for title, items in (("Rejected files", summary.rejected), ("Quarantined files", summary.quarantined)):
+        if items:
+            lines += ["", f"## {title}", *[f"- `{p}`: {r}" for p, r in items[:20]]]
     if summary.failed_checks:
         lines += ["", "## Failed checks", *[f"- {c}" for c in summary.failed_checks[:20]]]
     create_markdown_artifact(key="zhnews-run-report", markdown="\n".join(lines))

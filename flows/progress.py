@@ -1,32 +1,64 @@
-"""Terminal progress for long runs: files and MB done, rate, time left. Silent when not on a terminal."""
+"""Terminal progress for long runs: files and MB done, rate, time left.
+
+Off unless asked: the CLI turns it on when stderr is a terminal (one line rewritten in place, at most a few
+times a second) or with `--progress` (plain lines, one per batch, for logs). Unattended runs (cron, served
+deployments, pipes) stay quiet.
+"""
 from __future__ import annotations
 
 import sys
 import time
 
+MIN_INTERVAL = 0.25          # seconds between terminal redraws
+
+
+def _clock(seconds: float) -> str:
+    if seconds != seconds or seconds == float("inf"):       # NaN / unknown
+        return "?"
+    seconds = int(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
 
 class Progress:
-    def __init__(self, total_bytes: int, enabled: bool | None = None, stream=None):
+    def __init__(self, total_bytes: int, total_files: int | None = None, enabled: bool | None = None,
+                 stream=None):
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = self.tty if enabled is None else enabled
         self.total = max(total_bytes, 1)
+        self.total_files = total_files
         self.files = 0
         self.bytes = 0
         self.t0 = time.perf_counter()
+        self._last = 0.0
+
+    def line(self) -> str:
+        elapsed = time.perf_counter() - self.t0
+        rate = self.bytes / elapsed / 1e6 if elapsed > 0 else 0.0
+        left = (self.total - self.bytes) / (rate * 1e6) if rate > 0 else float("nan")
+        files = f"{self.files}/{self.total_files}" if self.total_files is not None else f"{self.files}"
+        digits = 1 if self.total >= 10e6 else 3
+        return (f"{files} files, {self.bytes / 1e6:.{digits}f}/{self.total / 1e6:.{digits}f} MB, {rate:.2f} MB/s, "
+                f"{_clock(elapsed)} elapsed, ~{_clock(left)} left")
 
     def advance(self, files: int, nbytes: int) -> None:
         self.files += files
         self.bytes += nbytes
         if not self.enabled:
             return
-        elapsed = time.perf_counter() - self.t0
-        rate = self.bytes / elapsed / 1e6 if elapsed > 0 else 0.0
-        left = (self.total - self.bytes) / (rate * 1e6) if rate > 0 else float("nan")
-        self.stream.write(f"\r{self.files} files, {self.bytes / 1e6:.1f}/{self.total / 1e6:.1f} MB, "
-                          f"{rate:.2f} MB/s, ~{left:.0f} s left   ")
+        if self.tty:
+            now = time.perf_counter()
+            if now - self._last < MIN_INTERVAL and self.bytes < self.total:
+                return
+            self._last = now
+            self.stream.write("\r" + self.line() + "   ")
+        else:
+            self.stream.write("progress: " + self.line() + "\n")
         self.stream.flush()
 
     def close(self) -> None:
-        if self.enabled:
+        if self.enabled and self.tty:
             self.stream.write("\n")
             self.stream.flush()

@@ -230,9 +230,28 @@ QUARANTINE = Table(
     published=False,
 )
 
+RUN_PROFILES = Table(
+    "run_profiles",
+    "One row per run that published pages: the shape of what it published, compared with recent runs "
+    "to warn of drift (expectations/drift.py).",
+    (
+        Column("run_id", "VARCHAR", False, ""),
+        Column("computed_at", "TIMESTAMP", False, ""),
+        Column("pages", "INTEGER", False, "pages published by the run", min=0),
+        Column("articles", "INTEGER", False, "articles published by the run", min=0),
+        Column("articles_per_page", "DOUBLE", True, ""),
+        Column("share_without_byline", "DOUBLE", True, "share of articles with neither reporter nor correspondent"),
+        Column("entities_per_article", "DOUBLE", True, "mentioned entities (not byline people) per article"),
+        Column("metrics_per_article", "DOUBLE", True, ""),
+    ),
+    primary_key=("run_id",),
+    published=False,
+)
+
 # Order matters: parents before children (load order) and children before parents (delete order).
 CONTENT_TABLES = (ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE)
-ALL_TABLES = (SOURCES, ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, RUNS, DQ_RESULTS, QUARANTINE)
+ALL_TABLES = (SOURCES, ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, RUNS, DQ_RESULTS, QUARANTINE,
+              RUN_PROFILES)
 BY_NAME = {t.name: t for t in ALL_TABLES}
 
 

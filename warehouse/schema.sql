@@ -130,3 +130,15 @@ CREATE TABLE IF NOT EXISTS main.quarantine (
     reason VARCHAR NOT NULL,
     quarantined_at TIMESTAMP NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS main.run_profiles (
+    run_id VARCHAR NOT NULL,
+    computed_at TIMESTAMP NOT NULL,
+    pages INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    articles_per_page DOUBLE,
+    share_without_byline DOUBLE,
+    entities_per_article DOUBLE,
+    metrics_per_article DOUBLE,
+    PRIMARY KEY (run_id)
+);

@@ -97,6 +97,14 @@ class Warehouse:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
             fh.close()
 
+    def probe_lock(self) -> None:
+        """Fail fast (WarehouseLocked) if another run holds the lock; takes and releases it at once. The CLI
+        calls this before starting Prefect so a second run fails in well under a second."""
+        if not self.lock_path.exists():
+            return
+        with self.lock():
+            pass
+
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -146,6 +154,16 @@ class Warehouse:
     def start_run(self, run_id: str, flow_run_id: str | None, **fields) -> None:
         row = {"run_id": run_id, "flow_run_id": flow_run_id, "started_at": _now(), "status": "running", **fields}
         self._insert("runs", [row])
+
+    def fail_stale_runs(self) -> int:
+        """Runs still marked `running` while we hold the lock were killed (their process cannot be alive):
+        mark them failed. Their published batches stay (each was one transaction); the rest is redone."""
+        stale = self.con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0]
+        if stale:
+            self.con.execute("UPDATE runs SET status = 'failed', finished_at = ?, error = coalesce(error, "
+                             "'interrupted: the run ended without recording its end (killed or crashed)') "
+                             "WHERE status = 'running'", [_now()])
+        return stale
 
     def finish_run(self, run_id: str, **fields) -> None:
         fields = {"finished_at": _now(), **fields}

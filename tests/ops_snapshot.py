@@ -1,0 +1,57 @@
+"""Helpers of the operations tests (tests/test_ops_*.py): table snapshots that ignore run ids and times."""
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import duckdb
+
+CONTENT = ("sources", "articles", "entities", "entity_mentions", "metrics", "page_residue")
+RUN_COLUMNS = {"run_id", "first_run_id", "last_run_id", "ingested_at"}
+
+
+def snapshot(warehouse, tables=CONTENT) -> dict[str, list[tuple]]:
+    """Every row of the content tables, all columns except run ids and timestamps, sorted."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        out = {}
+        for t in tables:
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
+                "AND table_name = ? ORDER BY ordinal_position", [t]).fetchall()]
+            keep = ", ".join(c for c in cols if c not in RUN_COLUMNS)
+            out[t] = con.execute(f"SELECT {keep} FROM {t} ORDER BY ALL").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def query(warehouse, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def seed_pages(seeds: Path, dest: Path, gb18030_copies: bool = False) -> list[Path]:
+    """Copy the seed pages into `dest`; optionally add a GB18030 copy of each (same text, other bytes)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for p in sorted(seeds.glob("*.txt")):
+        out.append(Path(shutil.copy(p, dest / p.name)))
+        if gb18030_copies:
+            text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
+            q = dest / f"gb_{p.name}"
+            q.write_bytes(text.encode("gb18030"))
+            out.append(q)
+    manifest = seeds / "manifest.csv"
+    if manifest.exists():
+        shutil.copy(manifest, dest / manifest.name)
+    return out
+
+
+def encode_as(text: str, kind: str) -> bytes:
+    return {"gbk": lambda: text.encode("gbk"), "utf-16": lambda: text.encode("utf-16"),
+            "utf-8-sig": lambda: codecs.BOM_UTF8 + text.encode("utf-8")}[kind]()

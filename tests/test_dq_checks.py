@@ -1,0 +1,156 @@
+"""Data-quality checks without Prefect: the suites cover the contract, the audit columns of
+warehouse/audit.sql flag exactly the faulty rows, and Great Expectations traces critical failures to pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from expectations.suites import all_checks, fk_problem_column
+from warehouse import contract, dq_store
+from warehouse.store import Warehouse
+
+GOOD, BAD = "a" * 64, "b" * 64
+BODY = "郑州市长王明说，全市投资超2000亿元。"
+
+
+def _article(aid, sid, seq, body=BODY, month=None, day=None, **kw):
+    return {"article_id": aid, "source_id": sid, "seq": seq, "headline": "郑州投资创新高", "body": body,
+            "char_count": len(body), "paragraph_count": 1, "token_count": 10, "reporters": ["王赛华"],
+            "correspondents": [], "keywords": ["投资"], "flags": [], "dateline_month": month,
+            "dateline_day": day, **kw}
+
+
+def _mention(mid, aid, surface, start, eid="e_wm", role="mentioned"):
+    end = None if start is None else start + len(surface)
+    return {"mention_id": mid, "article_id": aid, "entity_id": eid, "surface": surface, "char_start": start,
+            "char_end": end, "role": role, "title": None}
+
+
+def _metric(mid, aid, start, surface="超2000亿元", value=2000.0, unit="亿元", base=2e11):
+    return {"metric_id": mid, "article_id": aid, "surface": surface, "char_start": start,
+            "char_end": start + len(surface), "value": value, "unit": unit, "base_value": base, "base_unit": "CNY",
+            "kind": "money", "qualifier": "超", "low": base, "high": None}
+
+
+def batch_frames() -> dict[str, pl.DataFrame]:
+    """Page GOOD is right; page BAD has one fault of each kind the audits catch."""
+    s_wm, s_inv = BODY.index("王明"), BODY.index("超2000亿元")
+    articles = [
+        _article("g1", GOOD, 1, month=3, day=9),
+        _article("b1", BAD, 1, month=2, day=30),                          # 2月30日 does not exist
+        _article("b2", BAD, 2, body=""),                                  # empty body, no no_body flag
+    ]
+    mentions = [
+        _mention("gm1", "g1", "王明", s_wm),
+        _mention("gm2", "g1", "王赛华", None, eid="e_wsh", role="reporter"),
+        _mention("bm1", "b1", "王明", s_wm + 1),                            # offset off by one
+        _mention("bm2", "ghost", "王明", s_wm),                             # article not in the batch
+        _mention("bm3", "b1", "王明", s_wm, eid="e_bad"),                   # its entity has no valid type
+    ]
+    metrics = [
+        _metric("gx1", "g1", s_inv),
+        _metric("bx1", "b1", s_inv, base=2e10),                           # 2000亿元 is 2e11, not 2e10
+    ]
+    entities = [{"entity_id": "e_wm", "entity_type": "person", "name": "王明"},
+                {"entity_id": "e_wsh", "entity_type": "person", "name": "王赛华"},
+                {"entity_id": "e_bad", "entity_type": "animal", "name": "王明"}]
+    return {"articles": pl.DataFrame(articles), "entity_mentions": pl.DataFrame(mentions),
+            "metrics": pl.DataFrame(metrics), "entities": pl.DataFrame(entities),
+            "page_residue": pl.DataFrame([{"source_id": GOOD, "seq": 1, "kind": "banner", "text": "要闻"}])}
+
+
+BATCH = [{"source_id": GOOD, "path": "good.txt", "bytes": 10, "encoding": "utf-8", "issue_date": dt.date(2024, 3, 10)},
+         {"source_id": BAD, "path": "bad.txt", "bytes": 10, "encoding": "utf-8", "issue_date": None}]
+
+
+@pytest.fixture()
+def staged(tmp_path):
+    wh = Warehouse(tmp_path / "z.duckdb")
+    wh.ensure_schema()
+    wh.stage(batch_frames())
+    yield wh
+    wh.close()
+
+
+def test_every_contract_key_and_foreign_key_is_checked():
+    checks = all_checks()
+    for name, cks in checks.items():
+        table = contract.BY_NAME[name]
+        cols = {c.column for c in cks}
+        if table.primary_key:
+            assert ",".join(table.primary_key) in cols or table.primary_key[0] in cols, name
+        for fk in table.foreign_keys:
+            assert fk_problem_column(fk) in cols, (name, fk)
+        assert {c.severity for c in cks} <= {"critical", "warning"}
+
+
+def test_audit_columns_exist_for_every_check(staged):
+    frames = dq_store.validation_frames(staged, BATCH)
+    for table, cks in all_checks().items():
+        for c in cks:
+            for col in (c.column or "").split(","):
+                assert col in frames[table].columns, (table, col)
+
+
+def test_audit_flags_exactly_the_faulty_rows(staged):
+    f = dq_store.validation_frames(staged, BATCH)
+
+    def flagged(table, column, key):
+        frame = f[table]
+        return sorted(frame.loc[frame[column].notna(), key])
+
+    assert flagged("articles", "dateline_problem", "article_id") == ["b1"]
+    assert "2月30日 does not exist" in f["articles"].set_index("article_id").loc["b1", "dateline_problem"]
+    assert flagged("articles", "body_problem", "article_id") == ["b2"]
+    assert flagged("articles", "source_problem", "article_id") == []
+    assert flagged("entity_mentions", "offset_problem", "mention_id") == ["bm1"]
+    assert 'but surface is "王明"' in f["entity_mentions"].set_index("mention_id").loc["bm1", "offset_problem"]
+    assert flagged("entity_mentions", "article_problem", "mention_id") == ["bm2"]
+    assert flagged("metrics", "offset_problem", "metric_id") == []
+    assert flagged("metrics", "base_value_problem", "metric_id") == ["bx1"]
+    assert "200000000000" in f["metrics"].set_index("metric_id").loc["bx1", "base_value_problem"]
+
+
+def test_foreign_key_to_sources_uses_the_batch(staged):
+    f = dq_store.validation_frames(staged, BATCH[:1])        # BAD is not a page of this batch
+    arts = f["articles"]
+    assert sorted(arts.loc[arts.source_problem.notna(), "article_id"]) == ["b1", "b2"]
+
+
+def test_great_expectations_traces_critical_failures_to_the_bad_page(staged, tmp_path):
+    from expectations.runner import Validator
+
+    validator = Validator(tmp_path, "test-run")
+    # a mention of an article that is in no page cannot be blamed on a page: nothing of the batch may publish
+    verdict = validator.check_batch(staged, BATCH)
+    assert [r.check.column for r in verdict.unattributed] == ["article_problem"]
+    assert set(verdict.reasons) == {GOOD, BAD}
+    staged.con.execute("DELETE FROM staging.entity_mentions WHERE article_id = 'ghost'")
+
+    verdict = validator.check_batch(staged, BATCH)
+    assert set(verdict.reasons) == {BAD}, verdict.reasons
+    reason = verdict.reasons[BAD]
+    assert "body[char_start:char_end] == surface" in reason and "base_value" in reason
+    failed = {(r.check.table, r.check.column) for r in verdict.critical}
+    assert {("entity_mentions", "offset_problem"), ("articles", "dateline_problem"), ("articles", "body_problem"),
+            ("metrics", "base_value_problem"), ("entities", "entity_type")} == failed
+    assert "entity_type in person" in reason            # an entity row is blamed on the page mentioning it
+    offset = next(r for r in verdict.critical if r.check.table == "entity_mentions")
+    assert offset.unexpected_count == 1 and "王明" in offset.examples[0]
+    # the page's rows go to quarantine, its sources row says why, staging keeps only the good page
+    rows = dq_store.quarantine_sources(staged, "test-run", verdict.reasons, BATCH)
+    assert [r["source_id"] for r in rows] == [BAD]
+    con = staged.con
+    assert con.execute("SELECT status, error LIKE 'failed critical checks:%' FROM sources").fetchall() == \
+        [("quarantined", True)]
+    kept = dict(con.execute("SELECT table_name, count(*) FROM quarantine GROUP BY ALL").fetchall())
+    assert kept == {"articles": 2, "entity_mentions": 2, "metrics": 1}
+    assert con.execute("SELECT DISTINCT source_id FROM staging.articles").fetchall() == [(GOOD,)]
+    # the batch re-formed without the bad page passes
+    assert validator.check_batch(staged, BATCH[:1]).reasons == {}
+    # and the Data Docs show the failing expectation
+    html = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "gx").rglob("*.html")) \
+        if validator.build_docs().exists() else ""
+    assert "offset_problem" in html

@@ -1,0 +1,93 @@
+"""Operations: the Dask task runner (2 workers on a LocalCluster) gives exactly the tables of the default
+thread runner; the served deployment carries its cron schedule; progress and summary plumbing."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from conftest import run_flow
+from ops_snapshot import snapshot
+
+
+@pytest.mark.slow
+def test_dask_two_workers_equal_thread_runner(seed_run, tmp_path):
+    inputs = seed_run["inputs"]
+    thread = tmp_path / "thread.duckdb"
+    dask = tmp_path / "dask.duckdb"
+    a = run_flow([inputs], thread, use_cache=False)
+    b = run_flow([inputs], dask, task_runner="dask", workers=2, use_cache=False)
+    assert a.status == b.status == "published"
+    assert b.pages_transformed == 5 and b.pages_cached == 0          # really computed on the workers
+    assert snapshot(dask) == snapshot(thread)
+    assert snapshot(dask) == snapshot(seed_run["warehouse"])
+
+
+def test_serve_builds_a_cron_deployment(tmp_path):
+    from flows.pipeline import build_deployment
+    dep = build_deployment("15 6 * * *", ["seeds"], str(tmp_path / "z.duckdb"))
+    assert dep.name == "zhnews-scheduled"
+    crons = [s.schedule.cron for s in dep.schedules]
+    assert crons == ["15 6 * * *"]
+    assert dep.parameters["warehouse"] == str((tmp_path / "z.duckdb").resolve())
+    assert dep.parameters["inputs"][0].endswith("/seeds")
+    with pytest.raises(ValueError):
+        build_deployment("not a cron", ["seeds"], str(tmp_path / "z.duckdb"))
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool):
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+def test_progress_is_quiet_off_a_terminal_and_informative_on_one():
+    from flows.progress import Progress
+    quiet = _Stream(tty=False)
+    p = Progress(total_bytes=4_000_000, total_files=4, stream=quiet)
+    p.advance(2, 2_000_000)
+    p.close()
+    assert quiet.getvalue() == ""
+    tty = _Stream(tty=True)
+    p = Progress(total_bytes=4_000_000, total_files=4, stream=tty)
+    p.advance(4, 4_000_000)
+    p.close()
+    out = tty.getvalue()
+    assert out.startswith("\r4/4 files, 4.000/4.000 MB") and "MB/s" in out and "left" in out
+    logged = _Stream(tty=False)
+    Progress(total_bytes=10, total_files=1, enabled=True, stream=logged).advance(1, 10)
+    assert logged.getvalue().startswith("progress: 1/1 files")
+
+
+def test_summary_lists_are_capped():
+    from flows.pipeline import RunSummary
+    s = RunSummary(run_id="x")
+    s.rejected += [("p", "r")] * 500
+    for i in range(500):
+        s.failed_checks.append(str(i))
+    assert len(s.rejected) == 50 and s.rejected.dropped == 450 and len(s.failed_checks) == 50
+    import pickle
+    back = pickle.loads(pickle.dumps(s))
+    assert back.rejected.dropped == 450 and len(back.rejected) == 50
+
+
+def test_per_page_split_and_concat_give_back_the_batch(seed_run):
+    from flows.cache import concat_pages, split_by_source
+    from transforms.ingest import decode, source_id
+    from transforms.pipeline import PageInput, transform_pages
+    pages = []
+    for p in sorted(seed_run["inputs"].glob("*.txt")):
+        raw = p.read_bytes()
+        pages.append(PageInput(source_id(raw), str(p), decode(raw).text))
+    whole = transform_pages(pages)
+    per = split_by_source(whole, [p.source_id for p in pages])
+    back = concat_pages([per[p.source_id] for p in pages])
+    for name, frame in whole.items():
+        if frame.is_empty():
+            assert back[name].is_empty()
+            continue
+        assert back[name].select(frame.columns).sort(frame.columns[0]).equals(
+            frame.sort(frame.columns[0])), name
