@@ -12,6 +12,7 @@ is asserted by tests.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import resource
@@ -51,6 +52,7 @@ def naive_loop(texts: list[str], slice_bytes: int = NAIVE_SLICE_BYTES) -> float:
     import jieba
     import jieba.posseg as pseg
     import pandas as pd
+    jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     sample, size = [], 0
     for t in texts:

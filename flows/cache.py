@@ -4,9 +4,9 @@ A page's transform output depends only on its bytes (the `source_id`), its issue
 and the version of the transform code and lexicons, so that is the cache key; batch composition is not part
 of it (batches change whenever files are added, so a per-batch key would rarely hit). The flow looks pages
 up before submitting a batch (hits never travel to a worker); the transform task writes each page's frames
-where it runs. Records are Prefect `ResultRecord`s written by a `ResultStore` on a `LocalFileSystem` at the
-Prefect results path (`PREFECT_RESULTS_LOCAL_STORAGE_PATH`, by default `$PREFECT_HOME/storage`); on a real
-cluster point that setting at shared storage so every worker and the flow see the same cache.
+where it runs. Records are files in the Prefect local storage path (`PREFECT_LOCAL_STORAGE_PATH`, by default
+`$PREFECT_HOME/storage`); on a real cluster point that setting at shared storage so every worker and the flow
+see the same cache.
 
 A record that cannot be read (missing, or half written by a killed process) is a miss and is rewritten.
 
@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import pickle
+import threading
+import zlib
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +28,7 @@ import polars as pl
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "zhnews-page-"
+CACHE_FORMAT = 2                                        # bump when the record layout changes
 PER_SOURCE = ("articles", "page_residue")              # tables with a source_id column
 PER_ARTICLE = ("entity_mentions", "metrics")            # tables keyed through article_id
 TABLES = ("articles", "entities", "entity_mentions", "metrics", "page_residue")
@@ -36,43 +41,44 @@ def default_cache_dir() -> str:
 
 def page_key(source_id: str, issue_date, version: str) -> str:
     """Cache key of one page: content hash, issue date, code and lexicon version."""
-    h = hashlib.sha256(f"{source_id}\x1f{issue_date}\x1f{version}".encode())
+    h = hashlib.sha256(f"{CACHE_FORMAT}\x1f{source_id}\x1f{issue_date}\x1f{version}".encode())
     return KEY_PREFIX + h.hexdigest()
 
 
 class PageCache:
-    """Read and write per-page frames in Prefect result storage under `directory`."""
+    """Read and write per-page frames as files under `directory` (by default Prefect's local storage path).
+
+    Each record is the page's frames as column lists plus their schema, pickled and zlib-compressed, written
+    to a temporary name and renamed into place, so a killed writer never leaves a half record under a key.
+    Prefect's own ResultStore was used first; its per-record cost (about 6 ms through its async bridge) made
+    cache writes 16% of a run on 10 MB of pages, against well under 1% for plain files.
+    """
 
     def __init__(self, directory: str):
-        from prefect.filesystems import LocalFileSystem
-        from prefect.results import ResultStore
-        from prefect.serializers import CompressedSerializer, PickleSerializer
-
-        self.directory = directory
-        # no in-memory LRU: records are read once per run and would otherwise pile up (1000 of them);
-        # zlib-compressed pickles: plain ones made the cache about 19x the size of the pages it holds
-        self.store = ResultStore(result_storage=LocalFileSystem(basepath=directory), cache_result_in_memory=False,
-                                 serializer=CompressedSerializer(serializer=PickleSerializer(),
-                                                                 compressionlib="zlib"))
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
 
     def get(self, key: str) -> dict[str, pl.DataFrame] | None:
-        if not (Path(self.directory) / key).is_file():
-            return None
+        path = self.directory / key
         try:
-            stored = self.store.read(key).result
+            stored = pickle.loads(zlib.decompress(path.read_bytes()))
             return {name: pl.DataFrame(data, schema=schema, orient="col") for name, (schema, data) in stored.items()}
+        except FileNotFoundError:
+            return None
         except Exception as exc:  # noqa: BLE001 - a damaged record is a miss; it is rewritten
             log.warning("transform cache record %s unreadable (%s); recomputing", key, type(exc).__name__)
             return None
 
     def put(self, key: str, frames: dict[str, pl.DataFrame]) -> None:
-        # columns as plain lists (with the schema): a pickled polars frame carries kilobytes of IPC framing,
-        # which made the cache several times the size of the pages
+        # columns as plain lists (with the schema): a pickled polars frame carries kilobytes of IPC framing
         stored = {name: (dict(f.schema), f.to_dict(as_series=False)) for name, f in frames.items()}
+        tmp = self.directory / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         try:
-            self.store.write(stored, key=key)
-        except Exception as exc:  # noqa: BLE001 - a cache that cannot be written costs time, not data
+            tmp.write_bytes(zlib.compress(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            os.replace(tmp, self.directory / key)
+        except OSError as exc:  # a cache that cannot be written costs time, not data
             log.warning("transform cache record %s not written: %s", key, exc)
+            tmp.unlink(missing_ok=True)
 
 
 def split_by_source(frames: dict[str, pl.DataFrame], source_ids: list[str]) -> dict[str, dict[str, pl.DataFrame]]:
@@ -113,7 +119,7 @@ def concat_pages(pages: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame
         if not parts:
             out[name] = pl.DataFrame()
             continue
-        frame = pl.concat(parts, how="diagonal_relaxed") if len(parts) > 1 else parts[0]
+        frame = pl.concat(parts, how="diagonal_relaxed", rechunk=True) if len(parts) > 1 else parts[0]
         if name == "entities":
             frame = frame.unique("entity_id", keep="first", maintain_order=True)
         out[name] = frame

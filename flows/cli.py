@@ -202,10 +202,7 @@ def cmd_numbers(args) -> int:
 
 def cmd_bench(args) -> int:
     _prefect_env(False)
-    try:
-        from benchmarks.bench import main as bench_main
-    except ImportError:
-        return _fail("bench: not yet implemented (see the performance issue)", 2)
+    from benchmarks.bench import main as bench_main
     return bench_main(args)
 
 
@@ -220,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=2)
     r.add_argument("--task-runner", choices=("thread", "process", "dask"), default="thread")
     r.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
-    r.add_argument("--batch-mb", type=float, default=2.0, help="MB of pages per transform batch")
+    r.add_argument("--batch-mb", type=float, default=4.0, help="MB of pages per transform batch")
     r.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     r.add_argument("--quiet", action="store_true", help="no progress line")
     r.add_argument("--progress", action="store_true",

@@ -30,12 +30,12 @@ def snapshot(warehouse) -> dict[str, list]:
 
 
 def corrupt_one_offset(real_transform, path_suffix: str):
-    """transform_pages, but the first mentioned entity of the page `path_suffix` points one character off."""
+    """transform_pages_timed, but the first mentioned entity of the page `path_suffix` points one character off."""
     def transform(pages):
-        frames = real_transform(pages)
+        frames, timings = real_transform(pages)
         target = {p.source_id for p in pages if p.path.endswith(path_suffix)}
         if not target:
-            return frames
+            return frames, timings
         arts = frames["articles"].filter(pl.col("source_id").is_in(list(target)))["article_id"].to_list()
         m = frames["entity_mentions"]
         victim = m.filter(pl.col("article_id").is_in(arts) & pl.col("char_start").is_not_null())["mention_id"][0]
@@ -43,7 +43,7 @@ def corrupt_one_offset(real_transform, path_suffix: str):
         frames["entity_mentions"] = m.with_columns(
             pl.when(hit).then(pl.col("char_start") + 1).otherwise(pl.col("char_start")).alias("char_start"),
             pl.when(hit).then(pl.col("char_end") + 1).otherwise(pl.col("char_end")).alias("char_end"))
-        return frames
+        return frames, timings
     return transform
 
 
@@ -65,8 +65,8 @@ def test_broken_article_is_quarantined_and_a_later_good_run_publishes(seeded, mo
     before = snapshot(wh)
     page = inputs / BROKEN_PAGE
     page.write_bytes(page.read_bytes() + b"\n")            # a new version of a published page...
-    monkeypatch.setattr(flows.pipeline, "transform_pages",  # ...whose transform output has one bad offset
-                        corrupt_one_offset(flows.pipeline.transform_pages, BROKEN_PAGE))
+    monkeypatch.setattr(flows.pipeline, "transform_pages_timed",  # ...whose transform output has one bad offset
+                        corrupt_one_offset(flows.pipeline.transform_pages_timed, BROKEN_PAGE))
     broken = run_flow([inputs], wh, use_cache=False, cache_dir=str(tmp_path / "cache"))
 
     # the run reports it

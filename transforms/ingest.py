@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64 * 1024 * 1024          # a newspaper page is kilobytes; 64 MB is not a page
@@ -53,12 +54,15 @@ def _best_legacy_decoding(raw: bytes) -> tuple[str, str]:
     return text, enc
 
 
+_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+_SPACE = re.compile(r"\s")
+
+
 def _cjk_share(text: str) -> float:
-    letters = [c for c in text[:20000] if not c.isspace()]
-    if not letters:
-        return 0.0
-    cjk = sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
-    return cjk / len(letters)
+    """Share of CJK ideographs among the non-space characters of the first 20,000 characters."""
+    sample = text[:20000]
+    letters = len(sample) - len(_SPACE.findall(sample))
+    return len(_CJK.findall(sample)) / letters if letters else 0.0
 
 
 def decode(raw: bytes) -> Decoded:

@@ -53,8 +53,8 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
         schema={"source_id": pl.String, "issue_date": pl.Date})
     units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM staging.metrics").fetchall()]
     con.execute("CREATE OR REPLACE TEMP MACRO txt(x) AS coalesce(CAST(x AS VARCHAR), 'null')")
-    con.register("dq_batch_sources", sources.to_arrow())
-    con.register("dq_units", _unit_table(units).to_arrow())
+    con.register("dq_batch_sources", sources.to_arrow(compat_level=pl.CompatLevel.newest()))
+    con.register("dq_units", _unit_table(units).to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         sql = (HERE / "audit.sql").read_text(encoding="utf-8")
         frames = {}
@@ -107,7 +107,7 @@ def quarantine_sources(wh: Warehouse, run_id: str, reasons: dict[str, str], load
                  "ingested_at": now} for r in rows]
         con.execute("DELETE FROM sources WHERE list_contains(?, source_id)", [ids])
         frame = conform(pl.DataFrame(full, infer_schema_length=None), contract.SOURCES)
-        con.register("_dq_sources", frame.to_arrow())
+        con.register("_dq_sources", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             con.execute("INSERT INTO sources SELECT * FROM _dq_sources")
         finally:
@@ -163,7 +163,7 @@ def write_profile(wh: Warehouse, run_id: str, counts: ProfileCounts) -> None:
            **counts.measures()}
     frame = conform(pl.DataFrame([row], infer_schema_length=None), contract.RUN_PROFILES)
     wh.con.execute("DELETE FROM run_profiles WHERE run_id = ?", [run_id])
-    wh.con.register("_dq_profile", frame.to_arrow())
+    wh.con.register("_dq_profile", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         wh.con.execute("INSERT INTO run_profiles SELECT * FROM _dq_profile")
     finally:

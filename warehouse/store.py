@@ -174,7 +174,7 @@ class Warehouse:
         if not rows:
             return
         frame = conform(pl.DataFrame(rows, infer_schema_length=None), contract.BY_NAME[table])
-        self.con.register("_rows", frame.to_arrow())
+        self.con.register("_rows", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
             self.con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
         finally:
@@ -215,7 +215,7 @@ class Warehouse:
             frame = conform(frames.get(table.name), table)
             if frame.is_empty():
                 continue
-            self.con.register("_stage", frame.to_arrow())
+            self.con.register("_stage", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
             try:
                 self.con.execute(f"INSERT INTO staging.{table.name} SELECT * FROM _stage")
             finally:
@@ -258,7 +258,7 @@ class Warehouse:
             old = [r[0] for r in con.execute(
                 "SELECT source_id FROM sources WHERE list_contains(?, path) AND status = 'loaded' "
                 "AND NOT list_contains(?, source_id)", [paths, ids]).fetchall()]
-            self._delete_sources_content(old + ids)
+            deleted = self._delete_sources_content(old + ids)
             if old:
                 con.execute("UPDATE sources SET status = 'superseded', last_run_id = ?, ingested_at = ? "
                             "WHERE list_contains(?, source_id)", [run_id, now, old])
@@ -268,7 +268,8 @@ class Warehouse:
             before = self.count("entities")
             con.execute("INSERT OR IGNORE INTO main.entities SELECT * FROM staging.entities")
             counts.entities = self.count("entities") - before
-            con.execute("DELETE FROM main.entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)")
+            if deleted:   # entities only lose their last mention when rows were replaced
+                con.execute("DELETE FROM main.entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)")
             per_source = dict(con.execute(
                 "SELECT source_id, count(*) FROM staging.articles GROUP BY source_id").fetchall())
             self._upsert_sources([{**s, "status": "loaded", "error": None,
@@ -281,14 +282,22 @@ class Warehouse:
             raise
         return counts
 
-    def _delete_sources_content(self, source_ids: list[str]) -> None:
+    def _delete_sources_content(self, source_ids: list[str]) -> bool:
+        """Delete the published rows of these pages; False (and no table scans) when they have none."""
         if not source_ids:
-            return
+            return False
+        has_rows = self.con.execute(
+            "SELECT EXISTS (SELECT 1 FROM main.articles WHERE list_contains(?, source_id)) OR "
+            "EXISTS (SELECT 1 FROM main.page_residue WHERE list_contains(?, source_id))",
+            [source_ids, source_ids]).fetchone()[0]
+        if not has_rows:
+            return False
         art = "(SELECT article_id FROM main.articles WHERE list_contains(?, source_id))"
         self.con.execute(f"DELETE FROM main.entity_mentions WHERE article_id IN {art}", [source_ids])
         self.con.execute(f"DELETE FROM main.metrics WHERE article_id IN {art}", [source_ids])
         self.con.execute("DELETE FROM main.page_residue WHERE list_contains(?, source_id)", [source_ids])
         self.con.execute("DELETE FROM main.articles WHERE list_contains(?, source_id)", [source_ids])
+        return True
 
     def truncate_content(self) -> None:
         """--full-refresh: drop every published page so all inputs are processed again."""
