@@ -71,7 +71,8 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
                 "subheadline": art.subheadline, "dateline": art.dateline,
                 "dateline_month": art.dateline_month, "dateline_day": art.dateline_day,
                 "dateline_date": art.dateline_date, "reporters": list(art.reporters),
-                "correspondents": list(art.correspondents), "body": art.body, "flags": list(art.flags),
+                "correspondents": list(art.correspondents), "byline": art.byline, "body": art.body,
+                "flags": list(art.flags),
             })
 
     lap("clean_layout")

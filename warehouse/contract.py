@@ -98,6 +98,8 @@ ARTICLES = Table(
         Column("keywords", "VARCHAR[]", True, "TF-IDF keywords"),
         Column("flags", "VARCHAR[]", True, "e.g. fragment, no_byline"),
         Column("run_id", "VARCHAR", False, "run that published the row"),
+        Column("byline", "VARCHAR", True, "byline as printed, e.g. 记者 王赛华 鲁慧 文/图 (names also in reporters)",
+               extra=True),
     ),
     primary_key=("article_id",),
     foreign_keys={"source_id": ("sources", "source_id")},

@@ -109,7 +109,7 @@ def quarantine_sources(wh: Warehouse, run_id: str, reasons: dict[str, str], load
         frame = conform(pl.DataFrame(full, infer_schema_length=None), contract.SOURCES)
         con.register("_dq_sources", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
-            con.execute("INSERT INTO sources SELECT * FROM _dq_sources")
+            con.execute("INSERT INTO sources BY NAME SELECT * FROM _dq_sources")
         finally:
             con.unregister("_dq_sources")
         wh.drop_staged_sources(ids)
@@ -165,7 +165,7 @@ def write_profile(wh: Warehouse, run_id: str, counts: ProfileCounts) -> None:
     wh.con.execute("DELETE FROM run_profiles WHERE run_id = ?", [run_id])
     wh.con.register("_dq_profile", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
-        wh.con.execute("INSERT INTO run_profiles SELECT * FROM _dq_profile")
+        wh.con.execute("INSERT INTO run_profiles BY NAME SELECT * FROM _dq_profile")
     finally:
         wh.con.unregister("_dq_profile")
 

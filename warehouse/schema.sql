@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS main.articles (
     keywords VARCHAR[],
     flags VARCHAR[],
     run_id VARCHAR NOT NULL,
+    byline VARCHAR,
     PRIMARY KEY (article_id)
 );
 

@@ -131,13 +131,14 @@ class Warehouse:
 
     def _add_missing_columns(self) -> None:
         """Forward migration: columns added to the contract after a warehouse was created."""
-        for table in contract.ALL_TABLES:
+        targets = [("main", t) for t in contract.ALL_TABLES] + [("staging", t) for t in CONTENT_TABLES]
+        for schema, table in targets:
             have = {r[0] for r in self.con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema='main' AND table_name=?",
-                [table.name]).fetchall()}
+                "SELECT column_name FROM information_schema.columns WHERE table_schema=? AND table_name=?",
+                [schema, table.name]).fetchall()}
             for col in table.columns:
                 if col.name not in have:
-                    self.con.execute(f"ALTER TABLE main.{table.name} ADD COLUMN {col.name} {col.type}")
+                    self.con.execute(f"ALTER TABLE {schema}.{table.name} ADD COLUMN {col.name} {col.type}")
 
     # -- reads used to plan a run --------------------------------------------------------------
     def source_status(self) -> dict[str, str]:
@@ -176,7 +177,7 @@ class Warehouse:
         frame = conform(pl.DataFrame(rows, infer_schema_length=None), contract.BY_NAME[table])
         self.con.register("_rows", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
         try:
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
         finally:
             self.con.unregister("_rows")
 
@@ -217,7 +218,7 @@ class Warehouse:
                 continue
             self.con.register("_stage", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
             try:
-                self.con.execute(f"INSERT INTO staging.{table.name} SELECT * FROM _stage")
+                self.con.execute(f"INSERT INTO staging.{table.name} BY NAME SELECT * FROM _stage")
             finally:
                 self.con.unregister("_stage")
 
@@ -264,9 +265,9 @@ class Warehouse:
                             "WHERE list_contains(?, source_id)", [run_id, now, old])
             con.execute("UPDATE staging.articles SET run_id = ?", [run_id])
             for table in (contract.ARTICLES, contract.ENTITY_MENTIONS, contract.METRICS, contract.RESIDUE):
-                con.execute(f"INSERT INTO main.{table.name} SELECT * FROM staging.{table.name}")
+                con.execute(f"INSERT INTO main.{table.name} BY NAME SELECT * FROM staging.{table.name}")
             before = self.count("entities")
-            con.execute("INSERT OR IGNORE INTO main.entities SELECT * FROM staging.entities")
+            con.execute("INSERT OR IGNORE INTO main.entities BY NAME SELECT * FROM staging.entities")
             counts.entities = self.count("entities") - before
             if deleted:   # entities only lose their last mention when rows were replaced
                 con.execute("DELETE FROM main.entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)")
