@@ -74,7 +74,9 @@ def naive_loop(texts: list[str], slice_bytes: int = NAIVE_SLICE_BYTES) -> float:
             con.execute("INSERT INTO ents VALUES (?, ?, ?)", list(row))
         for row in nums.itertuples(index=False):
             con.execute("INSERT INTO nums VALUES (?, ?, ?)", list(row))
-    return size / 1e6 / (time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    con.close()
+    return size / 1e6 / seconds
 
 
 def run_zhnews(folder: Path, warehouse: Path, workers: int, task_runner: str) -> tuple[float, object]:

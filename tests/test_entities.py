@@ -177,3 +177,53 @@ def test_one_character_countries_in_relations():
 def test_glued_verb_is_not_part_of_name():
     assert "严平" in people("编辑室副主任严平认为,这样做不妥。")
     assert "严平认" not in people("编辑室副主任严平认为,这样做不妥。")
+
+
+# -- place / organization precision on the seeds (general rules, not stop words)
+def _all_seeds() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+
+
+def test_seed_org_negatives():
+    orgs = spans(_all_seeds(), "ORG")
+    for o in orgs:
+        assert not o.endswith("汇报"), o
+    for bad in ("汇报会", "统一安排", "大力开展", "城市管理主力军", "新兴产业", "城市中心", "党和政府",
+                "五洲要求枫杨园区运营中心", "郑州国家中心"):
+        assert bad not in orgs, bad
+    assert "枫杨园区运营中心" in orgs
+
+
+def test_seed_loc_negatives():
+    locs = set().union(*(spans(p.read_text(encoding="utf-8"), "LOC") for p in sorted(SEEDS.glob("*.txt"))))
+    for bad in ("宜居", "东奔西跑", "深度", "满意度", "蓝海", "都市", "云山", "五洲", "郑上", "郑姚", "沿黄科",
+                "以粤浦", "多个村", "三区", "新城", "陆港", "大河", "特大城市", "新化", "惠民", "兴业", "广德",
+                "大兴", "蓬莱", "青云"):
+        assert bad not in locs, bad
+    for good in ("郑州", "荥阳市", "颍阳镇", "东风路街道", "郑姚管区", "京城路街道"):
+        assert good in locs, good
+
+
+def test_reporting_words_are_not_newspapers():
+    text = "会上，公司代表汇报了工作进展，随后召开工作汇报会，并向上级通报情况。据《郑州日报》报道。"
+    assert spans(text, "ORG") == {"郑州日报"}
+
+
+def test_org_does_not_swallow_verb_or_start_inside_name():
+    orgs = spans("会上，王建国要求市场运营中心加快进度。", "ORG")
+    assert not any("要求" in o for o in orgs)
+
+
+def test_ordinary_words_tagged_ns_are_not_places():
+    locs = spans("推动数字技术和实体经济深度融合，提升群众满意度，打造宜居新城和特大城市。", "LOC")
+    assert not locs & {"深度", "满意度", "宜居", "新城", "特大城市"}
+
+
+def test_county_short_forms_need_context():
+    assert canonical_name("新化", "LOC") == "新化"
+    assert canonical_name("大兴", "LOC") == "大兴"
+    assert canonical_name("郑州", "LOC") == "郑州市"
+    assert canonical_name("河南", "LOC") == "河南省"
+    assert canonical_name("金水", "LOC") == "金水区"  # reviewed alias (home region)
+    assert "大兴" not in spans("各级干部要大兴调研之风。", "LOC")
+    assert "金水" in spans("郑州市金水区和惠济区联动，金水的项目进展顺利。", "LOC")

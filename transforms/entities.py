@@ -115,16 +115,32 @@ class _Lex:
         self.titles = sorted(set(_words("entities_titles.txt")), key=len, reverse=True)
         self.title_set = frozenset(self.titles)
         self.verbs = sorted(set(_words("entities_verbs.txt")), key=len, reverse=True)
+        self.verb_set = frozenset(self.verbs)
         self.followers = sorted(set(_words("entities_name_followers.txt")), key=len, reverse=True)
         self.translit = set("".join(_words("entities_translit_chars.txt")))
         self.gaz_full: dict[str, str] = {}
         self.gaz_short: dict[str, list[str]] = {}
+        self.gaz_level: dict[str, str] = {}
+        # county short forms (金水, 新化, 惠民): the prefecture and province names (full and short) that
+        # make them places in a text; adcode prefixes give the parents
+        code_names: dict[str, list[str]] = {}
+        county_short: dict[str, list[str]] = {}
         for line in lexicons.lines("entities_gazetteer.tsv"):
             cols = line.split("\t")
             if len(cols[0]) >= 2:
                 self.gaz_full.setdefault(cols[0], cols[1])
+                if len(cols) > 2:
+                    self.gaz_level.setdefault(cols[0], cols[2])
             if len(cols) > 3 and cols[3]:
                 self.gaz_short.setdefault(cols[3], []).append(cols[0])
+            if len(cols) > 3 and cols[2] in ("province", "prefecture"):
+                key = cols[1][:2] if cols[2] == "province" else cols[1][:4]
+                code_names.setdefault(key, []).extend(c for c in (cols[0], cols[3]) if len(c) >= 2)
+            elif len(cols) > 3 and cols[2] == "county" and cols[3]:
+                county_short.setdefault(cols[3], []).append(cols[1])
+        self.county_parents: dict[str, tuple[str, ...]] = {
+            w: tuple({x for code in codes for x in code_names.get(code[:4], []) + code_names.get(code[:2], [])})
+            for w, codes in county_short.items()}
         self.world = {w for w in _words("entities_world_places.txt") if len(w) >= 2}
         self.abbrev = {w for w in _words("entities_country_abbrev.txt") if len(w) == 1}
         self.orgs = set(_words("entities_orgs.txt"))
@@ -157,6 +173,7 @@ class _Lex:
         self.interesting_odd = frozenset(
             w for w in self.interesting if self.tok.tag(w) and self.tok.tag(w)[0][1] not in _LOC_ORG_TAGS)
         _jieba_words()
+        _jieba_dict()
         self.title_any = re.compile(_trie_re(self.titles) + "[ \t]*")
         self.title_re = re.compile("(?:" + "|".join(map(re.escape, self.titles)) + ")$")
         surn = "".join(sorted(s for s in self.surnames if len(s) == 1))
@@ -287,6 +304,126 @@ _ABBREV_FIRST_RE = re.compile("[" + "".join(sorted(_ABBREV_FIRST)) + "]")
 _DOTS = {"·", "•", "．", "・", "-", "—"}
 # transliteration characters too common as words to start or end a foreign name on their own
 _WEAK_TRANSLIT = set("于万东南西多因加比可以不也里内特克和与亚德尔斯")
+
+
+# --- place plausibility for jieba `ns` tokens the gazetteers do not know (jieba's ns tag is noisy:
+# 深度, 关联, 桥头堡, 东奔西跑 are ns in its dictionary; HMM guesses out of the dictionary are worse)
+_ADMIN_NEXT = ("镇", "乡", "村", "街道", "县", "市", "省", "区", "管区", "社区")
+_QUANTITY_CHARS = set("多个几各每数些一二三四五六七八九十两百千万该本全")
+# abstract-noun and property endings: 深度, 满意度, 宜居性, 一体化 are not places
+_ABSTRACT_FINAL = set("度性化感率型式力居")
+# generic place nouns: 大河, 新城, 三区 (a numeral or an adjective before one is not a name)
+_GENERIC_PLACE_FINAL = set("城区河港市镇村县省山海湖江洲乡路街")
+_GENERIC_PLACE_HEAD = set("一二三四五六七八九十两多几大小新老旧古特超都")
+# characters that end real place names (rivers, mountains, regions, towns); used for long unknown words
+_PLACE_FINAL = set("山河江湖海岛峡湾岭峰州城县市省区村镇乡港口庄堡关洋洲原川谷泉池塘坡沟寨屯营台")
+# one-character tokens that cannot start an unknown word glued to a place (在/北京, 与/上海)
+_GLUE_BREAK = _STOP_INNER | set("到去来往赴至自由于从向朝经过入出多少东南西北")
+
+
+def _jieba_entry(word: str) -> tuple[int, str] | None:
+    """(frequency, tag) of `word` in jieba's bundled dictionary, or None."""
+    return _jieba_dict().get(word)
+
+
+@lru_cache(maxsize=1)
+def _jieba_dict() -> dict[str, tuple[int, str]]:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        return {}
+    out: dict[str, tuple[int, str]] = {}
+    with open(Path(spec.origin).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                out[parts[0]] = (int(parts[1]), parts[2])
+    return out
+
+
+def _has_place_suffix_after(text: str, e: int, words, i: int) -> bool:
+    n = len(words)
+    return (i + 1 < n and (words[i + 1] in _ADMIN_NEXT or words[i + 1] in _LOC_TAILS
+                           or words[i + 1][:2] in _LOC_TAILS)) or text[e:e + 1] in ("镇", "乡") or (
+        i + 2 < n and words[i + 1] in ("路", "街", "大道") and words[i + 2] in ("街道", "社区"))
+
+
+@lru_cache(maxsize=4096)
+def _parent_named(w: str, text: str) -> bool:
+    return any(p in text for p in _lex().county_parents.get(w, ()))
+
+
+def _plausible_place(text: str, words, tags, starts, i: int, lex: _Lex) -> bool:
+    """Whether token i (tagged ns, or a gazetteer short form) reads as a place here.
+
+    - a county's short form (金水, 新化, 惠民, 大兴) is a place when an administrative suffix follows, or
+      the text names its prefecture or province (金水 on a page about 郑州), or jieba tags it ns and it
+      is not glued into a longer unknown word;
+    - a word only jieba's tagger knows needs: to be in jieba's dictionary (an HMM guess such as 郑上 or
+      以粤浦 needs a suffix after it), not to end like an abstract noun (深度, 满意度), not to be a
+      generic place noun (新城, 大河, 特大城市, 都市), not to be a four-character phrase (东奔西跑), and
+      not to be glued to one-character pieces of a longer unknown word (姚/五洲, 五/云山, 青云/智芯)."""
+    w = words[i]
+    s = starts[i]
+    e = s + len(w)
+    if w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
+        return True
+    suffix = _has_place_suffix_after(text, e, words, i)
+    if suffix:
+        return True
+    n = len(words)
+    prev_w = words[i - 1] if i > 0 else ""
+    next_w = words[i + 1] if i + 1 < n else ""
+    glued_before = (len(prev_w) == 1 and _is_cjk(prev_w) and prev_w not in _GLUE_BREAK
+                    and tags[i - 1] not in ("v", "p", "c", "u", "uj", "d"))
+    glued_after = len(next_w) == 1 and _is_cjk(next_w) and tags[i + 1] in ("ng", "zg", "nr", "ns", "j", "n", "k") \
+        or (next_w and tags[i + 1] in ("ng", "zg"))
+    if w in lex.gaz_short and w not in lex.gaz_full:
+        fulls = lex.gaz_short[w]
+        if any(lex.gaz_level.get(f) in ("province", "prefecture") for f in fulls):
+            return not glued_before
+        if _parent_named(w, text):
+            return not glued_before
+        entry = _jieba_entry(w)
+        return bool(entry and entry[1] == "ns") and not glued_before and not glued_after
+    entry = _jieba_entry(w)
+    if entry is None:
+        return False  # an HMM guess without a suffix
+    if glued_before or glued_after:
+        return False
+    if w[-1] in _ABSTRACT_FINAL or w[-2:] in ("城市", "都市"):
+        return False
+    if len(w) == 2 and w[0] in _GENERIC_PLACE_HEAD and w[1] in _GENERIC_PLACE_FINAL:
+        return False
+    if len(w) >= 2 and w[-1] in "市县省区" :
+        return False  # a real city / county / district is in the gazetteer
+    if len(w) == 4 and w[-1] not in _PLACE_FINAL and _translit_share(w, lex.translit) < 0.75:
+        return False
+    return True
+
+
+# jieba's nt tag is noisy too (统一安排, 大力开展, 党和政府, 汇报会, 新兴产业 are nt in its dictionary)
+_ORG_WORD_FINAL = set("部局厅署处办院所站校社报台党军队委会团司行厂矿馆社盟组协联")
+
+
+def _plausible_org_word(w: str, lex: _Lex) -> bool:
+    """A jieba nt word outside the organization lexicon reads as an organization: no conjunction inside
+    (党和政府), not ending in a verb (统一安排, 大力开展) or a meeting (汇报会), and, when longer than
+    three characters, ending like an organization (新兴产业 does not)."""
+    if w in lex.orgs:
+        return True
+    if any(c in w[1:-1] for c in "和与及"):
+        return False
+    tail = _jieba_entry(w[-2:]) if len(w) >= 3 else None
+    if tail and tail[1] in ("v", "vn", "vd", "ad", "a"):
+        return False
+    if w.endswith(("汇报会", "座谈会", "研讨会", "推进会", "动员会", "见面会", "发布会", "报告会", "交流会")):
+        return False
+    if len(w) >= 4 and w[-1] not in _ORG_WORD_FINAL and not any(w.endswith(x) for x in lex.org_suffix):
+        return False
+    return True
 
 
 _ALL_CJK = re.compile("[\u4e00-\u9fff]*").fullmatch  # truthy when every character is CJK
@@ -479,6 +616,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         if t == "zloc" or (t == "ns" and len(w) >= 2) or (len(w) >= 2 and w in lex.gaz_short):
             if "LOC" in lex.not_type.get(w, ()):
                 continue
+            if t != "zloc" and not _plausible_place(text, words, tags, starts, i, lex):
+                continue
             s, e = starts[i], starts[i] + len(w)
             if len(w) <= 3 and t == "ns" and _ABBREV_EXT.issuperset(w) and ("中" in w or (
                     i + 1 < n and words[i + 1][:2] in _REL_WORDS)):
@@ -488,8 +627,10 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if len(w) >= 4 and w[-2:] in _LOC_TAILS:
                 e -= 2  # 东北地区 -> 东北, 淮河流域 -> 淮河
             # administrative suffix in the next token: 颍阳 + 镇 / 东风路 + 街道
-            if i + 1 < n and words[i + 1] in ("镇", "乡", "村", "街道", "县", "市", "省", "区"):
+            if i + 1 < n and words[i + 1] in _ADMIN_NEXT:
                 e += len(words[i + 1])
+            elif i + 2 < n and words[i + 1] in ("路", "街", "大道") and words[i + 2] in ("街道", "社区"):
+                e += len(words[i + 1]) + len(words[i + 2])  # 京城/路/街道
             elif text[e:e + 1] in ("镇", "乡") and i + 1 < n and len(words[i + 1]) == 2:
                 e += 1
             is_loc[i] = True
@@ -501,7 +642,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 out.append((s, e + 2, "ORG", 3, None))
         elif t == "nz" and len(w) >= 3 and w[-1] in "路街" and i + 1 < n and words[i + 1] in ("街道", "社区"):
             out.append((starts[i], starts[i] + len(w) + len(words[i + 1]), "LOC", 2, None))
-        elif t == "zorg" or (t == "nt" and len(w) >= 2 and "ORG" not in lex.not_type.get(w, ())):
+        elif t == "zorg" or (t == "nt" and len(w) >= 2 and "ORG" not in lex.not_type.get(w, ())
+                             and _plausible_org_word(w, lex)):
             is_org_tok[i] = True
             stem = w[:-2]
             if w.endswith("政府") and stem in lex.world:
@@ -515,7 +657,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     # --- villages after a town: 颍阳镇于家村
     for m in _VILLAGE_RE.finditer(text):
         stem = m.group(1)[:-1]
-        if not any(c in _STOP_INNER for c in stem):
+        if not any(c in _STOP_INNER or c in _QUANTITY_CHARS for c in stem):
             out.append((m.start(1), m.end(1), "LOC", 2, None))
 
     # --- organizations by suffix, extended leftwards over name-like tokens; a suffix may end a token
@@ -534,6 +676,9 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 for k in range(min(6, len(w) - 1), 0, -1):
                     # 公安局, 喀麦隆队; not 格局, 全部 (a one-character stem of an ordinary word)
                     if w[-k:] in org_suffix and (len(w) - k >= 2 or tags[i] in ("nt", "nz", "j", "zorg")):
+                        # 汇报, 通报, 年报: a word that ends in 报 is not a newspaper (文汇报 is jieba's)
+                        if k == 1 and w[-2:] in _jieba_dict() and w[-2:] not in org_suffix:
+                            break
                         suf = w[-k:]
                         break
             if suf is None and not is_org_tok[i]:
@@ -545,9 +690,20 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         first = prefix_end
         all_loc = True
         past_loc = False
+        # the suffix must end the name: 郑州国家中心/城市 is a city, not a centre
+        if i + 1 < n and (words[i + 1] in ("城市", "城区") or _jieba_entry(text[starts[i] + len(w) - len(suf or ""):
+                                                                               starts[i + 1] + len(words[i + 1])])):
+            if suf:
+                continue
         while j >= 0 and prefix_end - j <= 6:
             tj = tags[j]
             wj = words[j]
+            # never across a speech / action verb (姚五洲要求枫杨园区…), a person's name (张/红军), a
+            # generic word that jieba tags ns (城市管理…), or into a glued surname (姚/五洲)
+            if wj in lex.verb_set or (tj == "ns" and "LOC" in lex.not_type.get(wj, ())):
+                break
+            if j > 0 and len(words[j - 1]) == 1 and tags[j - 1] == "nr" and tj in ("ns", "nr") and not is_loc[j]:
+                break
             if is_loc[j]:
                 proper = past_loc = True
             elif (suf is None or tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or wj[0] in _DIGITS
@@ -862,7 +1018,9 @@ def canonical_name(surface: str, type: str, context: str | None = None) -> str:
             return canon
         return name
     if t == "LOC":
+        # only provinces and prefecture-level cities: a county's short form is too often an ordinary word
+        # or a far-away namesake (新化, 惠民, 大兴); local districts are reviewed aliases instead
         full = lex.gaz_short.get(name)
-        if full and len(full) == 1:
+        if full and len(full) == 1 and lex.gaz_level.get(full[0]) in ("province", "prefecture"):
             return full[0]
     return name
