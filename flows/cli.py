@@ -94,6 +94,7 @@ def cmd_run(args) -> int:
     try:
         summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,
                        batch_bytes=max(1, int(args.batch_mb * 1024 * 1024)), max_in_flight=args.workers + 1,
+                       publish_batches=args.publish_batches,
                        task_runner_name=args.task_runner, progress=show_progress, use_cache=not args.no_cache)
     except (WarehouseError, InputError) as exc:
         return _fail(str(exc))
@@ -218,6 +219,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--task-runner", choices=("thread", "process", "dask"), default="thread")
     r.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
     r.add_argument("--batch-mb", type=float, default=4.0, help="MB of pages per transform batch")
+    r.add_argument("--publish-batches", type=int, default=3,
+                   help="transform batches validated and published together, in one transaction")
     r.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     r.add_argument("--quiet", action="store_true", help="no progress line")
     r.add_argument("--progress", action="store_true",

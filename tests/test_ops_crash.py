@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, SEEDS, run_flow
 from ops_snapshot import query, seed_pages, snapshot
 
-BATCH_MB = 0.02                # ~1-2 pages per batch: about 8 batches over 10 pages
+BATCH_MB = 0.02                # ~1-2 pages per batch: about 8 batches over 10 pages, each published alone
 
 
 def _env(home: Path) -> dict:
@@ -44,11 +44,13 @@ def pages(tmp_path_factory):
 def test_sigkill_mid_run_then_next_run_ends_like_an_uninterrupted_run(prefect_harness, pages, tmp_path):
     total = len(list(pages.glob("*.txt")))
     reference = tmp_path / "reference.duckdb"
-    assert run_flow([pages], reference, batch_bytes=int(BATCH_MB * 1024 * 1024)).status == "published"
+    assert run_flow([pages], reference, batch_bytes=int(BATCH_MB * 1024 * 1024),
+                    publish_batches=1).status == "published"
 
     wh = tmp_path / "killed" / "zhnews.duckdb"
     home = tmp_path / "prefect-home"
-    args = _cli("run", "--input", str(pages), "--warehouse", str(wh), "--batch-mb", str(BATCH_MB), "--progress")
+    args = _cli("run", "--input", str(pages), "--warehouse", str(wh), "--batch-mb", str(BATCH_MB),
+                "--publish-batches", "1", "--progress")
     proc = subprocess.Popen(args, cwd=ROOT, env=_env(home), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             text=True, start_new_session=True)
     watchdog = threading.Timer(600, lambda: os.killpg(proc.pid, signal.SIGKILL))
@@ -74,7 +76,8 @@ def test_sigkill_mid_run_then_next_run_ends_like_an_uninterrupted_run(prefect_ha
     assert query(wh, """SELECT count(*) FROM articles a LEFT JOIN sources s USING (source_id)
                         WHERE s.status IS DISTINCT FROM 'loaded'""") == [(0,)]
 
-    again = subprocess.run(_cli("run", "--input", str(pages), "--warehouse", str(wh), "--batch-mb", str(BATCH_MB)),
+    again = subprocess.run(_cli("run", "--input", str(pages), "--warehouse", str(wh), "--batch-mb", str(BATCH_MB),
+                                "--publish-batches", "1"),
                            cwd=ROOT, env=_env(home), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "recovered: 1 interrupted" in again.stdout
