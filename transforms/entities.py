@@ -73,6 +73,7 @@ def _trie_re(words) -> str:
 
 _FOLD_PAIRS = {chr(k): chr(v) for k, v in _FOLD.items()}
 _FOLD_CHARS = frozenset(_FOLD_PAIRS)
+_FOLD_RE = re.compile("[" + "".join(sorted(_FOLD_CHARS)) + "]")
 
 
 def _first_char_re(pattern: str, first: str) -> re.Pattern:
@@ -94,7 +95,7 @@ def _finditer_first(rx: re.Pattern, text: str):
 def _fold(text: str) -> str:
     """Full-width ASCII and the ideographic space to half-width; one char in, one char out.
     (str.replace per character present is several times faster than str.translate on CJK text.)"""
-    for c in _FOLD_CHARS.intersection(text):
+    for c in set(_FOLD_RE.findall(text)):  # the characters of _FOLD_CHARS present (order is immaterial)
         text = text.replace(c, _FOLD_PAIRS[c])
     return text
 
@@ -114,6 +115,7 @@ class _Lex:
             "[" + "".join(sorted(s for s in self.surnames if len(s) == 1 and s not in _FUNC_SURNAMES)) + "]")
         self.titles = sorted(set(_words("entities_titles.txt")), key=len, reverse=True)
         self.title_set = frozenset(self.titles)
+        self.title_tuple = tuple(self.titles)
         self.verbs = sorted(set(_words("entities_verbs.txt")), key=len, reverse=True)
         self.verb_set = frozenset(self.verbs)
         self.followers = sorted(set(_words("entities_name_followers.txt")), key=len, reverse=True)
@@ -366,13 +368,16 @@ def _plausible_place(text: str, words, tags, starts, i: int, lex: _Lex) -> bool:
       generic place noun (新城, 大河, 特大城市, 都市), not to be a four-character phrase (东奔西跑), and
       not to be glued to one-character pieces of a longer unknown word (姚/五洲, 五/云山, 青云/智芯)."""
     w = words[i]
-    s = starts[i]
-    e = s + len(w)
-    if w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
+    try:
+        kind, ok = _PLACE_STATIC[w]
+    except KeyError:
+        kind, ok = _place_static(w, lex)
+    if kind is _P_KNOWN:
         return True
-    suffix = _has_place_suffix_after(text, e, words, i)
-    if suffix:
+    if _has_place_suffix_after(text, starts[i] + len(w), words, i):
         return True
+    if kind is _P_OTHER and not ok:
+        return False  # not in jieba's dictionary (an HMM guess), or shaped like no place name
     n = len(words)
     prev_w = words[i - 1] if i > 0 else ""
     next_w = words[i + 1] if i + 1 < n else ""
@@ -380,35 +385,64 @@ def _plausible_place(text: str, words, tags, starts, i: int, lex: _Lex) -> bool:
                     and tags[i - 1] not in ("v", "p", "c", "u", "uj", "d"))
     glued_after = len(next_w) == 1 and _is_cjk(next_w) and tags[i + 1] in ("ng", "zg", "nr", "ns", "j", "n", "k") \
         or (next_w and tags[i + 1] in ("ng", "zg"))
-    if w in lex.gaz_short and w not in lex.gaz_full:
-        fulls = lex.gaz_short[w]
-        if any(lex.gaz_level.get(f) in ("province", "prefecture") for f in fulls):
-            return not glued_before
+    if kind is _P_SHORT_MAJOR:
+        return not glued_before
+    if kind is _P_SHORT:
         if _parent_named(w, text):
             return not glued_before
-        entry = _jieba_entry(w)
-        return bool(entry and entry[1] == "ns") and not glued_before and not glued_after
-    entry = _jieba_entry(w)
-    if entry is None:
-        return False  # an HMM guess without a suffix
-    if glued_before or glued_after:
-        return False
-    if w[-1] in _ABSTRACT_FINAL or w[-2:] in ("城市", "都市"):
-        return False
-    if len(w) == 2 and w[0] in _GENERIC_PLACE_HEAD and w[1] in _GENERIC_PLACE_FINAL:
-        return False
-    if len(w) >= 2 and w[-1] in "市县省区" :
-        return False  # a real city / county / district is in the gazetteer
-    if len(w) == 4 and w[-1] not in _PLACE_FINAL and _translit_share(w, lex.translit) < 0.75:
-        return False
-    return True
+        return ok and not glued_before and not glued_after  # ok: jieba's dictionary tags it ns
+    return not (glued_before or glued_after)  # _P_OTHER with ok
+
+
+# what _plausible_place knows of a word without its context: word -> (kind, ok)
+_P_KNOWN, _P_SHORT_MAJOR, _P_SHORT, _P_OTHER = "known", "short_major", "short", "other"
+_PLACE_STATIC: dict[str, tuple[str, bool]] = {}
+
+
+def _place_static(w: str, lex: _Lex) -> tuple[str, bool]:
+    """- _P_KNOWN: a gazetteer / world / zone word (always a place);
+    - _P_SHORT_MAJOR: a short form of a province or prefecture; _P_SHORT: of a county only, ok when
+      jieba's dictionary tags it ns;
+    - _P_OTHER: ok when it is in jieba's dictionary and not shaped like an abstract noun, a generic
+      place noun, an unlisted city or a four-character phrase."""
+    if w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
+        res = (_P_KNOWN, True)
+    elif w in lex.gaz_short:  # (and not in gaz_full)
+        if any(lex.gaz_level.get(f) in ("province", "prefecture") for f in lex.gaz_short[w]):
+            res = (_P_SHORT_MAJOR, True)
+        else:
+            entry = _jieba_entry(w)
+            res = (_P_SHORT, bool(entry and entry[1] == "ns"))
+    else:
+        res = (_P_OTHER, _jieba_entry(w) is not None and not (
+            w[-1] in _ABSTRACT_FINAL or w[-2:] in ("城市", "都市")
+            or (len(w) == 2 and w[0] in _GENERIC_PLACE_HEAD and w[1] in _GENERIC_PLACE_FINAL)
+            or (len(w) >= 2 and w[-1] in "市县省区")  # a real city / county / district is in the gazetteer
+            or (len(w) == 4 and w[-1] not in _PLACE_FINAL and _translit_share(w, lex.translit) < 0.75)))
+    if len(_PLACE_STATIC) > 1 << 18:
+        _PLACE_STATIC.clear()
+    _PLACE_STATIC[w] = res
+    return res
 
 
 # jieba's nt tag is noisy too (统一安排, 大力开展, 党和政府, 汇报会, 新兴产业 are nt in its dictionary)
 _ORG_WORD_FINAL = set("部局厅署处办院所站校社报台党军队委会团司行厂矿馆社盟组协联")
 
 
+_PLAUSIBLE_ORG: dict[str, bool] = {}  # word -> _plausible_org_word (lex is the one _lex())
+
+
 def _plausible_org_word(w: str, lex: _Lex) -> bool:
+    try:
+        return _PLAUSIBLE_ORG[w]
+    except KeyError:
+        if len(_PLAUSIBLE_ORG) > 1 << 18:
+            _PLAUSIBLE_ORG.clear()
+        v = _PLAUSIBLE_ORG[w] = _plausible_org_word_uncached(w, lex)
+        return v
+
+
+def _plausible_org_word_uncached(w: str, lex: _Lex) -> bool:
     """A jieba nt word outside the organization lexicon reads as an organization: no conjunction inside
     (党和政府), not ending in a verb (统一安排, 大力开展) or a meeting (汇报会), and, when longer than
     three characters, ending like an organization (新兴产业 does not)."""
@@ -433,15 +467,31 @@ def _is_cjk(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
+_TRANSLIT_SHARE: dict[str, float] = {}  # word -> share (translit is always _lex().translit)
+
+
 def _translit_share(w: str, translit) -> float:
-    return sum(map(translit.__contains__, w)) / len(w) if w else 0.0
+    try:
+        return _TRANSLIT_SHARE[w]
+    except KeyError:
+        if len(_TRANSLIT_SHARE) > 1 << 18:
+            _TRANSLIT_SHARE.clear()
+        v = _TRANSLIT_SHARE[w] = sum(map(translit.__contains__, w)) / len(w) if w else 0.0
+        return v
+
+
+_MSTART = re.Match.start
+_IG0 = itemgetter(0)
+_IG1 = itemgetter(1)
+_IGL = itemgetter(-1)
 
 
 def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
     pairs = _lex().tok.tag(text)
     if not pairs:
         return [], [], []
-    words, tags = zip(*pairs)
+    words = tuple(map(_IG0, pairs))
+    tags = tuple(map(_IG1, pairs))
     starts = [0, *accumulate(map(len, words))][:-1]
     return words, tags, starts
 
@@ -470,7 +520,20 @@ def _plain_name(name: str, lex: _Lex) -> bool:
             and not (len(name) == 2 and _in_dictionary(name) and not _tags_like_name(name)))
 
 
+_IS_PERSON_NAME: dict[str, bool] = {}  # name -> _is_person_name (lex is the one _lex())
+
+
 def _is_person_name(name: str, lex: _Lex) -> bool:
+    try:
+        return _IS_PERSON_NAME[name]
+    except KeyError:
+        if len(_IS_PERSON_NAME) > 1 << 18:
+            _IS_PERSON_NAME.clear()
+        v = _IS_PERSON_NAME[name] = _is_person_name_uncached(name, lex)
+        return v
+
+
+def _is_person_name_uncached(name: str, lex: _Lex) -> bool:
     if not 2 <= len(name) <= 4:
         return False
     if "PER" in lex.not_type.get(name, ()):
@@ -551,7 +614,8 @@ def _title_before(text: str, pos: int) -> str | None:
     lo = max(0, pos - 40)
     window = text[lo:pos]
     # join line-wrap spaces inside the title ("党工委副 书记")
-    if not lex.title_re.search(_WS.sub("", window[-12:])):
+    # (the same test as lex.title_re.search: the squeezed tail ends with a title)
+    if not _WS.sub("", window[-12:]).endswith(lex.title_tuple):
         return None
     cut = 0
     for m in _TITLE_CUT.finditer(window):
@@ -580,42 +644,101 @@ class _LazyEnds:
         return pos in self._set
 
 
+# what the place / lexicon-organization loop of _candidates does with a token, by (tag, word):
+# _LOC_KINDS[tag][word] = (kind, effective tag); the kinds are the branches of that loop
+_K_SKIP, _K_LOC, _K_STREET, _K_ORG = "skip", "loc", "street", "org"
+_LOC_KINDS: dict[str, dict[str, tuple[str, str]]] = {}
+
+
+def _loc_kind(w: str, t: str, lex: _Lex) -> tuple[str, str]:
+    tag = t
+    if w in lex.orgs:
+        t = "zorg"
+    elif w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
+        t = "zloc"
+    if t == "zloc" or (t == "ns" and len(w) >= 2) or (len(w) >= 2 and w in lex.gaz_short):
+        kind = _K_SKIP if "LOC" in lex.not_type.get(w, ()) else _K_LOC
+    elif t == "nz" and len(w) >= 3 and w[-1] in "路街":
+        kind = _K_STREET  # a place when 街道 / 社区 follows
+    elif t == "zorg" or (t == "nt" and len(w) >= 2 and "ORG" not in lex.not_type.get(w, ())
+                         and _plausible_org_word(w, lex)):
+        kind = _K_ORG
+    else:
+        kind = _K_SKIP
+    d = _LOC_KINDS.setdefault(tag, {})
+    if len(d) > 1 << 18:
+        d.clear()
+    d[w] = (kind, t)
+    return kind, t
+
+
+_ORG_SUFFIX_OF: dict[str, dict[str, str | None]] = {}  # tag -> word -> _org_suffix_of(word, tag)
+
+
+def _org_suffix_of(w: str, tag: str, org_suffix) -> str | None:
+    """The organization suffix ending token `w` (tagged `tag`, not itself a suffix), or None."""
+    suf = None
+    if tag in _ORG_HEAD_TAGS:
+        for k in range(min(6, len(w) - 1), 0, -1):
+            # 公安局, 喀麦隆队; not 格局, 全部 (a one-character stem of an ordinary word)
+            if w[-k:] in org_suffix and (len(w) - k >= 2 or tag in ("nt", "nz", "j", "zorg")):
+                # 汇报, 通报, 年报: a word that ends in 报 is not a newspaper (文汇报 is jieba's)
+                if k == 1 and w[-2:] in _jieba_dict() and w[-2:] not in org_suffix:
+                    break
+                suf = w[-k:]
+                break
+    d = _ORG_SUFFIX_OF.setdefault(tag, {})
+    if len(d) > 1 << 18:
+        d.clear()
+    d[w] = suf
+    return suf
+
+
+_CACHES_LEX: _Lex | None = None  # the lexicons the per-word caches above were filled from
+
+
 def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     lex = _lex()
+    global _CACHES_LEX
+    if lex is not _CACHES_LEX:  # first call, or the lexicons were reloaded: start the caches afresh
+        for cache in (_TRANSLIT_SHARE, _PLAUSIBLE_ORG, _IS_PERSON_NAME, _LOC_KINDS, _ORG_SUFFIX_OF, _PLACE_STATIC):
+            cache.clear()
+        _CACHES_LEX = lex
     words, tags, starts = _tokens(text)
     n = len(words)
     ends = _LazyEnds(starts, words)
     out: list[tuple[int, int, str, int, str | None]] = []  # start, end, type, priority, title
     is_loc = [False] * n
     is_org_tok = [False] * n
+    org_toks: list[int] = []  # the indices where is_org_tok is True, ascending
     codes = "".join(map(_TAG_CODE.get, tags, repeat("o", n)))
-    firsts = "".join(map(itemgetter(0), words))
-    lasts = "".join(map(itemgetter(-1), words))
+    firsts = "".join(map(_IG0, words))
+    lasts = "".join(map(_IGL, words))
 
     # --- places and lexicon organizations, token by token
-    loc_idx = [m.start() for m in _LOCORG_CODE_RE.finditer(codes)]
+    loc_idx = list(map(_MSTART, _LOCORG_CODE_RE.finditer(codes)))
     hits = lex.interesting_odd.intersection(words)
     if hits:  # lexicon words the tagger labels otherwise (政协/j, 人民日报/nz)
-        pos2idx = dict(zip(starts, range(n)))
         extra = set()
         for w in hits:
             p = text.find(w)
             while p >= 0:
-                k = pos2idx.get(p)
-                if k is not None and words[k] == w:
+                k = bisect_right(starts, p) - 1  # the token that starts at p, if any
+                if k >= 0 and starts[k] == p and words[k] == w:
                     extra.add(k)
                 p = text.find(w, p + len(w))
         loc_idx = sorted(extra.union(loc_idx))
+    kinds = _LOC_KINDS
     for i in loc_idx:
         t = tags[i]
         w = words[i]
-        if w in lex.orgs:
-            t = "zorg"
-        elif w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
-            t = "zloc"
-        if t == "zloc" or (t == "ns" and len(w) >= 2) or (len(w) >= 2 and w in lex.gaz_short):
-            if "LOC" in lex.not_type.get(w, ()):
-                continue
+        try:
+            kind, t = kinds[t][w]
+        except KeyError:
+            kind, t = _loc_kind(w, t, lex)
+        if kind is _K_SKIP:
+            continue
+        if kind is _K_LOC:
             if t != "zloc" and not _plausible_place(text, words, tags, starts, i, lex):
                 continue
             s, e = starts[i], starts[i] + len(w)
@@ -640,11 +763,12 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 out.append((s, e + 1, "ORG", 3, None))
             elif text[e:e + 2] in ("市委", "县委", "省委", "区委") and text[e - 1:e] not in "省市县区":
                 out.append((s, e + 2, "ORG", 3, None))
-        elif t == "nz" and len(w) >= 3 and w[-1] in "路街" and i + 1 < n and words[i + 1] in ("街道", "社区"):
-            out.append((starts[i], starts[i] + len(w) + len(words[i + 1]), "LOC", 2, None))
-        elif t == "zorg" or (t == "nt" and len(w) >= 2 and "ORG" not in lex.not_type.get(w, ())
-                             and _plausible_org_word(w, lex)):
+        elif kind is _K_STREET:
+            if i + 1 < n and words[i + 1] in ("街道", "社区"):
+                out.append((starts[i], starts[i] + len(w) + len(words[i + 1]), "LOC", 2, None))
+        else:  # _K_ORG
             is_org_tok[i] = True
+            org_toks.append(i)
             stem = w[:-2]
             if w.endswith("政府") and stem in lex.world:
                 out.append((starts[i], starts[i] + len(stem), "LOC", 2, None))  # 中国政府 -> 中国
@@ -663,24 +787,19 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     # --- organizations by suffix, extended leftwards over name-like tokens; a suffix may end a token
     # (公安局, 喀麦隆队); a known body after places takes them in (郑州/公安局, 天津市/妇联, 中国/全国人大)
     org_suffix = lex.org_suffix
+    suf_cache = _ORG_SUFFIX_OF
     suf_last = lex.org_suffix_last
-    for i in sorted({m.start() for m in lex.org_last_re.finditer(lasts)}
-                    | {i for i in range(1, n) if is_org_tok[i] and is_loc[i - 1]} if any(is_org_tok) else
-                    [m.start() for m in lex.org_last_re.finditer(lasts)]):
+    for i in sorted(set(map(_MSTART, lex.org_last_re.finditer(lasts)))
+                    | {i for i in org_toks if i > 0 and is_loc[i - 1]} if org_toks else
+                    list(map(_MSTART, lex.org_last_re.finditer(lasts)))):
         w = words[i]
         if w in org_suffix:
             suf, head, prefix_end, chars, proper = w, w, i, 0, False
         else:
-            suf = None
-            if tags[i] in _ORG_HEAD_TAGS:
-                for k in range(min(6, len(w) - 1), 0, -1):
-                    # 公安局, 喀麦隆队; not 格局, 全部 (a one-character stem of an ordinary word)
-                    if w[-k:] in org_suffix and (len(w) - k >= 2 or tags[i] in ("nt", "nz", "j", "zorg")):
-                        # 汇报, 通报, 年报: a word that ends in 报 is not a newspaper (文汇报 is jieba's)
-                        if k == 1 and w[-2:] in _jieba_dict() and w[-2:] not in org_suffix:
-                            break
-                        suf = w[-k:]
-                        break
+            try:
+                suf = suf_cache[tags[i]][w]
+            except KeyError:
+                suf = _org_suffix_of(w, tags[i], org_suffix)
             if suf is None and not is_org_tok[i]:
                 continue
             head, prefix_end = w, i
@@ -691,7 +810,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         all_loc = True
         past_loc = False
         # the suffix must end the name: 郑州国家中心/城市 is a city, not a centre
-        if i + 1 < n and (words[i + 1] in ("城市", "城区") or _jieba_entry(text[starts[i] + len(w) - len(suf or ""):
+        if suf and i + 1 < n and (words[i + 1] in ("城市", "城区") or _jieba_entry(text[starts[i] + len(w) - len(suf or ""):
                                                                                starts[i + 1] + len(words[i + 1])])):
             if suf:
                 continue
@@ -770,7 +889,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 out.append((m.start(1), m.end(1), "LOC", 3, None))
 
     # --- one-character abbreviations: 中美 / 中、英、德 / 访华, 抗日, 在京
-    for i in [m.start() for m in _ABBREV_FIRST_RE.finditer(firsts) if len(words[m.start()]) <= 4]:
+    for i in [i for i in map(_MSTART, _ABBREV_FIRST_RE.finditer(firsts)) if len(words[i]) <= 4]:
         w = words[i]
         if 2 <= len(w) <= 4 and _ABBREV_PAIR.issuperset(w) and tags[i] not in ("v", "d", "a", "c", "p"):
             if w not in lex.gaz_full and w not in lex.world and w not in _ABBREV_WORDS:
@@ -786,7 +905,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
 
     # --- persons: jieba names
     translit = lex.translit
-    name_idx = [m.start() for m in _NAME_CODE_RE.finditer(codes)]
+    name_idx = list(map(_MSTART, _NAME_CODE_RE.finditer(codes)))
     for i in name_idx:
         w = words[i]
         st = starts[i]
@@ -828,7 +947,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         if len(stem) >= 2 and lex.tok.tag(stem)[0] == (stem, "nr") or (len(stem) >= 3 and stem in _jieba_words()
                                                                           and _translit_share(stem, translit) >= 0.99):
             out.append((starts[i], starts[i] + len(stem), "PER", 2, None))
-    for i in [m.start() for m in _NEWWORD_CODE_RE.finditer(codes) if len(words[m.start()]) == 3]:
+    for i in [i for i in map(_MSTART, _NEWWORD_CODE_RE.finditer(codes)) if len(words[i]) == 3]:
         w = words[i]
         if (w[0] in lex.surnames and w[0] not in _FUNC_SURNAMES and not _in_dictionary(w)
                 and not _in_dictionary(w[1:]) and not _in_dictionary(w[:2]) and _is_cjk(w[1]) and _is_cjk(w[2])
@@ -863,8 +982,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 done = j
 
     # --- surname token + given-name token before a boundary (李/国庆 还, 王/永胜 差点, 张/新民 、)
-    for i in [m.start() for m in lex.surname_tok_re.finditer(firsts, 0, n - 1)
-              if len(words[m.start()]) == 1 and tags[m.start()] == "nr"]:
+    for i in [i for i in map(_MSTART, lex.surname_tok_re.finditer(firsts, 0, n - 1))
+              if len(words[i]) == 1 and tags[i] == "nr"]:
         w2 = words[i + 1]
         if not (1 <= len(w2) <= 2 and _is_cjk(w2[0]) and _is_cjk(w2[-1])) or w2 in _STOP_INNER:
             continue
