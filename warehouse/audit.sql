@@ -8,7 +8,8 @@
 -- is wrong with this row. Their expectation is "values are null", so the Data Docs and `zhnews report` show
 -- these sentences as the failing examples. List columns become JSON strings (Great Expectations needs scalars).
 -- txt(x) is a temporary macro (dq_store) = coalesce(x::VARCHAR, 'null'): format() returns NULL when any argument
--- is NULL, which would turn a problem into a pass, so every argument goes through txt().
+-- is NULL, which would turn a problem into a pass, so every argument goes through txt(). slice_problem(article,
+-- body, start, end, surface) is another (dq_store): NULL when body[start:end] == surface, else a sentence.
 -- Every frame but entities keeps a `source_id` column so failures can be traced to pages (an entity is shared
 -- by pages: dq_store.sources_of_entities() finds the pages that mention a failing one).
 -- Long text that no expectation reads stays in DuckDB (GX hashes every frame it is given): articles carry
@@ -74,12 +75,7 @@ SELECT m.*, a.source_id,
                  THEN format('mention {} ("{}") has no offsets', txt(m.mention_id), txt(m.surface))
             WHEN m.role IN ('reporter', 'correspondent') AND m.char_start IS NOT NULL
                  THEN format('byline {} "{}" has offsets', txt(m.role), txt(m.surface))
-            WHEN m.char_start IS NOT NULL AND a.body IS NOT NULL
-                 AND (m.char_end <= m.char_start OR m.char_end > length(a.body)
-                      OR substr(a.body, m.char_start + 1, m.char_end - m.char_start) IS DISTINCT FROM m.surface)
-                 THEN format('article {}: body[{}:{}] is "{}" but surface is "{}"', txt(m.article_id), txt(m.char_start),
-                             txt(m.char_end), txt(substr(a.body, m.char_start + 1, greatest(m.char_end - m.char_start, 0))),
-                             txt(m.surface))
+            ELSE slice_problem(m.article_id, a.body, m.char_start, m.char_end, m.surface)
        END AS offset_problem,
        CASE WHEN m.role IN ('reporter', 'correspondent') AND e.entity_type <> 'person'
             THEN format('{} "{}" is linked to a {}, not a person', txt(m.role), txt(m.surface), txt(e.entity_type))
@@ -92,13 +88,7 @@ LEFT JOIN staging.entities e USING (entity_id);
 SELECT m.* EXCLUDE (sentence), a.source_id,
        CASE WHEN a.article_id IS NULL THEN format('metric {} refers to article {} which is not in the batch',
                                                   txt(m.metric_id), txt(m.article_id)) END AS article_problem,
-       CASE WHEN m.char_start IS NOT NULL AND a.body IS NOT NULL
-                 AND (m.char_end <= m.char_start OR m.char_end > length(a.body)
-                      OR substr(a.body, m.char_start + 1, m.char_end - m.char_start) IS DISTINCT FROM m.surface)
-            THEN format('article {}: body[{}:{}] is "{}" but surface is "{}"', txt(m.article_id), txt(m.char_start),
-                        txt(m.char_end), txt(substr(a.body, m.char_start + 1, greatest(m.char_end - m.char_start, 0))),
-                        txt(m.surface))
-       END AS offset_problem,
+       slice_problem(m.article_id, a.body, m.char_start, m.char_end, m.surface) AS offset_problem,
        CASE WHEN m.low IS NOT NULL AND m.high IS NOT NULL AND m.low > m.high
                  THEN format('"{}": low {} > high {}', txt(m.surface), txt(m.low), txt(m.high))
             WHEN m.base_value IS NOT NULL AND (m.base_value < m.low OR m.base_value > m.high)

@@ -53,6 +53,12 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
         schema={"source_id": pl.String, "issue_date": pl.Date})
     units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM staging.metrics").fetchall()]
     con.execute("CREATE OR REPLACE TEMP MACRO txt(x) AS coalesce(CAST(x AS VARCHAR), 'null')")
+    # null when body[s:e] == surface (or there is nothing to compare), else a sentence naming the article
+    con.execute("""CREATE OR REPLACE TEMP MACRO slice_problem(aid, body, s, e, surface) AS
+        CASE WHEN s IS NOT NULL AND body IS NOT NULL
+                  AND (e <= s OR e > length(body) OR substr(body, s + 1, e - s) IS DISTINCT FROM surface)
+             THEN format('article {}: body[{}:{}] is "{}" but surface is "{}"', txt(aid), txt(s), txt(e),
+                         txt(substr(body, s + 1, greatest(e - s, 0))), txt(surface)) END""")
     con.register("dq_batch_sources", sources.to_arrow(compat_level=pl.CompatLevel.newest()))
     con.register("dq_units", _unit_table(units).to_arrow(compat_level=pl.CompatLevel.newest()))
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -144,10 +143,6 @@ class Warehouse:
     def source_status(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT source_id, status FROM sources").fetchall())
 
-    def loaded_by_path(self) -> dict[str, str]:
-        """path -> source_id of the version currently published for that path."""
-        return dict(self.con.execute("SELECT path, source_id FROM sources WHERE status = 'loaded'").fetchall())
-
     def count(self, table: str, schema: str = "main") -> int:
         return self.con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
 
@@ -234,15 +229,6 @@ class Warehouse:
         self.con.execute("DELETE FROM staging.articles WHERE list_contains(?, source_id)", [ids])
         self.con.execute("DELETE FROM staging.entities WHERE entity_id NOT IN "
                          "(SELECT entity_id FROM staging.entity_mentions)")
-
-    def validation_frames(self) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
-        """Staged rows plus derived check columns, as pandas frames for Great Expectations."""
-        sql = (HERE / "audit.sql").read_text(encoding="utf-8")
-        frames = {}
-        for statement in filter(None, (s.strip() for s in sql.split(";"))):
-            name, _, query = statement.partition("\n")
-            frames[name.removeprefix("--").strip()] = self.con.execute(query).df()
-        return frames
 
     def publish(self, loaded_sources: list[dict], run_id: str) -> PublishCounts:
         """Move staged rows to main in one transaction, replacing older versions of the same paths."""
@@ -346,7 +332,3 @@ def read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     if not p.exists():
         raise WarehouseError(f"no warehouse at {p}: run `zhnews run` first")
     return duckdb.connect(str(p), read_only=True)
-
-
-def to_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
