@@ -126,7 +126,7 @@ def build_page(rng: random.Random, arts: list[dict], surnames: list[str]) -> tup
 
 def score_generated(corpus: list[dict], pages: int, seed: int) -> dict:
     rng = random.Random(seed)
-    surnames = [w for line in lexicons.lines("layout_surnames.txt") for w in line.split() if len(w) == 1]
+    surnames = [w for line in lexicons.lines("surnames.txt") for w in line.split() if len(w) == 1]
     n_gold = n_pred = n_ok = n_head = n_bylines_ok = n_conserved = 0
     t0 = time.perf_counter()
     chars = 0

@@ -109,7 +109,7 @@ def _words(name: str) -> list[str]:
 
 class _Lex:
     def __init__(self) -> None:
-        self.surnames = set(_words("entities_surnames.txt"))
+        self.surnames = set(_words("surnames.txt"))
         self.surnames2 = {s for s in self.surnames if len(s) == 2}
         self.surname_tok_re = re.compile(
             "[" + "".join(sorted(s for s in self.surnames if len(s) == 1 and s not in _FUNC_SURNAMES)) + "]")

@@ -92,7 +92,7 @@ def _lex() -> _Lex:
     labels = sorted(roles, key=len, reverse=True)
     label_re = re.compile("|".join(
         (r"(?<![\u4e00-\u9fff])" if roles[lb] == "credit" else "") + re.escape(lb) for lb in labels))
-    names = _words("layout_surnames.txt")
+    names = _words("surnames.txt")
     fixed = sorted(lexicons.lines("layout_dateline_labels.txt"), key=len, reverse=True)
     cjk = r"\u4e00-\u9fff"
     dateline_re = re.compile(
