@@ -8,7 +8,9 @@ gold spans "found with the right value": some extracted metric overlaps the gold
   compared without the % sign), or
 - for a gold range such as "(20,30)" / "[1000,1500)" / "(500,)": its `low` and `high` equal the gold
   bounds (an open side must be None), or a degenerate gold range [a,a] matches like a value, or
-- for an extracted range, the gold value equals its `low` or `high` (one end of 5-20%).
+- for an extracted range, the gold value equals its `low` or `high` (one end of 5-20%), or
+- the gold unit is a known dimension (Mu, Kilogram, Meter, ...) and the gold value converted to our base
+  unit equals `base_value` (387万亩: gold 3870000 Mu, ours 387 万亩 = 2.58e9 m2; see GOLD_UNITS).
 Numbers are compared with a relative tolerance of 1e-6. Gold spans whose resolution has no value
 (e.g. a bare "美元") are not numeric facts and are left out; their count is printed.
 NumberRangeModelExperimentalMode is printed as an extra line, not one of the six.
@@ -72,10 +74,22 @@ def _eq(a, b) -> bool:
     return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-12)
 
 
-def matches(metric: dict, gold: tuple[str, object]) -> bool:
+# Gold dimension units -> (our base unit, factor): Recognizers resolves "387万亩" to 3870000 Mu and
+# "20万公斤" to 200000 Kilogram, while zhnews keeps the value as written (387, unit 万亩) and converts
+# to a base unit (m2, t). The same quantity in the same base unit is a match.
+GOLD_UNITS = {
+    "Mu": ("m2", 10000 / 15), "Kilogram": ("t", 1e-3), "Ton": ("t", 1.0), "Jin": ("t", 5e-4),
+    "Microgram": ("t", 1e-12), "Meter": ("m", 1.0), "Kilometer": ("m", 1e3), "Centimeter": ("m", 1e-2),
+}
+
+
+def matches(metric: dict, gold: tuple[str, object], gold_unit: str | None = None) -> bool:
     kind, g = gold
     if kind == "value":
         if _eq(metric["value"], g) or _eq(metric["base_value"], g):
+            return True
+        base = GOLD_UNITS.get(gold_unit or "")
+        if base and metric.get("base_unit") == base[0] and _eq(metric["base_value"], g * base[1]):
             return True
         is_range = metric["low"] is not None and metric["high"] is not None and metric["low"] != metric["high"]
         return is_range and (_eq(metric["low"], g) or _eq(metric["high"], g))
@@ -113,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 st[1] += 1
                 s, e = res["start"], res["end"]
-                hit = any(m["start"] < e and s < m["end"] and matches(m, gold) for m in metrics)
+                hit = any(m["start"] < e and s < m["end"] and matches(m, gold, (res.get("resolution") or {}).get("unit"))
+                          for m in metrics)
                 if hit:
                     st[0] += 1
                 else:
