@@ -14,6 +14,7 @@ Operations (issue 7):
   `max_in_flight` batches are between ingest and publish; nothing else grows with the input except the
   file list and the content-hash status map;
 - per-page transform cache (flows/cache.py): key = content hash + issue date + code and lexicon version;
+  one record per transformed batch, one pointer per page;
 - crash safety: each batch publishes in one DuckDB transaction with its `sources` rows; a killed run leaves
   staging rows (cleared by the next run) and a `running` row in `runs` (marked `failed` by the next run,
   which holds the lock, so no live run can own it).
@@ -190,16 +191,13 @@ def drop_repeated_content(batch: IngestedBatch, seen: set[str]) -> None:
 @task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
 def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | None) -> dict:
     """Transform the pages the cache did not have, on whatever the task runner is (thread, process, Dask
-    worker), and write each page's frames to the per-page cache. Returns {source_id: frames}."""
+    worker), and write them to the page cache as one batch record. Returns {"frames", "timings"}."""
     frames, timings = transform_pages_timed(pages)
     t0 = time.perf_counter()
-    per_page = cache_mod.split_by_source(frames, [p.source_id for p in pages])
     if cache_dir:
-        store = cache_mod.PageCache(cache_dir)
-        for page, key in zip(pages, keys):
-            store.put(key, per_page[page.source_id])
+        cache_mod.PageCache(cache_dir).put_batch({p.source_id: k for p, k in zip(pages, keys)}, frames)
     timings["cache_write"] = time.perf_counter() - t0
-    return {"pages": per_page, "timings": timings}
+    return {"frames": frames, "timings": timings}
 
 
 @task(name="stage-validate-publish", cache_policy=NO_CACHE)
@@ -330,14 +328,14 @@ def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
 
             def drain_one() -> None:
                 batch, hits, future = pending.popleft()
-                pages = dict(hits)
+                parts = [hits] if hits is not None else []
                 if future is not None:
                     result = future.result()
                     for stage, seconds in result["timings"].items():
                         summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
-                    pages.update(result["pages"])
-                frames = cache_mod.concat_pages([pages[p.source_id] for p in batch.pages])
-                del pages, hits
+                    parts.append(result["frames"])
+                frames = cache_mod.concat_pages(parts)
+                del parts, hits
                 ready.append((batch, frames))
                 if sum(b.bytes for b, _ in ready) >= publish_bytes:
                     publish_ready()
@@ -367,21 +365,18 @@ def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
                     meter.advance(files=batch.files, nbytes=batch.seen_bytes)
                     continue
                 keys = [cache_mod.page_key(p.source_id, p.issue_date, version) for p in batch.pages]
-                hits = {}
+                found, hits = set(), None
                 if read_cache:
-                    for page, key in zip(batch.pages, keys):
-                        frames = page_cache.get(key)
-                        if frames is not None:
-                            hits[page.source_id] = frames
-                todo = [(p, k) for p, k in zip(batch.pages, keys) if p.source_id not in hits]
-                summary.pages_cached += len(hits)
+                    found, hits = page_cache.get_pages({p.source_id: k for p, k in zip(batch.pages, keys)})
+                todo = [(p, k) for p, k in zip(batch.pages, keys) if p.source_id not in found]
+                summary.pages_cached += len(found)
                 summary.pages_transformed += len(todo)
                 future = None
                 if todo:
                     future = transform_batch.submit([p for p, _ in todo], [k for _, k in todo],
                                                     cache_dir if use_cache else None)
                 pending.append((batch, hits, future))
-                del batch, hits, future, todo
+                del batch, hits, future, todo, found
                 while len(pending) >= max_in_flight:
                     drain_one()
             while pending:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import polars as pl
 import pytest
 
 from conftest import run_flow
@@ -74,20 +75,45 @@ def test_summary_lists_are_capped():
     assert back.rejected.dropped == 450 and len(back.rejected) == 50
 
 
-def test_per_page_split_and_concat_give_back_the_batch(seed_run):
-    from flows.cache import concat_pages, split_by_source
+def _seed_pages(seed_run):
     from transforms.ingest import decode, source_id
-    from transforms.pipeline import PageInput, transform_pages
+    from transforms.pipeline import PageInput
     pages = []
     for p in sorted(seed_run["inputs"].glob("*.txt")):
         raw = p.read_bytes()
         pages.append(PageInput(source_id(raw), str(p), decode(raw).text))
-    whole = transform_pages(pages)
-    per = split_by_source(whole, [p.source_id for p in pages])
-    back = concat_pages([per[p.source_id] for p in pages])
-    for name, frame in whole.items():
-        if frame.is_empty():
-            assert back[name].is_empty()
-            continue
-        assert back[name].select(frame.columns).sort(frame.columns[0]).equals(
-            frame.sort(frame.columns[0])), name
+    return pages
+
+
+def _same(a, b) -> bool:
+    if a.is_empty() or b.is_empty():
+        return a.is_empty() and b.is_empty()
+    return a.select(sorted(a.columns)).sort(pl.all()).equals(b.select(sorted(a.columns)).sort(pl.all()))
+
+
+def test_cache_gives_back_any_subset_of_a_batch_as_if_transformed_alone(seed_run, tmp_path):
+    from flows.cache import PageCache
+    from transforms.pipeline import transform_pages
+    pages = _seed_pages(seed_run)
+    cache = PageCache(str(tmp_path / "cache"))
+    cache.put_batch({p.source_id: f"key-{i}" for i, p in enumerate(pages)}, transform_pages(pages))
+    subset = [pages[0], pages[3]]
+    found, frames = cache.get_pages({p.source_id: f"key-{pages.index(p)}" for p in subset} | {"nope": "key-x"})
+    assert found == {p.source_id for p in subset}
+    alone = transform_pages(subset)
+    for name, frame in alone.items():
+        assert _same(frames[name], frame), name
+
+
+def test_damaged_cache_record_is_a_miss_not_an_error(seed_run, tmp_path):
+    from flows.cache import RECORD_PREFIX, PageCache
+    from transforms.pipeline import transform_pages
+    pages = _seed_pages(seed_run)[:2]
+    cache = PageCache(str(tmp_path / "cache"))
+    keys = {p.source_id: f"key-{i}" for i, p in enumerate(pages)}
+    cache.put_batch(keys, transform_pages(pages))
+    (record,) = [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(RECORD_PREFIX)]
+    record.write_bytes(record.read_bytes()[:100])          # a writer killed half way
+    assert cache.get_pages(keys) == (set(), None)
+    (tmp_path / "cache" / "key-0").write_bytes(b"\xff\xfe")   # a garbled pointer
+    assert cache.get_pages(keys) == (set(), None)
