@@ -15,6 +15,8 @@
 -- Long text that no expectation reads stays in DuckDB (GX hashes every frame it is given): articles carry
 -- the first 30 characters of `body` (enough for its not-null and not-empty checks, the audits over the full
 -- body run here in SQL), metrics leave out `sentence`, articles `keywords`.
+-- Per-article counts of mentions and metrics are GROUP BY subqueries joined back, not window functions: a
+-- window materializes every column of its input, and there that input carries each row's article body.
 -- articles
 SELECT a.* EXCLUDE (body, reporters, correspondents, keywords, flags),
        left(a.body, 30) AS body,
@@ -80,10 +82,12 @@ SELECT m.*, a.source_id,
        CASE WHEN m.role IN ('reporter', 'correspondent') AND e.entity_type <> 'person'
             THEN format('{} "{}" is linked to a {}, not a person', txt(m.role), txt(m.surface), txt(e.entity_type))
        END AS byline_problem,
-       count(*) FILTER (WHERE m.role = 'mentioned') OVER (PARTITION BY m.article_id) AS mentions_in_article
+       coalesce(n.mentions_in_article, 0) AS mentions_in_article
 FROM staging.entity_mentions m
 LEFT JOIN staging.articles a USING (article_id)
-LEFT JOIN staging.entities e USING (entity_id);
+LEFT JOIN staging.entities e USING (entity_id)
+LEFT JOIN (SELECT article_id, count(*) FILTER (WHERE role = 'mentioned') AS mentions_in_article
+           FROM staging.entity_mentions GROUP BY article_id) n USING (article_id);
 -- metrics
 SELECT m.* EXCLUDE (sentence), a.source_id,
        CASE WHEN a.article_id IS NULL THEN format('metric {} refers to article {} which is not in the batch',
@@ -107,10 +111,12 @@ SELECT m.* EXCLUDE (sentence), a.source_id,
                  THEN format('"{}": {} {} is {} {}, but base_value is {}', txt(m.surface), txt(m.value), txt(coalesce(m.unit, '')),
                              txt(m.value * u.factor + u.shift), txt(u.base_unit), txt(m.base_value))
        END AS base_value_problem,
-       count(*) OVER (PARTITION BY m.article_id) AS metrics_in_article
+       n.metrics_in_article
 FROM staging.metrics m
 LEFT JOIN staging.articles a USING (article_id)
-LEFT JOIN dq_units u ON u.unit IS NOT DISTINCT FROM m.unit;
+LEFT JOIN dq_units u ON u.unit IS NOT DISTINCT FROM m.unit
+LEFT JOIN (SELECT article_id, count(*) AS metrics_in_article FROM staging.metrics GROUP BY article_id) n
+       USING (article_id);
 -- page_residue
 SELECT r.*,
        CASE WHEN s.source_id IS NULL THEN format('residue of source {} which is not a page of this batch',

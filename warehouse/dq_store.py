@@ -69,11 +69,48 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
             name = [ln[3:] for ln in statement.splitlines() if re.fullmatch(r"-- \w+", ln)][-1]
             if columns and name in columns:
                 statement = f"SELECT {', '.join(_quote(c) for c in columns[name])} FROM (\n{statement}\n)"
-            frames[name] = con.execute(statement).df()
+            frames[name] = numpy_frame(con.execute(statement).fetchnumpy())
         return frames
     finally:
         con.unregister("dq_batch_sources")
         con.unregister("dq_units")
+
+
+def numpy_frame(arrays: dict) -> "pandas.DataFrame":  # noqa: F821
+    """DuckDB's `fetchnumpy()` result -> the pandas frame Great Expectations wants: int64 / float64 / bool
+    numbers (integers with nulls become float64 with NaN), object strings with None for null.
+
+    Three times faster than `.df()` followed by a conversion: with pandas 3 `.df()` gives Arrow-backed
+    strings, which then have to become Python objects anyway (GX's checks treat pd.NA badly)."""
+    import numpy as np
+    import pandas as pd
+
+    cols = {}
+    for name, arr in arrays.items():
+        mask = np.ma.getmaskarray(arr) if isinstance(arr, np.ma.MaskedArray) else None
+        if mask is not None and not mask.any():
+            mask = None
+        data = np.ma.getdata(arr)
+        kind = data.dtype.kind
+        if kind in "iuf":
+            if mask is None and kind != "f":
+                col = data.astype("int64", copy=False)
+            else:
+                col = data.astype("float64", copy=True)
+                if mask is not None:
+                    col[mask] = np.nan
+        elif kind == "b" and mask is None:
+            col = data
+        elif kind == "M":
+            col = data.copy()
+            if mask is not None:
+                col[mask] = np.datetime64("NaT")
+        else:
+            col = data.astype(object, copy=mask is not None)
+            if mask is not None:
+                col[mask] = None
+        cols[name] = pd.Series(col, dtype=col.dtype, copy=False)
+    return pd.DataFrame(cols, copy=False)
 
 
 def sources_of_entities(wh: Warehouse, entity_ids: list[str]) -> set[str]:
