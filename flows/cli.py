@@ -83,13 +83,14 @@ def cmd_run(args) -> int:
     if args.workers < 1:
         return _fail("--workers must be at least 1")
 
-    from flows.pipeline import zhnews_run
+    from flows.pipeline import prewarm, zhnews_run
 
     try:
         runner = build_task_runner(args.task_runner, args.workers, args.dask_address)
     except ImportError as exc:
         return _fail(f"task runner {args.task_runner!r} is not available: {exc}")
     flow = zhnews_run.with_options(task_runner=runner)
+    prewarm()
     show_progress = args.progress or (sys.stderr.isatty() and not args.quiet)
     try:
         summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,

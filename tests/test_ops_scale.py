@@ -117,3 +117,25 @@ def test_damaged_cache_record_is_a_miss_not_an_error(seed_run, tmp_path):
     assert cache.get_pages(keys) == (set(), None)
     (tmp_path / "cache" / "key-0").write_bytes(b"\xff\xfe")   # a garbled pointer
     assert cache.get_pages(keys) == (set(), None)
+
+
+@pytest.mark.slow
+def test_process_workers_use_the_runs_temporary_prefect_server(tmp_path):
+    """Without PREFECT_API_URL, a run starts one temporary Prefect server; its worker processes must report
+    to it instead of each starting a server (and database) of its own."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SEEDS
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "home"), PREFECT_LOGGING_LEVEL="INFO",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.pop("PREFECT_API_URL", None)
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--input", str(SEEDS), "--warehouse",
+                          str(tmp_path / "wh" / "z.duckdb"), "--task-runner", "process", "--workers", "2",
+                          "--batch-mb", "0.005", "--no-cache", "--verbose"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    log = out.stdout + out.stderr
+    assert out.returncode == 0, log[-2000:]
+    assert "5 pages transformed" in log
+    assert log.count("Starting temporary server") == 1, log[-3000:]
