@@ -29,6 +29,18 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def choose_task_runner(name: str, workers: int, dask_address: str | None, input_bytes: int, batch_bytes: int) -> str:
+    """`auto` (the default): a Dask cluster when one is named; else Prefect's process pool when there are
+    several workers and at least two batches of input (the transforms are Python and hold the GIL, so
+    threads use one core; worker processes cost a few seconds to start, which small inputs do not repay);
+    else threads."""
+    if name != "auto":
+        return name
+    if dask_address:
+        return "dask"
+    return "process" if workers > 1 and input_bytes > 2 * batch_bytes else "thread"
+
+
 def build_task_runner(name: str, workers: int, dask_address: str | None):
     if name == "thread":
         from prefect.task_runners import ThreadPoolTaskRunner
@@ -69,7 +81,7 @@ def cmd_run(args) -> int:
 
     inputs = args.input or [DEFAULT_INPUT]
     try:
-        discover(inputs)                        # fail fast on a missing path, before starting Prefect
+        found = discover(inputs)                # fail fast on a missing path, before starting Prefect
     except InputError as exc:
         return _fail(str(exc))
     warehouse = Path(args.warehouse)
@@ -85,10 +97,12 @@ def cmd_run(args) -> int:
 
     from flows.pipeline import prewarm, zhnews_run
 
+    runner_name = choose_task_runner(args.task_runner, args.workers, args.dask_address,
+                                     sum(f.size for f in found), int(args.batch_mb * 1024 * 1024))
     try:
-        runner = build_task_runner(args.task_runner, args.workers, args.dask_address)
+        runner = build_task_runner(runner_name, args.workers, args.dask_address)
     except ImportError as exc:
-        return _fail(f"task runner {args.task_runner!r} is not available: {exc}")
+        return _fail(f"task runner {runner_name!r} is not available: {exc}")
     flow = zhnews_run.with_options(task_runner=runner)
     prewarm()
     show_progress = args.progress or (sys.stderr.isatty() and not args.quiet)
@@ -96,7 +110,7 @@ def cmd_run(args) -> int:
         summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,
                        batch_bytes=max(1, int(args.batch_mb * 1024 * 1024)), max_in_flight=args.workers + 1,
                        publish_batches=args.publish_batches,
-                       task_runner_name=args.task_runner, progress=show_progress, use_cache=not args.no_cache)
+                       task_runner_name=runner_name, progress=show_progress, use_cache=not args.no_cache)
     except (WarehouseError, InputError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -217,7 +231,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
     r.add_argument("--full-refresh", action="store_true", help="rebuild every page, ignoring content hashes")
     r.add_argument("--workers", type=int, default=2)
-    r.add_argument("--task-runner", choices=("thread", "process", "dask"), default="thread")
+    r.add_argument("--task-runner", choices=("auto", "thread", "process", "dask"), default="auto",
+                   help="auto: process pool for inputs over two batches, threads below, dask with --dask-address")
     r.add_argument("--dask-address", help="scheduler address of an existing Dask cluster")
     r.add_argument("--batch-mb", type=float, default=4.0, help="MB of pages per transform batch")
     r.add_argument("--publish-batches", type=int, default=3,

@@ -139,3 +139,13 @@ def test_process_workers_use_the_runs_temporary_prefect_server(tmp_path):
     assert out.returncode == 0, log[-2000:]
     assert "5 pages transformed" in log
     assert log.count("Starting temporary server") == 1, log[-3000:]
+
+
+def test_auto_task_runner_uses_processes_only_when_they_pay():
+    from flows.cli import choose_task_runner
+    mb = 1024 * 1024
+    assert choose_task_runner("auto", 2, None, 30 * mb, 4 * mb) == "process"
+    assert choose_task_runner("auto", 2, None, 100_000, 4 * mb) == "thread"      # the seeds: no spawn cost
+    assert choose_task_runner("auto", 1, None, 30 * mb, 4 * mb) == "thread"
+    assert choose_task_runner("auto", 2, "tcp://sched:8786", 1, 4 * mb) == "dask"
+    assert choose_task_runner("thread", 2, None, 30 * mb, 4 * mb) == "thread"
