@@ -40,9 +40,14 @@ def has_cjk(s: str) -> bool:
     return _CJK_RE.search(s) is not None
 
 
+# a character class of every key of _WIDTH: most lines have none, and str.translate with a dict costs a
+# lookup per character, so lines are searched first (the regex engine scans in C, 5-10x faster)
+_WIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH)) + "]")
+
+
 def normalize_width(s: str) -> str:
     """Full-width digits/letters/number symbols -> ASCII, odd spaces -> " ", zero-width characters removed."""
-    return s.translate(_WIDTH)
+    return s.translate(_WIDTH) if _WIDTH_RE.search(s) else s
 
 
 _HALF_PUNCT = re.compile(r"[,:;!?]")
