@@ -110,23 +110,29 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
 def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], list[dict]]:
     mentions: list[dict] = []
     ents: dict[str, dict] = {}
+    by_surface: dict[tuple[str, str], str] = {}     # (type, surface) -> entity id; surfaces repeat a lot
 
     def entity(kind: str, name: str) -> str:
         eid = entity_id(kind, name)
         ents.setdefault(eid, {"entity_id": eid, "entity_type": kind, "name": name})
         return eid
 
+    def entity_of(type_: str, surface: str) -> str:
+        eid = by_surface.get((type_, surface))
+        if eid is None:
+            eid = by_surface[type_, surface] = entity(ENTITY_TYPES[type_], entities.canonical_name(surface, type_))
+        return eid
+
     for row, article_mentions in zip(article_rows, found):
         aid = row["article_id"]
         for role, names in (("reporter", row["reporters"]), ("correspondent", row["correspondents"])):
             for i, name in enumerate(names):
-                eid = entity("person", entities.canonical_name(name, "PER"))
+                eid = entity_of("PER", name)
                 mentions.append({"mention_id": short_hash("byline", aid, role, i, name), "article_id": aid,
                                  "entity_id": eid, "surface": name, "char_start": None, "char_end": None,
                                  "role": role, "title": None})
         for m in article_mentions:
-            kind = ENTITY_TYPES[m.type]
-            eid = entity(kind, entities.canonical_name(m.surface, m.type))
+            eid = entity_of(m.type, m.surface)
             mentions.append({"mention_id": short_hash("mention", aid, m.start, m.end, eid), "article_id": aid,
                              "entity_id": eid, "surface": m.surface, "char_start": m.start, "char_end": m.end,
                              "role": "mentioned", "title": m.title})
