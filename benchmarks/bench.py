@@ -124,6 +124,9 @@ def main(args) -> int:
         print(f"{'total stage seconds':<40}{work:>9.2f}   vs {wall:.2f} s wall")
         from expectations import runner as dq
         print("validation parts (s): " + ", ".join(f"{k} {v:.2f}" for k, v in dq.LAST_SECONDS.items()))
+        checked = stages.get("validation", 0.0) + stages.get("validation_setup", 0.0)
+        print(f"validation (audit SQL + Great Expectations, in the flow's process): {checked:.2f} s = "
+              f"{checked / wall:.1%} of the wall time")
         print(f"\nnear-limit rjieba.tag on {workers} threads: {limit:.2f} MB/s -> zhnews is {e2e / limit:.0%} of it")
         print(f"naive loop (posseg+regex+pandas+DuckDB insert, {NAIVE_SLICE_BYTES / 1e6:.1f} MB slice): "
               f"{naive:.3f} MB/s -> zhnews is {e2e / naive:.0f}x")

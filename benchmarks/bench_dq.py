@@ -1,7 +1,7 @@
 """Validation cost: one real flow run over ~N MB of pages built from the shared corpus, with the share of the
 run spent in data-quality validation (RunSummary.stage_seconds["validation"] / run seconds) and where it goes.
 
-    .venv/bin/python benchmarks/bench_dq.py [--mb 30] [--batch-mb 2] [--runner thread|process] [--workers 2]
+    .venv/bin/python benchmarks/bench_dq.py [--mb 30] [--batch-mb 4] [--runner process|thread] [--workers 2]
 
 Pages (headline, blank line, paragraphs; 4 articles a page) go to a temporary folder, never into the repo.
 """
@@ -42,8 +42,8 @@ def build_pages(out: Path, mb: float, per_page: int = 4) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=30.0)
-    ap.add_argument("--batch-mb", type=float, default=2.0)
-    ap.add_argument("--runner", choices=("thread", "process"), default="thread")
+    ap.add_argument("--batch-mb", type=float, default=4.0)
+    ap.add_argument("--runner", choices=("thread", "process"), default="process")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="zhnews-dqbench-"))
