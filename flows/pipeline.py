@@ -93,6 +93,7 @@ class IngestedBatch:
     bytes: int = 0             # raw bytes of the pages to transform
     seen_bytes: int = 0        # raw bytes of every file of the batch (progress)
     files: int = 0
+    seconds: float = 0.0       # time spent reading, hashing and decoding (the "ingest" stage)
 
 
 @dataclass
@@ -174,6 +175,7 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
                  full_refresh: bool) -> IngestedBatch:
     """Read, hash and decode one batch of files. Retried on OSError (a flaky share); a file that vanished
     between discovery and reading is rejected, not fatal."""
+    started = time.perf_counter()
     batch = IngestedBatch(number)
     for f in files:
         batch.files += 1
@@ -198,6 +200,7 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
         batch.pages.append(PageInput(sid, f.path, decoded.text, f.issue_date))
         batch.loaded_meta.append({**meta, "encoding": decoded.encoding})
         batch.bytes += len(raw)
+    batch.seconds = time.perf_counter() - started
     return batch
 
 
@@ -401,6 +404,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
 
             for number, group in enumerate(plan_batches(files, batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
+                summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
                 drop_repeated_content(batch, seen)
                 summary.files_skipped += batch.skipped
                 if batch.rejected:
@@ -413,7 +417,10 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                 keys = [cache_mod.page_key(p.source_id, p.issue_date, version) for p in batch.pages]
                 found, hits = set(), None
                 if read_cache:
+                    t0 = time.perf_counter()
                     found, hits = page_cache.get_pages({p.source_id: k for p, k in zip(batch.pages, keys)})
+                    summary.stage_seconds["cache_read"] = summary.stage_seconds.get("cache_read", 0.0) + \
+                        time.perf_counter() - t0
                 todo = [(p, k) for p, k in zip(batch.pages, keys) if p.source_id not in found]
                 summary.pages_cached += len(found)
                 summary.pages_transformed += len(todo)
