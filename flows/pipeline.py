@@ -117,6 +117,7 @@ class RunSummary:
     dq_success: bool = True
     data_docs: str | None = None
     seconds: float = 0.0
+    clock: tuple[float, float] = (0.0, 0.0)   # time.perf_counter() when the flow function began and ended
     rejected: list[tuple[str, str]] = field(default_factory=Capped)
     quarantined: list[tuple[str, str]] = field(default_factory=Capped)
     failed_checks: list[str] = field(default_factory=Capped)
@@ -449,6 +450,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
             "status", "files_loaded", "files_skipped", "files_rejected", "files_quarantined", "articles",
             "mentions", "metrics", "dq_success", "bytes_loaded", "data_docs")})
     _publish_artifacts(summary)
+    summary.clock = (started, time.perf_counter())
     logger.info("run %s: %s files loaded, %s skipped, %s rejected, %s quarantined", run_id, summary.files_loaded,
                 summary.files_skipped, summary.files_rejected, summary.files_quarantined)
     return summary
