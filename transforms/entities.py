@@ -16,6 +16,11 @@ change) loaded with the lexicons below gives tokens and POS tags; rules on top o
 - places: China's administrative divisions (entities_gazetteer.tsv, generated from cpca's adcode table),
   world places, development zones, jieba `ns` minus a stop list, and suffix rules for towns, streets and
   villages (颍阳镇, 于家村, 东风路街道); one-character country abbreviations only in context (中美, 抗日, 访华).
+- news (and MSRA NER) conventions: a surname with a form of address is the surname (程先生 -> 程); names
+  in an enumeration confirm each other; surname/given-name token pairs are scored with given-name character
+  statistics from jieba's dictionary; 中方 / 华人 / 江淮 give one-character places; venues (人民大会堂,
+  博物馆, 机场) are places; countries and provinces are teams in sports news (战胜丹麦, 山东对江苏).
+  The private tokenizer drops jieba words that glue a place or a body to an ordinary word (德国人, 外交部长).
 Full-width ASCII is folded to half-width before tokenizing (length-preserving, so offsets stay exact).
 Lexicons live in transforms/lexicons/entities_*.txt|tsv and entity_aliases.tsv.
 """
@@ -24,8 +29,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from itertools import accumulate, repeat
+from itertools import accumulate
 from operator import itemgetter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,6 +121,7 @@ class _Lex:
             "[" + "".join(sorted(s for s in self.surnames if len(s) == 1 and s not in _FUNC_SURNAMES)) + "]")
         self.titles = sorted(set(_words("entities_titles.txt")), key=len, reverse=True)
         self.title_set = frozenset(self.titles)
+        self.title_last = frozenset(t[-1] for t in self.titles)
         self.title_tuple = tuple(self.titles)
         self.verbs = sorted(set(_words("entities_verbs.txt")), key=len, reverse=True)
         self.verb_set = frozenset(self.verbs)
@@ -150,7 +157,18 @@ class _Lex:
         for line in lexicons.lines("entities_org_suffixes.txt"):
             suf, _, n = line.partition("\t")
             self.org_suffix[suf.strip()] = int(n or 2)
+        for suf in _VENUE_SUFFIXES:  # venues are places in news usage (人民大会堂, 国家图书馆, 首都机场)
+            self.org_suffix.setdefault(suf, 2)
         self.org_suffixes = sorted(self.org_suffix, key=len, reverse=True)
+        self.org_suffix_tuple = tuple(self.org_suffixes)
+        self.given_score = _given_scores(self.surnames)
+        # surname + form of address in one token (程先生, 江总书记, 吕家), 老李 / 小王: the surname is the mention
+        one = [x for x in self.surnames if len(x) == 1 and x not in _FUNC_SURNAMES_SOFT and x not in "老小"]
+        self.surname_title_words = frozenset(
+            [x + t for x in one for t in _SURNAME_TITLES] + [p + x for x in one for p in "老小"])
+        # two province / river abbreviations making a region (江淮, 黄淮), not a place name of its own
+        self.region_words = frozenset(a + b for a in _REGION_ABBREV for b in _REGION_ABBREV
+                                      if a != b and not self.place_kind(a + b))
         self.org_suffix_last = frozenset(w[-1] for w in self.org_suffix)
         self.org_last_re = re.compile("[" + "".join(sorted(self.org_suffix_last)) + "]")
         self.place_suffix: dict[str, str] = {}
@@ -174,6 +192,8 @@ class _Lex:
         # lexicon words the tagger labels with a tag outside ns/nt/nz (政协/j, 人大/j); found by lookup
         self.interesting_odd = frozenset(
             w for w in self.interesting if self.tok.tag(w) and self.tok.tag(w)[0][1] not in _LOC_ORG_TAGS)
+        # every word some rule looks up by its exact form: one set intersection per text finds them all
+        self.special = self.interesting_odd | self.surname_title_words | self.region_words
         _jieba_words()
         _jieba_dict()
         self.title_any = re.compile(_trie_re(self.titles) + "[ \t]*")
@@ -196,7 +216,8 @@ class _Lex:
             "合作|友好|联合|贸易|首脑|会谈|会晤|之间|建交|边境|战争|对话|峰会|外长|经贸|军事|领导人|"
             "联合声明|公报|协议|条约|两军|友谊|交往|关|间)"
             "|(抗|侵|访|驻|来|赴|旅|援|在|离|返|对|亲|仇|反)([日美华俄英法德韩朝越印苏台港澳京])"
-            "(?=[^\u4e00-\u9fff]|战|期间|人员|使馆|大使|代表|的|后|前|时|工作|访问|留学|公司|机构|外交|记者|以来|侨)")
+            "(?=[^\u4e00-\u9fff]|战|期间|人员|使馆|大使|代表|的|后|前|时|工作|访问|留学|公司|机构|外交|记者|以来|侨"
+            "|举行|召开|开幕|闭幕|会见|会晤|出席|逝世|病逝|成立)")
         self.abbrev_fast = _first_char_re(self.abbrev_re.pattern, "".join(sorted(self.abbrev)) + "抗侵访驻来赴旅援在离返对亲仇反")
 
     def _tokenizer(self):
@@ -210,6 +231,12 @@ class _Lex:
         for w in self.orgs:
             if len(w) >= 2:
                 j.add_word(w, None, "zorg")
+        # jieba dictionary words that glue a place to an ordinary word (德国人, 香港回归, 悉尼奥运会,
+        # 东欧国家) or an organization to a title (外交部长, 纪委书记, 省委常委): frequency 0 takes them out,
+        # so the place or the organization comes out as a token of its own
+        self.split_words = frozenset(_split_words(self))
+        for w in self.split_words:
+            j.add_word(w, 0, "x")
         return j
 
     def place_kind(self, word: str) -> bool:
@@ -242,18 +269,34 @@ _WS = re.compile(r"\s+")
 _NOT_NAME_FINAL = set("化感树会旗性者们率度区园村庄市县镇乡路街业品场馆护纾")
 # last characters of three-character dictionary words that are nouns, not given names (公开赛, 许可证)
 _NOT_NAME_FINAL3 = _NOT_NAME_FINAL | set("赛信般证爷剑庭灯舞病主镜冠图部风族杯伞曲坡茶队人界器车机员类式型法学节期物片书论史线站厂室"
-                                          "团党所院局处社报刊网台厅署馆店楼桥门湖河江山岛港湾洲省州国")
+                                          "团党所院局处社报刊网台厅署馆店楼桥门湖河江山岛港湾洲省州国办")
 _ROLE_WORDS = {"记者", "通讯员", "实习生", "摄影", "本报记者", "特约记者", "实习记者", "见习记者", "文图", "报道"}
 # one-character country / province abbreviations that pair up (中美, 巴以, 中、英、德) or follow a verb (访华)
 _ABBREV_PAIR = set("中美日俄英法德韩朝印巴以越泰菲澳荷葡埃叙缅柬欧亚奥瑞挪芬匈捷华台港京沪津渝藏疆湘粤闽赣鄂豫皖苏浙冀晋辽陕滇黔蜀川桂琼")
 _ABBREV_WORDS = {"中华", "中亚", "中欧", "欧亚", "亚欧", "中日", "港澳", "台港澳"} - {"中日", "港澳", "亚欧", "台港澳"}
 _ABBREV_VERB = set("访抗侵驻来赴旅援在抵离返进晋反对亲驻回")
 _ABBREV_FIRST = _ABBREV_PAIR | _ABBREV_VERB
+# one-character countries before 方 (中方, 美方 = the Chinese / American side); not 西方, 东方
+_PARTY_ABBREV = set("中美日俄英法德韩朝印巴以越泰菲澳荷葡意加埃叙伊苏欧阿墨古缅柬老蒙")
+_NOT_PARTY = {"西方", "东方", "南方", "北方", "地方", "古方", "老方", "中方向", "伊方"}
+# one-character places glued to a word for people from there (华人, 港胞, 日裔)
+_ABBREV_PEOPLE = {a + b for a in "华港澳台藏" for b in "人工胞裔侨商资"} | {
+    a + b for a in "日美英法德俄韩意" for b in "裔侨商资"} - {"台资", "华工"} | {"华工"}
+_ABBREV_NEXT_TAGS = {"n", "vn", "nt", "nz", "f", "s", "l", "j", "d", "t"}
+_ABBREV_PAIR_NEXT_TAGS = _ABBREV_NEXT_TAGS | {"m"}
+_ABBREV_NEXT_WORDS = {"、", "和", "与", "两国", "双方", "方面", "政府", "总统", "总理", "外长", "军队", "境内", "国内"}
+_REGION_ABBREV = set("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀贵黔云滇藏陕秦甘陇宁新港澳台江淮黄汉")
 _LOC_ORG_TAGS = {"ns", "nt", "nz", "zloc", "zorg"}
 _ZONE_WORDS = {"经开区", "高新区", "航空港区", "郑州经开区", "郑州高新区", "郑东新区"}
 _ABBREV_AFTER_VERB = set("日美华俄英法德韩朝越印苏台港澳京沪藏疆")
 # a name token that ends with one of these took the next word's first character (严平认为 -> 严平)
-_NAME_GLUE_TAIL = set("说认以就很还为的和在是等也都曾将把被对与及称向从亦则又却便才再已")
+_NAME_GLUE_TAIL = set("说认以就很还为的和在是等也都曾将把被对与及称向从亦则又却便才再已讲问答")
+_DOT_TRIM = _NAME_GLUE_TAIL | set("均任")
+# what follows a surname in one token when the surname alone is the mention (程先生, 周总理, 吕家, 胡老)
+_SURNAME_TITLES = {"先生", "女士", "小姐", "老师", "师傅", "总理", "主席", "总书记", "委员长", "同志", "教授", "大娘", "大爷",
+                   "大妈", "大伯", "大叔", "大姐", "大哥", "阿姨", "老汉", "奶奶", "爷爷", "老", "氏", "家", "某", "嫂",
+                   "婶", "姨", "老师傅", "老先生", "老太", "大嫂", "总"}
+_FUNC_SURNAMES_SOFT = set("于向和从将以为把被对与及或更最很也都就又才还再只全各每本该其此上下中内外前后来去到给让等第有是了过着会能要可应当成在同由因所自非不没无多少大小")
 # kinship words and forms of address after a bare surname (王大娘, 陆老师, 程先生, 江总书记)
 _KIN_TITLES = {"先生", "女士", "小姐", "老师", "师傅", "大娘", "大爷", "大妈", "大伯", "大叔", "大姐", "大哥",
                "阿姨", "老汉", "老人", "奶奶", "爷爷", "主席", "总理", "书记", "总书记", "委员长", "同志", "教授",
@@ -267,11 +310,76 @@ _NAME_RIGHT_PUNCT = set("，、。；：（(！？”\"),.;:!?")
 # words right after a name that confirm it (彭真同志, 若斯潘总理 is handled by titles before)
 _AFTER_NAME = {"同志", "先生", "女士", "总统", "总理", "主席", "教授", "院士", "书记", "委员长", "首相", "议长",
                "大使", "外长", "一行", "夫妇", "夫人", "等人", "说", "表示", "指出", "认为", "强调", "介绍", "透露"}
+# words that never start or sit inside an organization name on its left (新华社北京…日电/国务院…)
+_ORG_LEFT_STOP = {"日电", "电", "本报讯", "讯", "据", "兼", "兼任", "荣获", "原", "前", "现任", "曾任", "出任", "担任",
+                  "隶属", "所属", "属于", "包括", "加入", "成立", "组建", "同", "跟", "由", "经", "获", "任"}
+
+
+def _ministry_word(w: str, tag: str, lex: "_Lex") -> bool:
+    """A noun that may name a ministry's field (农业, 司法, 合作) rather than qualify the minister (副, 代理)."""
+    return tag in ("n", "vn") and len(w) >= 2 and w not in lex.title_set and "副" not in w and w not in _NOT_MINISTRY
+
+
+_NOT_MINISTRY = {"代理", "常务", "前任", "现任", "政府", "国家", "成员国", "各国", "有关", "助理"}
+
+
+def _glued_suffix(word: str, lex: "_Lex") -> bool:
+    """An organization suffix and the next token make a dictionary word (中心/城市) other than one the
+    tokenizer was told to split (纪委/书记)."""
+    return word in _jieba_dict() and word not in lex.split_words
+
+
+def _given_scores(surnames) -> dict[str, float]:
+    """char -> log P(char in a given name) - log P(char in text), from jieba's dictionary: given names of
+    its three-character nr words that start with a surname, against frequency-weighted characters."""
+    import math
+    given: dict[str, int] = {}
+    general: dict[str, int] = {}
+    for w, (freq, tag) in _jieba_dict().items():
+        for c in w:
+            general[c] = general.get(c, 0) + freq
+        if tag == "nr" and len(w) == 3 and w[0] in surnames:
+            for c in w[1:]:
+                given[c] = given.get(c, 0) + 1
+    g_total = sum(given.values()) or 1
+    n_total = sum(general.values()) or 1
+    return {c: math.log((k + 0.5) / g_total) - math.log((general.get(c, 0) + 1) / n_total) for c, k in given.items()}
+
+
+def _rare_word(w: str) -> bool:
+    """Not a common word of jieba's dictionary (古老, 养老, 老虎 are tagged nr there, with high counts)."""
+    e = _jieba_entry(w)
+    return e is None or e[0] < 400
+
+
+def _proper_stem(stem: str) -> bool:
+    """The part of an organization word before its suffix names something (巴西/队, 富士/公司, 天津泰达/队),
+    rather than being an ordinary word (眼科/医院, 人民/法院, 国家/队)."""
+    e = _jieba_entry(stem)
+    return e is None or e[1] in ("ns", "nz", "nr", "nrt", "nrfg", "j", "nt")
+
+
+# buildings and grounds named like bodies but places in news usage (the MSRA convention too)
+_VENUE_SUFFIXES = ("博物馆", "图书馆", "美术馆", "纪念馆", "展览馆", "科技馆", "体育馆", "体育场", "大会堂", "公园",
+                   "机场", "火车站", "大厦")
+_ORG_NO_START_TAGS = {"v", "b", "d", "a", "ad", "r", "c", "p", "u", "uj"}
+# sports news: a country or province after these verbs, or in "X对Y", is its team
+_SPORT_CUE_RE = re.compile("比赛|决赛|小组赛|联赛|出线|积分|球|战平|锦标赛|轮")
+_SPORT_VERBS = {"战胜", "击败", "迎战", "负于", "输给", "败给", "逼平", "战平", "对阵", "力克", "淘汰", "憾负", "胜", "负",
+                "踢平", "打败", "不敌", "大胜", "完胜", "险胜", "横扫", "挑战"}
+# given-name character scores (log-odds of a character in the given names of jieba's dictionary names
+# against its frequency in jieba's dictionary): thresholds for surname/given-name token pairs
+_GIVEN_MIN = -10.0
+_GIVEN_NR, _GIVEN_TWO, _GIVEN_THIRD = 0.4, 3.2, 0.5
+_GIVEN_BAD_TAGS = {"v", "a", "d", "ad", "vd", "r", "c", "p", "u", "uj", "ul", "uz", "f", "q", "t", "x", "vn", "y", "e"}
+_GIVEN_LEFT_TAGS = {"v", "p", "uj", "c", "m", "q", "d", "t", "f", "x", "n", "ul", "uz", "zg"}
+_ADMIN_ONE = set("省市县区乡镇村厂")
+_ORG_WHOLE_LEFT = {"zorg", "nt", "j", "b"}
 _ORG_HEAD_TAGS = {"n", "nt", "nz", "j", "x", "l", "vn", "nr", "ns", "zorg", "nrt"}
 _ENUM_SEP_RE = re.compile(r"[、,，]?[ \t]*")
 _VILLAGE_RE = re.compile(r"[镇乡]([\u4e00-\u9fff]{2,3}?村)(?![\u4e00-\u9fff]{0,1}民)")
 _CONGRESS_RE = re.compile(r"(?<=党的|中共)(?:十[一二三四五六七八九]?|[一二三四五六七八九])大"
-                          r"|(?<![\u4e00-\u9fff])十[一二三四五六七八九]大(?=[^\u4e00-\u9fff]|以来|精神|报告|代表|的|上|召开|提出|确定|明确)")
+                          r"|(?<![一二三四五六七八九十第])十[一二三四五六七八九]大(?![类项件个点种城洲行企工门名支家批所座国强赛奖新])")
 _CONGRESS_CORE_RE = _first_char_re("十?[一二三四五六七八九十]大", "一二三四五六七八九十")
 _PRESS_RE = re.compile(r"《([^《》\s]{1,10}(?:日报|晚报|时报|早报|商报|周报|周刊|月刊|画报|导报|快报|新报|文摘|杂志|新闻|邮报|报))》"
                        r"|(?<=据)《([^《》\s]{2,10})》(?=报道|报导|透露|称|说|载文|撰文|刊登|发表|评论|社论|周刊|杂志)")
@@ -303,6 +411,24 @@ _ABBREV_TEXT_RES = [
 ]
 _REL_PAIR_RE = re.compile(f"(?:(中)([{_ABBREV_CLASS}])(?:[、和与]([{_ABBREV_CLASS}]))?|([{_ABBREV_CLASS}])(中))$")
 _ABBREV_FIRST_RE = re.compile("[" + "".join(sorted(_ABBREV_FIRST)) + "]")
+_DOT_POS_RE = re.compile("·")
+_DOT_STOP_TAGS = {"v", "p", "c", "u", "uj", "ul", "d", "m", "q", "r", "f", "t", "y", "a"}
+
+
+def _dot_name_part(w: str, tag: str, lex: "_Lex", next_to_dot: bool) -> bool:
+    """Whether token `w` may be part of a dotted foreign name; right next to the dot a single character
+    counts (阿尤布·汗), further away only transliteration-like tokens do."""
+    if not w or not _ALL_CJK(w) or w in lex.title_set or w in lex.verb_set or w in _STOP_INNER:
+        return False
+    if tag in _NAME_TAGS:
+        return True
+    share = _translit_share(w, lex.translit)
+    if next_to_dot and len(w) == 1:
+        return tag not in _DOT_STOP_TAGS or share == 1.0
+    return share >= 0.6 and (tag not in _DOT_STOP_TAGS or share == 1.0) and (
+        next_to_dot or tag not in _LOC_ORG_TAGS or (share == 1.0 and not lex.place_kind(w)))
+
+
 _DOTS = {"·", "•", "．", "・", "-", "—"}
 # transliteration characters too common as words to start or end a foreign name on their own
 _WEAK_TRANSLIT = set("于万东南西多因加比可以不也里内特克和与亚德尔斯")
@@ -310,6 +436,11 @@ _WEAK_TRANSLIT = set("于万东南西多因加比可以不也里内特克和与�
 
 # --- place plausibility for jieba `ns` tokens the gazetteers do not know (jieba's ns tag is noisy:
 # 深度, 关联, 桥头堡, 东奔西跑 are ns in its dictionary; HMM guesses out of the dictionary are worse)
+# nouns after a place that make a named feature of it (黄河游览区, 濑户大桥, 锡林郭勒草原, 南亚次大陆)
+_FEATURE_NEXT = {"游览区", "旅游区", "大桥", "草原", "次大陆", "高原", "高地", "半岛", "盆地", "平原", "山脉", "峡谷",
+                 "大峡谷", "群岛", "岛", "湖", "水库", "大坝", "大街", "公园", "广场", "机场", "港", "码头", "火车站",
+                 "车站", "海峡", "海湾", "湾", "大道", "大厦", "宫"}
+_DIRECTIONS = {"东", "西", "南", "北", "东北", "西北", "东南", "西南"}
 _ADMIN_NEXT = ("镇", "乡", "村", "街道", "县", "市", "省", "区", "管区", "社区")
 _QUANTITY_CHARS = set("多个几各每数些一二三四五六七八九十两百千万该本全")
 # abstract-noun and property endings: 深度, 满意度, 宜居性, 一体化 are not places
@@ -321,6 +452,46 @@ _GENERIC_PLACE_HEAD = set("一二三四五六七八九十两多几大小新老�
 _PLACE_FINAL = set("山河江湖海岛峡湾岭峰州城县市省区村镇乡港口庄堡关洋洲原川谷泉池塘坡沟寨屯营台")
 # one-character tokens that cannot start an unknown word glued to a place (在/北京, 与/上海)
 _GLUE_BREAK = _STOP_INNER | set("到去来往赴至自由于从向朝经过入出多少东南西北")
+
+
+_SPLIT_KEEP_FINAL = set("山河江湖海岛峡湾岭峰州城县市省区村镇乡港口庄堡关洋洲原川谷泉池塘坡沟寨屯营台路街道桥站场园")
+_SPLIT_ONE = set("人籍话菜语文式版方军")
+_SPLIT_TITLES = ("副书记", "书记", "常委", "副主任", "主任")
+
+
+def _split_words(lex: "_Lex") -> list[str]:
+    """jieba dictionary words to take out of the private tokenizer:
+    - a place (gazetteer, world list) + an ordinary word: 德国人, 香港回归, 悉尼奥运会, 东欧国家, 英国女王
+      (not organizations tagged nt, not words whose rest ends like a place: 长江三角洲, 北京路);
+    - an organization + a title: 外交部长 (外交部/长), 纪委书记, 省委常委."""
+    out = []
+    places = lex.world | set(lex.gaz_full) | {w for w, fs in lex.gaz_short.items() if len(w) >= 2 and any(
+        lex.gaz_level.get(f) in ("province", "prefecture") for f in fs)}
+    jd = _jieba_dict()
+    org_sufs = tuple(lex.org_suffix)
+    for w, (freq, tag) in jd.items():
+        if len(w) < 3 or tag == "nt" or w in lex.orgs or lex.place_kind(w) or w in _ZONE_WORDS:
+            continue
+        if w[-1] == "长" and w[-2] in "部局厅署" and len(w) >= 4 and w[-3:-1] != "副部":
+            out.append(w)
+            continue
+        if any(w.endswith(t) and len(w) - len(t) >= 2 and w[-len(t) - 1] in "委局部" for t in _SPLIT_TITLES):
+            out.append(w)
+            continue
+        if tag in ("i", "l", "m") or (tag in ("nr", "nrt", "nrfg") and w[-1] != "人"):
+            continue
+        if w[0] in "原前" and w[1:] in places:
+            out.append(w)  # 原苏联: the former Soviet Union is the Soviet Union
+            continue
+        for k in range(len(w) - 1, 1, -1):
+            p, r = w[:k], w[k:]
+            if p in places and (r in _SPLIT_ONE if len(r) == 1 else r in jd and jd[r][1] not in ("m", "q")) \
+                    and r[-1] not in _SPLIT_KEEP_FINAL and not r.endswith(org_sufs) \
+                    and not r.endswith(("共和国", "王国", "公国", "联邦", "帝国", "酋长国")) \
+                    and r not in lex.org_suffix and r not in lex.place_suffix and r not in _LOC_TAILS - {"地区", "人民"}:
+                out.append(w)
+                break
+    return out
 
 
 def _jieba_entry(word: str) -> tuple[int, str] | None:
@@ -395,6 +566,8 @@ def _plausible_place(text: str, words, tags, starts, i: int, lex: _Lex) -> bool:
 
 
 # what _plausible_place knows of a word without its context: word -> (kind, ok)
+# jieba tags many everyday words ns (青春, 哥哥, 上台, 山峰); above this count a word it alone calls a place is not taken
+_COMMON_NS_FREQ = 256
 _P_KNOWN, _P_SHORT_MAJOR, _P_SHORT, _P_OTHER = "known", "short_major", "short", "other"
 _PLACE_STATIC: dict[str, tuple[str, bool]] = {}
 
@@ -405,8 +578,9 @@ def _place_static(w: str, lex: _Lex) -> tuple[str, bool]:
       jieba's dictionary tags it ns;
     - _P_OTHER: ok when it is in jieba's dictionary and not shaped like an abstract noun, a generic
       place noun, an unlisted city or a four-character phrase."""
-    if w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS:
-        res = (_P_KNOWN, True)
+    if w in lex.gaz_full or w in lex.world or w in _ZONE_WORDS or (
+            len(w) >= 4 and w[-2:] in _LOC_TAILS and (w[:-2] in lex.world or w[:-2] in lex.gaz_full)):
+        res = (_P_KNOWN, True)  # (亚太地区, 香港回归: the place before the tail is known)
     elif w in lex.gaz_short:  # (and not in gaz_full)
         if any(lex.gaz_level.get(f) in ("province", "prefecture") for f in lex.gaz_short[w]):
             res = (_P_SHORT_MAJOR, True)
@@ -414,7 +588,7 @@ def _place_static(w: str, lex: _Lex) -> tuple[str, bool]:
             entry = _jieba_entry(w)
             res = (_P_SHORT, bool(entry and entry[1] == "ns"))
     else:
-        res = (_P_OTHER, _jieba_entry(w) is not None and not (
+        res = (_P_OTHER, _jieba_entry(w) is not None and _jieba_entry(w)[0] < _COMMON_NS_FREQ and not (
             w[-1] in _ABSTRACT_FINAL or w[-2:] in ("城市", "都市")
             or (len(w) == 2 and w[0] in _GENERIC_PLACE_HEAD and w[1] in _GENERIC_PLACE_FINAL)
             or (len(w) >= 2 and w[-1] in "市县省区")  # a real city / county / district is in the gazetteer
@@ -451,11 +625,12 @@ def _plausible_org_word_uncached(w: str, lex: _Lex) -> bool:
     if any(c in w[1:-1] for c in "和与及"):
         return False
     tail = _jieba_entry(w[-2:]) if len(w) >= 3 else None
-    if tail and tail[1] in ("v", "vn", "vd", "ad", "a"):
+    if tail and tail[1] in ("v", "vn", "vd", "ad", "a") and w[-2:] not in lex.org_suffix:
         return False
     if w.endswith(("汇报会", "座谈会", "研讨会", "推进会", "动员会", "见面会", "发布会", "报告会", "交流会")):
         return False
-    if len(w) >= 4 and w[-1] not in _ORG_WORD_FINAL and not any(w.endswith(x) for x in lex.org_suffix):
+    if len(w) >= 4 and w[-1] not in _ORG_WORD_FINAL and not w.endswith(lex.org_suffix_tuple) \
+            and not (w[:2] in lex.world or w[:2] in lex.gaz_short):  # 中国电信: a country's or city's company
         return False
     return True
 
@@ -480,6 +655,21 @@ def _translit_share(w: str, translit) -> float:
         return v
 
 
+def _token_indices(text: str, words, starts, hits) -> list[int]:
+    """Indices of the tokens that are one of the words in `hits` (found with str.find, which is much
+    faster than a Python loop over every token)."""
+    out = []
+    for w in hits:
+        p = text.find(w)
+        while p >= 0:
+            k = bisect_right(starts, p) - 1  # the token that starts at p, if any
+            if k >= 0 and starts[k] == p and words[k] == w:
+                out.append(k)
+            p = text.find(w, p + len(w))
+    out.sort()
+    return out
+
+
 _MSTART = re.Match.start
 _IG0 = itemgetter(0)
 _IG1 = itemgetter(1)
@@ -499,7 +689,9 @@ def _tokens(text: str) -> tuple[list[str], list[str], list[int]]:
 # one code character per token tag, so token positions can be found with a regex over a string
 _TAG_CODE = {"nr": "R", "nrfg": "F", "nrt": "T", "ns": "S", "nt": "O", "nz": "Z", "zloc": "L", "zorg": "G",
              "x": "x", "j": "J"}
+_TAG_CODES: dict[str, str] = defaultdict(lambda: "o", _TAG_CODE)  # every other tag -> "o"
 _LOCORG_CODE_RE = re.compile("[SOZLG]")
+_NS_CODE_RE = re.compile("S")
 _NAME_CODE_RE = re.compile("[RFT]")
 _NEWWORD_CODE_RE = re.compile("[ZxF]")
 
@@ -510,7 +702,37 @@ def _name_context(text: str, s: int, e: int, lex: _Lex) -> bool:
     if lex.verb_start.match(text, e):
         return True
     before = text[s - 1:s]
-    return before in ("", "\n", "“", "\"", ":", "：", "（", "(") and text[e:e + 1] not in ("、",)
+    if before in ("", "\n", "“", "\"", ":", "：", "（", "(") and text[e:e + 1] not in ("、",):
+        return True
+    return _title_context(text, s, lex)  # 协调员罗斯, 门将江洪: a title before it
+
+
+def _title_context(text: str, s: int, lex: _Lex) -> bool:
+    return text[s - 1:s] in lex.title_last and text[max(0, s - 8):s].endswith(lex.title_tuple)
+
+
+def _two_char_name_ok(w: str, text: str, s: int, lex: _Lex) -> bool:
+    """A two-character name token: out of the dictionary with a name-like neighbour, or a dictionary name
+    (jieba tags it nr / nrt there: 罗斯, 约翰) right after a title."""
+    e = _jieba_entry(w)
+    if e is None:
+        return _name_context(text, s, s + 2, lex)
+    return e[1] in _NAME_TAGS and _title_context(text, s, lex)
+
+
+_ENUM_SEPS = {"、", "/", "和", "与", "及"}
+_ENUM_CODE_RE = re.compile("[RFT](?=.[RFT])")  # a name token with another two tokens on
+
+
+def _enum_name_ok(w: str, lex: _Lex) -> bool:
+    """A name token in an enumeration of names: surname + given name not known as an ordinary word
+    (jieba's dictionary has it as a name or not at all), or a transliterated name."""
+    if not 2 <= len(w) <= 4 or "PER" in lex.not_type.get(w, ()) or lex.place_kind(w) or w in lex.orgs:
+        return False
+    if w[0] in lex.surnames or w[:2] in lex.surnames2:
+        e = _jieba_entry(w)
+        return (e is None or e[1] in _NAME_TAGS) and w[-1] not in _NOT_NAME_FINAL and _ALL_CJK(w) is not None
+    return _translit_share(w, lex.translit) >= 0.99
 
 
 def _plain_name(name: str, lex: _Lex) -> bool:
@@ -540,7 +762,7 @@ def _is_person_name_uncached(name: str, lex: _Lex) -> bool:
         return False
     if name[:2] in lex.surnames2:
         return len(name) >= 3
-    if name[0] not in lex.surnames:
+    if name[0] not in lex.surnames or name[1:] in _SURNAME_TITLES or name[1] == "某":
         return False
     if len(name) == 4:
         return False
@@ -568,6 +790,12 @@ def _in_dictionary(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _tagged_name(word: str) -> bool:
+    """The tokenizer reads `word` as one name token (马克思/主义)."""
+    return _lex().tok.tag(word)[0] == (word, "nr")
+
+
+@lru_cache(maxsize=65536)
 def _tags_like_name(name: str) -> bool:
     """False when the tokenizer reads `name` as an ordinary word (干部, 温馨) or starting with one."""
     toks = _lex().tok.tag(name)
@@ -592,12 +820,21 @@ def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> in
         if not _ALL_CJK(cand):
             continue
         nxt = text[end:end + 1]
+        if n == base + 2 and cand[-1] in _NAME_GLUE_TAIL and end - 1 in ends:
+            continue  # 鲁宾/说, 王非/将: the last character is a word of its own
         if nxt == "" or nxt in _PUNCT_BOUNDARY or lex.verb_start.match(text, end):
             if _is_person_name(cand, lex) if strict else _plain_name(cand, lex):
                 ok.append(n)
     # prefer the length that ends where the tokenizer ends a word (莫菲/认为, not 莫菲认/为)
     for n in ok:
         if start + n in ends:
+            return n
+    # none ends at a token end: a shorter name that does wins when the character after it is unusual in
+    # given names (冯强/见到, not 冯强见/到; but 王智明/说 stays)
+    for n in (base + 1,) if ok else ():
+        end = start + n
+        if end in ends and lex.given_score.get(text[end], _GIVEN_MIN) < _GIVEN_THIRD and _ALL_CJK(text[start:end]) \
+                and _is_person_name(text[start:end], lex):
             return n
     if ok:
         return ok[0]
@@ -683,7 +920,9 @@ def _org_suffix_of(w: str, tag: str, org_suffix) -> str | None:
             # 公安局, 喀麦隆队; not 格局, 全部 (a one-character stem of an ordinary word)
             if w[-k:] in org_suffix and (len(w) - k >= 2 or tag in ("nt", "nz", "j", "zorg")):
                 # 汇报, 通报, 年报: a word that ends in 报 is not a newspaper (文汇报 is jieba's)
-                if k == 1 and w[-2:] in _jieba_dict() and w[-2:] not in org_suffix:
+                # (酒厂, 电站, 医院 are kinds of body, so 玉泉啤酒厂 ends in 厂 all the same)
+                if k == 1 and w[-2:] in _jieba_dict() and w[-2:] not in org_suffix and (
+                        w[-1] not in "厂站院校队社馆店" or _jieba_dict()[w[-2:]][1] != "n"):
                     break
                 suf = w[-k:]
                 break
@@ -711,13 +950,14 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     is_loc = [False] * n
     is_org_tok = [False] * n
     org_toks: list[int] = []  # the indices where is_org_tok is True, ascending
-    codes = "".join(map(_TAG_CODE.get, tags, repeat("o", n)))
+    codes = "".join(itemgetter(*tags)(_TAG_CODES)) if n > 1 else "".join(_TAG_CODES[t] for t in tags)
     firsts = "".join(map(_IG0, words))
     lasts = "".join(map(_IGL, words))
 
     # --- places and lexicon organizations, token by token
     loc_idx = list(map(_MSTART, _LOCORG_CODE_RE.finditer(codes)))
-    hits = lex.interesting_odd.intersection(words)
+    special = lex.special.intersection(words)
+    hits = lex.interesting_odd.intersection(special) if special else special
     if hits:  # lexicon words the tagger labels otherwise (政协/j, 人民日报/nz)
         extra = set()
         for w in hits:
@@ -742,20 +982,26 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if t != "zloc" and not _plausible_place(text, words, tags, starts, i, lex):
                 continue
             s, e = starts[i], starts[i] + len(w)
-            if len(w) <= 3 and t == "ns" and _ABBREV_EXT.issuperset(w) and ("中" in w or (
-                    i + 1 < n and words[i + 1][:2] in _REL_WORDS)):
+            if len(w) <= 3 and t in ("ns", "j") and _ABBREV_EXT.issuperset(w) and ("中" in w or (
+                    i + 1 < n and words[i + 1][:2] in _REL_WORDS) or _ABBREV_PAIR.issuperset(w)):
                 for k in range(len(w)):  # 印中/两国, 中布/两国之间: one place per character
                     out.append((s + k, s + k + 1, "LOC", 3, None))
                 continue
             if len(w) >= 4 and w[-2:] in _LOC_TAILS:
                 e -= 2  # 东北地区 -> 东北, 淮河流域 -> 淮河
+            elif len(w) <= 3 and w[0] in _REGION_ABBREV and w[1:] in _DIRECTIONS and t == "ns" and not lex.place_kind(w):
+                out.append((s, s + 1, "LOC", 2, None))  # 湘南, 晋西北, 陕北: the province
+                continue
             # administrative suffix in the next token: 颍阳 + 镇 / 东风路 + 街道
             if i + 1 < n and words[i + 1] in _ADMIN_NEXT:
                 e += len(words[i + 1])
             elif i + 2 < n and words[i + 1] in ("路", "街", "大道") and words[i + 2] in ("街道", "社区"):
                 e += len(words[i + 1]) + len(words[i + 2])  # 京城/路/街道
-            elif text[e:e + 1] in ("镇", "乡") and i + 1 < n and len(words[i + 1]) == 2:
+            elif text[e:e + 1] in ("镇", "乡") and i + 1 < n and len(words[i + 1]) == 2 \
+                    and words[i + 1] not in lex.title_set:
                 e += 1
+            elif i + 1 < n and words[i + 1] in _FEATURE_NEXT and e == starts[i + 1]:
+                e += len(words[i + 1])  # 黄河/游览区, 濑户/大桥, 印度/次大陆: a named feature
             is_loc[i] = True
             out.append((s, e, "LOC", 2, None))
             # 洪泽县委 / 荥阳市委: a party committee
@@ -766,6 +1012,9 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         elif kind is _K_STREET:
             if i + 1 < n and words[i + 1] in ("街道", "社区"):
                 out.append((starts[i], starts[i] + len(w) + len(words[i + 1]), "LOC", 2, None))
+        elif len(w) <= 3 and t == "nt" and _ABBREV_PAIR.issuperset(w):
+            for k in range(len(w)):  # 中印/nt, 中法/nt: one place per character
+                out.append((starts[i] + k, starts[i] + k + 1, "LOC", 2, None))
         else:  # _K_ORG
             is_org_tok[i] = True
             org_toks.append(i)
@@ -776,7 +1025,17 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 for k in range(len(stem)):  # 中美关系 -> 中, 美
                     out.append((starts[i] + k, starts[i] + k + 1, "LOC", 2, None))
             else:
-                out.append((starts[i], starts[i] + len(w), "ORG", 3, None))
+                e = starts[i] + len(w)
+                if i + 1 < n and words[i + 1] == "中央" and w[-1] in "党团共盟":
+                    e += 2  # 致公党/中央, 共青团/中央: the body's central committee
+                out.append((starts[i], e, "LOC" if w.endswith(_VENUE_SUFFIXES) else "ORG", 3, None))
+
+    # --- teams named by their country or province in sports news (战胜丹麦, 山东对江苏): organizations
+    for i in loc_idx if _SPORT_CUE_RE.search(text) else ():
+        if i and is_loc[i] and (words[i - 1] in _SPORT_VERBS or (words[i - 1] == "对" and i > 1 and is_loc[i - 2]) or (
+                i + 2 < n and words[i + 1] == "对" and is_loc[i + 2])):
+            if words[i] in lex.world or words[i] in lex.gaz_full or words[i] in lex.gaz_short:
+                out.append((starts[i], starts[i] + len(words[i]), "ORG", 3, None))
 
     # --- villages after a town: 颍阳镇于家村
     for m in _VILLAGE_RE.finditer(text):
@@ -787,6 +1046,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     # --- organizations by suffix, extended leftwards over name-like tokens; a suffix may end a token
     # (公安局, 喀麦隆队); a known body after places takes them in (郑州/公安局, 天津市/妇联, 中国/全国人大)
     org_suffix = lex.org_suffix
+    jdict = _jieba_dict()
     suf_cache = _ORG_SUFFIX_OF
     suf_last = lex.org_suffix_last
     for i in sorted(set(map(_MSTART, lex.org_last_re.finditer(lasts)))
@@ -794,6 +1054,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                     list(map(_MSTART, lex.org_last_re.finditer(lasts)))):
         w = words[i]
         if w in org_suffix:
+            if tags[i] == "v":
+                continue  # 组织 the verb
             suf, head, prefix_end, chars, proper = w, w, i, 0, False
         else:
             try:
@@ -804,25 +1066,42 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 continue
             head, prefix_end = w, i
             chars = len(w) - len(suf) if suf else 9
-            proper = tags[i] in ("nt", "nz", "zorg", "j") or is_org_tok[i]
+            proper = tags[i] in ("nt", "nz", "zorg", "j") or is_org_tok[i] or (
+                suf is not None and len(w) - len(suf) >= 2 and (w[:-len(suf)] not in jdict or lex.place_kind(w[:-len(suf)])))
         j = prefix_end - 1
         first = prefix_end
         all_loc = True
         past_loc = False
         # the suffix must end the name: 郑州国家中心/城市 is a city, not a centre
-        if suf and i + 1 < n and (words[i + 1] in ("城市", "城区") or _jieba_entry(text[starts[i] + len(w) - len(suf or ""):
-                                                                               starts[i + 1] + len(words[i + 1])])):
+        if suf and i + 1 < n and (words[i + 1] in ("城市", "城区") or _glued_suffix(text[starts[i] + len(w) - len(suf or ""):
+                                                                               starts[i + 1] + len(words[i + 1])], lex)):
             if suf:
                 continue
+        # a body complete in itself (富士公司/nt, 天津泰达队/nz, 国务院) takes in places and bodies only
+        whole = (suf is not None and head != suf and len(head) - len(suf) >= 2
+                 and (tags[i] in ("nt", "nz", "zorg", "j") or is_org_tok[i]) and _proper_stem(head[:-len(suf)])
+                 ) or (is_org_tok[i] and w in lex.orgs and w not in org_suffix)
         while j >= 0 and prefix_end - j <= 6:
             tj = tags[j]
             wj = words[j]
+            if wj in _ORG_LEFT_STOP or (whole and not (is_loc[j] or is_org_tok[j] or tj in _ORG_WHOLE_LEFT
+                                                       or (wj[0] == "第" and wj[-1] == "届") or wj in _ADMIN_ONE)):
+                break
             # never across a speech / action verb (姚五洲要求枫杨园区…), a person's name (张/红军), a
             # generic word that jieba tags ns (城市管理…), or into a glued surname (姚/五洲)
             if wj in lex.verb_set or (tj == "ns" and "LOC" in lex.not_type.get(wj, ())):
                 break
             if j > 0 and len(words[j - 1]) == 1 and tags[j - 1] == "nr" and tj in ("ns", "nr") and not is_loc[j]:
                 break
+            if len(wj) == 1 and wj in _ADMIN_ONE and not past_loc and suf is not None:
+                chars = max(chars + 1, org_suffix[suf])  # 县/职教中心, 村/党支部: the county's, the village's own body
+                first = j
+                proper = True
+                j -= 1
+                continue
+            if j == prefix_end - 1 and len(wj) >= 2 and tj in ("n", "nr", "m", "a", "nz") and _ALL_CJK(wj) and \
+                    wj not in jdict:
+                proper = True  # an unknown word before the suffix is a name (羚锐/公司, 越秀/酒家)
             if is_loc[j]:
                 proper = past_loc = True
             elif (suf is None or tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or wj[0] in _DIGITS
@@ -838,7 +1117,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             first = j
             j -= 1
         # a verb may sit inside a name (数字产业创新中心) but never starts one
-        while first < prefix_end and tags[first] == "v" and not is_loc[first]:
+        while first < prefix_end and tags[first] in _ORG_NO_START_TAGS and not is_loc[first]:
             chars -= len(words[first])
             first += 1
         if suf is not None and chars < org_suffix[suf]:
@@ -846,14 +1125,28 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         if first == prefix_end and (head == suf or tags[i] in ("nt", "zorg")):
             continue  # a bare suffix, or a body the tagger already found on its own
         # a single-character prefix like 市/区/省 ("市工信局") counts as anchored
-        if not proper:
+        if not proper and not (first < prefix_end and words[first] in _ADMIN_ONE):
             continue
         # a country's government is the country in news usage (中国政府 -> 中国, 俄/政府 -> 俄)
         if suf in ("政府",) and head == suf and all_loc:
             if first == prefix_end - 1 and len(words[first]) == 1 and words[first] in _ABBREV_PAIR:
                 out.append((starts[first], starts[first] + 1, "LOC", 2, None))
             continue
-        out.append((starts[first], starts[i] + len(w), "ORG", 3, None))
+        out.append((starts[first], starts[i] + len(w), "LOC" if w.endswith(_VENUE_SUFFIXES) else "ORG", 3, None))
+
+    # --- a minister's title split from the ministry by the tokenizer (印尼/农业/部长, 几内亚/计划/合作/部长):
+    # the nouns before it and 部 are the ministry, with the place before them
+    p = text.find("部长")
+    while p > 0:
+        k = bisect_right(starts, p) - 1
+        if starts[k] == p and words[k] == "部长" and k > 0 and _ministry_word(words[k - 1], tags[k - 1], lex):
+            f = k - 1
+            while f > 0 and k - f < 3 and _ministry_word(words[f - 1], tags[f - 1], lex):
+                f -= 1
+            if f > 0 and is_loc[f - 1]:
+                f -= 1
+            out.append((starts[f], p + 1, "ORG", 3, None))
+        p = text.find("部长", p + 2)
 
     # --- 党的十五大; 据《今日美国》报道, 《中华读书报》: newspapers and magazines
     for m in _finditer_first(_CONGRESS_CORE_RE, text):
@@ -902,6 +1195,29 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 or (words[i - 1] == "、" and i > 1 and len(words[i - 2]) == 1 and words[i - 2] in _ABBREV_PAIR)
                 or (i + 2 < n and words[i + 1] == "、" and len(words[i + 2]) == 1 and words[i + 2] in _ABBREV_PAIR)):
             out.append((starts[i], starts[i] + 1, "LOC", 1, None))
+        elif len(w) == 2 and w[1] == "方" and w[0] in _PARTY_ABBREV and w not in _NOT_PARTY:
+            out.append((starts[i], starts[i] + 1, "LOC", 1, None))  # 中方, 美方: the country's side
+        elif len(w) == 2 and w in _ABBREV_PEOPLE:
+            out.append((starts[i], starts[i] + 1, "LOC", 1, None))  # 华人, 港胞, 日裔
+        elif len(w) == 1 and w in _ABBREV_PAIR and i + 1 < n:
+            nw, nt = words[i + 1], tags[i + 1]
+            pw = words[i - 1] if i > 0 else ""
+            if len(nw) == 1 and nw in _ABBREV_PAIR and nw != w and i + 2 < n and tags[i + 2] in _ABBREV_PAIR_NEXT_TAGS \
+                    and tags[i] in ("ns", "j", "f", "m") and tags[i + 1] in ("ns", "j", "f", "m"):
+                # 中/美 三个联合公报, 美/中 战略关系, 巴/以 和谈: two countries side by side
+                out.append((starts[i], starts[i] + 1, "LOC", 1, None))
+                out.append((starts[i + 1], starts[i + 1] + 1, "LOC", 1, None))
+            elif tags[i] in ("ns", "j") and (nt in _ABBREV_NEXT_TAGS or nw in _ABBREV_NEXT_WORDS) and (
+                    not pw or not _is_cjk(pw[-1]) or tags[i - 1] in ("p", "v", "t", "c", "d")):
+                out.append((starts[i], starts[i] + 1, "LOC", 1, None))  # 在/俄/南部, 虽然/俄/已, ，/菲/银行业
+
+    # --- two-character regions made of province / river abbreviations: 江淮, 黄淮, 秦巴 (one place each)
+    hits = lex.region_words.intersection(special) if special else special
+    for i in _token_indices(text, words, starts, hits) if hits else ():
+        w = words[i]
+        if tags[i] in ("j", "nr", "nz") or (tags[i] == "ns" and _jieba_entry(w) is None):
+            out.append((starts[i], starts[i] + 1, "LOC", 2, None))
+            out.append((starts[i] + 1, starts[i] + 2, "LOC", 2, None))
 
     # --- persons: jieba names
     translit = lex.translit
@@ -922,10 +1238,10 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             continue
         if w[0] not in lex.surnames or tags[i] not in ("nr", "nrfg") or _translit_share(w, translit) >= 0.99:
             if (len(w) >= 2 and "PER" not in lex.not_type.get(w, ()) and not lex.place_kind(w)
-                    and not (len(w) == 2 and (_in_dictionary(w) or not _name_context(text, st, st + 2, lex)))
+                    and not (len(w) == 2 and not _two_char_name_ok(w, text, st, lex))
                     and _translit_share(w, translit) >= (0.99 if tags[i] == "nr" else 0.6)):
                 out.append((st, st + len(w), "PER", 2, None))
-        elif (_is_person_name(w, lex) and not (len(w) == 2 and (_in_dictionary(w) or not _name_context(text, st, st + 2, lex)))
+        elif (_is_person_name(w, lex) and not (len(w) == 2 and not _two_char_name_ok(w, text, st, lex))
               and w[-1] not in (_NOT_NAME_FINAL3 if _in_dictionary(w) else _NOT_NAME_FINAL)):
             # two-character dictionary words tagged nr (温馨, 阳光) need an anchor (rules below)
             out.append((st, st + len(w), "PER", 2, None))
@@ -933,6 +1249,55 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             out.append((st, st + 3, "PER", 2, None))
         elif len(w) >= 3 and w[0] in lex.surnames and w[1:3] in _KIN_TITLES:
             out.append((st, st + 1, "PER", 2, None))  # 程先生, 江总书记: the surname is the mention
+
+    # --- a surname with a form of address or a kinship word is the surname (程先生, 周总理, 江总书记, 吕家,
+    # 老李, 胡老): the news convention names the person by the surname alone
+    hits = lex.surname_title_words.intersection(special) if special else special
+    for i in _token_indices(text, words, starts, hits) if hits else ():
+        w = words[i]
+        if len(w) > 2 or tags[i] in _NAME_TAGS and _rare_word(w):
+            k = 1 if w[0] in "老小" and w[1:] not in _SURNAME_TITLES else 0
+            out.append((starts[i] + k, starts[i] + k + 1, "PER", 3, None))
+
+    # --- trophies named after people: 汤姆斯杯, 苏迪曼杯 (the name is a person), 汤尤杯 (two surnames)
+    p = text.find("杯")
+    while p > 0:
+        k = bisect_right(starts, p) - 1
+        w = words[k]
+        if w == "杯" and k > 0:
+            k -= 1
+            stem = words[k]
+        elif w.endswith("杯") and starts[k] + len(w) == p + 1:
+            stem = w[:-1]
+        else:
+            stem = ""
+        st = starts[k]
+        if 2 <= len(stem) <= 5 and _ALL_CJK(stem) and not lex.place_kind(stem) and stem not in lex.orgs:
+            if len(stem) == 2 and stem[0] in lex.surnames and stem[1] in lex.surnames and stem[0] != stem[1] \
+                    and _jieba_entry(stem) is None:
+                out.append((st, st + 1, "PER", 2, None))
+                out.append((st + 1, st + 2, "PER", 2, None))
+            elif _translit_share(stem, translit) == 1.0 and (_jieba_entry(stem) or ("", "nr"))[1] in ("nr", "nrt") or (
+                    tags[k] in _NAME_TAGS and words[k] == stem):
+                out.append((st, st + len(stem), "PER", 2, None))
+        p = text.find("杯", p + 1)
+
+    # --- enumerations of names (叶钊颖、葛菲/顾俊、龚智超): name tokens joined by 、 / 和 confirm each other
+    last_run = -1
+    for i in map(_MSTART, _ENUM_CODE_RE.finditer(codes)):
+        if i <= last_run:
+            continue
+        run = [i]
+        k = i
+        while k + 2 < n and words[k + 1] in _ENUM_SEPS and tags[k + 2] in _NAME_TAGS:
+            k += 2
+            run.append(k)
+        last_run = k
+        if len(run) >= 2:
+            good = [k for k in run if _enum_name_ok(words[k], lex)]
+            if len(good) >= 2 and len(good) >= len(run) - 1:
+                for k in good:
+                    out.append((starts[k], starts[k] + len(words[k]), "PER", 2, None))
 
     # --- 马克思主义: the name inside an -ism; unknown three-character surname+name words (刘彦彬/nz)
     ism_idx = []
@@ -944,7 +1309,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             p = text.find(suffix, p + 2)
     for i in ism_idx:
         stem = words[i][:-2]
-        if len(stem) >= 2 and lex.tok.tag(stem)[0] == (stem, "nr") or (len(stem) >= 3 and stem in _jieba_words()
+        if len(stem) >= 2 and _tagged_name(stem) or (len(stem) >= 3 and stem in _jieba_words()
                                                                           and _translit_share(stem, translit) >= 0.99):
             out.append((starts[i], starts[i] + len(stem), "PER", 2, None))
     for i in [i for i in map(_MSTART, _NEWWORD_CODE_RE.finditer(codes)) if len(words[i]) == 3]:
@@ -981,6 +1346,51 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                     out.append((s0, e0, "PER", 3, None))
                 done = j
 
+    translit = lex.translit
+    # --- a word jieba calls a place but no gazetteer knows, with a title before it or a speech verb or a
+    # form of address after it, is a person (总理/班达拉奈克/夫人, 扎加洛/决意, 外长/X/表示)
+    for i in map(_MSTART, _NS_CODE_RE.finditer(codes)):
+        w = words[i]
+        if len(w) >= 2 and (
+                (i > 0 and words[i - 1] in lex.title_set)
+                or (i + 1 < n and (words[i + 1] in _AFTER_NAME or words[i + 1] in lex.verb_set))):
+            if lex.place_kind(w) or w in _ZONE_WORDS or not _ALL_CJK(w) or not _rare_word(w) or w[-1] in _PLACE_FINAL \
+                    or (w[0] not in lex.surnames and _translit_share(w, translit) < 0.75):
+                continue
+            out.append((starts[i], starts[i] + len(w), "PER", 3, None))
+
+    # --- names joined by a middle dot (阿尤布·汗, 何塞·米格尔·因苏尔萨, 阿·德米特里延科): the dot makes the
+    # run of name-like tokens around it one name
+    if "·" in text:
+        dot_end = -1
+        for p in _DOT_POS_RE.finditer(text):
+            p = p.start()
+            k = bisect_right(starts, p) - 1
+            if k <= dot_end or starts[k] != p or words[k] != "·":
+                continue
+            lo = k
+            while lo > 0 and k - lo < 3 and _dot_name_part(words[lo - 1], tags[lo - 1], lex, k - lo == 0):
+                lo -= 1
+            hi = k
+            while hi + 1 < n and not (len(words[hi]) >= 3 and words[hi][-1] in _DOT_TRIM) and (
+                    _dot_name_part(words[hi + 1], tags[hi + 1], lex, words[hi] == "·")
+                                  or (words[hi + 1] == "·" and hi + 2 < n and words[hi] != "·")):
+                hi += 1
+            while hi > k and words[hi] == "·":
+                hi -= 1
+            if lo == k or hi == k:
+                continue
+            dot_end = hi
+            s0, e0 = starts[lo], starts[hi] + len(words[hi])
+            if words[hi][-1] in _DOT_TRIM and len(words[hi]) >= 3:
+                e0 -= 1  # 德米特里延科均: the last character was the next word's
+            parts = [w for w in words[lo:hi + 1] if w != "·"]
+            if all(lex.place_kind(w) for w in parts) or any(_DIGITS.intersection(w) for w in parts):
+                continue
+            if any(tags[x] in _NAME_TAGS for x in range(lo, hi + 1)) or \
+                    _translit_share("".join(parts), translit) >= 0.75:
+                out.append((s0, e0, "PER", 4, None))
+
     # --- surname token + given-name token before a boundary (李/国庆 还, 王/永胜 差点, 张/新民 、)
     for i in [i for i in map(_MSTART, lex.surname_tok_re.finditer(firsts, 0, n - 1))
               if len(words[i]) == 1 and tags[i] == "nr"]:
@@ -999,16 +1409,44 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if "PER" not in lex.not_type.get(name, ()) and name not in lex.orgs:
                 out.append((starts[i], e, "PER", 1, None))
 
+    # --- surname token + two-character token whose characters are typical of given names (jieba
+    # dictionary statistics): 邹/春雨, 姚/保国, 王/金兰; a two-character name token scored the same way
+    gs = lex.given_score
+    for i in name_idx:
+        if len(words[i]) != 1 or i + 1 >= n or words[i] not in lex.surnames or words[i] in _FUNC_SURNAMES_SOFT:
+            continue
+        w2 = words[i + 1]
+        if len(w2) != 2 or tags[i + 1] in _GIVEN_BAD_TAGS or w2 in lex.title_set or w2 in _KIN_TITLES \
+                or w2[-1] in _PLACE_FINAL \
+                or w2 in _STOP_INNER or not _ALL_CJK(w2):
+            continue
+        if i > 0 and _is_cjk(words[i - 1][-1]) and tags[i - 1] not in _GIVEN_LEFT_TAGS:
+            continue
+        score = gs.get(w2[0], _GIVEN_MIN) + gs.get(w2[1], _GIVEN_MIN)
+        if score >= _GIVEN_NR:
+            name = words[i] + w2
+            if "PER" not in lex.not_type.get(name, ()) and name not in lex.orgs and not lex.place_kind(name):
+                out.append((starts[i], starts[i] + 3, "PER", 1, None))
+    for i in name_idx:
+        w = words[i]
+        if len(w) == 2 and tags[i] == "nr" and w[0] in lex.surnames and w[0] not in _FUNC_SURNAMES_SOFT \
+                and gs.get(w[1], _GIVEN_MIN) >= _GIVEN_TWO and _jieba_entry(w) is None:
+            out.append((starts[i], starts[i] + 2, "PER", 1, None))
+
     # --- persons anchored by a title before them
     for tm in lex.title_any.finditer(text):
         s = tm.end()
         if not lex.name_re.match(text, s):
             continue
-        title = _title_before(text, s)
-        if title is None:
-            continue
         k = _name_len(text, s, lex, ends)
-        if k:
+        if not k:
+            continue
+        if _translit_share(text[s:s + k], translit) == 1.0:
+            j = bisect_right(starts, s + k) - 1  # 巴蒂/斯图塔: a foreign name goes on in the next token
+            if starts[j] == s + k and tags[j] in _NAME_TAGS and _translit_share(words[j], translit) >= 0.6:
+                continue
+        title = _title_before(text, s)
+        if title is not None:
             out.append((s, s + k, "PER", 4, title))
             # enumeration after the name: 、NAME、NAME
             e = s + k
@@ -1073,10 +1511,14 @@ def _split_names(chunk: str, lex: _Lex) -> list[tuple[int, int]]:
     return []
 
 
+# ties (same priority and span, different type) are broken the same way on every run
+_TYPE_ORDER = {"PER": 0, "ORG": 1, "LOC": 2}
+
+
 def _resolve(text: str, cands, original: str) -> list[Mention]:
     """`text` is the folded text the candidates come from; surfaces are cut from `original`."""
     # priority first, then length; keep the first that does not overlap anything kept
-    cands = sorted(set(cands), key=lambda c: (-c[3], -(c[1] - c[0]), c[0]))
+    cands = sorted(set(cands), key=lambda c: (-c[3], -(c[1] - c[0]), c[0], _TYPE_ORDER[c[2]], c[4] or ""))
     size = len(text)
     taken = bytearray(size + 1)
     kept: list[tuple[int, int, str, str | None]] = []

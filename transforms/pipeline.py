@@ -131,8 +131,23 @@ def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], 
                 mentions.append({"mention_id": short_hash("byline", aid, role, i, name), "article_id": aid,
                                  "entity_id": eid, "surface": name, "char_start": None, "char_end": None,
                                  "role": role, "title": None})
+        # a bare surname (老李 -> 李, 周总理 -> 周, the MSRA convention of the extractor) names nobody by itself:
+        # it joins the one person of the article with that surname, and is left out when there is none or
+        # several (an entity "李" would merge every Li of the archive)
+        full = {}
         for m in article_mentions:
-            eid = entity_of(m.type, m.surface)
+            if m.type == "PER" and len(m.surface) >= 2:
+                full.setdefault(m.surface[0], set()).add(m.surface)
+        for name in row["reporters"] + row["correspondents"]:
+            full.setdefault(name[:1], set()).add(name)
+        for m in article_mentions:
+            if m.type == "PER" and len(m.surface) == 1:
+                names = full.get(m.surface, ())
+                if len(names) != 1:
+                    continue
+                eid = entity_of("PER", next(iter(names)))
+            else:
+                eid = entity_of(m.type, m.surface)
             mentions.append({"mention_id": short_hash("mention", aid, m.start, m.end, eid), "article_id": aid,
                              "entity_id": eid, "surface": m.surface, "char_start": m.start, "char_end": m.end,
                              "role": "mentioned", "title": m.title})
