@@ -41,13 +41,23 @@ def choose_task_runner(name: str, workers: int, dask_address: str | None, input_
     return "process" if workers > 1 and input_bytes > 2 * batch_bytes else "thread"
 
 
+def lower_priority() -> None:
+    """Process-pool worker start: a lower CPU priority than the flow's process. The flow's process is the
+    single writer (stage, validate, publish) and the one that feeds the workers; when both cores are busy
+    with transforms, it should not wait behind them."""
+    try:
+        os.nice(5)
+    except (AttributeError, OSError):
+        pass
+
+
 def build_task_runner(name: str, workers: int, dask_address: str | None):
     if name == "thread":
         from prefect.task_runners import ThreadPoolTaskRunner
         return ThreadPoolTaskRunner(max_workers=workers)
     if name == "process":
         from prefect.task_runners import ProcessPoolTaskRunner
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=lower_priority)
     if name == "dask":
         from prefect_dask import DaskTaskRunner
         if dask_address:
