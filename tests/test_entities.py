@@ -329,3 +329,11 @@ def test_pipeline_links_a_bare_surname_to_the_one_person_of_the_article_or_drops
     assert ("李", "李大山") in linked                       # 老李 is 李大山
     assert all(len(n) >= 2 for n in names.values())        # no entity "李" or "周"
     assert "周" not in set(mentions["surface"])            # nobody named 周 in the article: left out
+
+
+def test_one_character_place_abbreviations_have_a_full_canonical_name():
+    from transforms.entities import canonical_name
+    assert canonical_name("豫", "LOC") == "河南省"
+    assert canonical_name("美", "LOC") == "美国"
+    assert canonical_name("港", "LOC") == canonical_name("香港", "LOC")
+    assert canonical_name("澳", "LOC") == "澳"          # 澳门 or 澳大利亚: left as written
