@@ -102,20 +102,19 @@ class PageCache:
             try:
                 tables = pickle.loads((self.directory / record).read_bytes())
                 frames = {name: pl.read_ipc(io.BytesIO(data)) for name, data in tables.items()}
-                part, present = _select_pages(frames, sids)
+                part = _select_pages(frames, sids)
             except FileNotFoundError:
                 continue
             except Exception as exc:  # noqa: BLE001 - a damaged record is a miss; it is rewritten
                 log.warning("transform cache record %s unreadable (%s); recomputing", record, type(exc).__name__)
                 continue
-            found |= present
+            found.update(sids)          # a pointer is written after its record: the record holds the page
             parts.append(part)
         return found, (concat_pages(parts) if parts else None)
 
 
-def _select_pages(frames: dict[str, pl.DataFrame], sids: list[str]) -> tuple[dict[str, pl.DataFrame], set[str]]:
-    """The rows of some pages out of a batch record's frames, and which of them the record holds (a page
-    without articles is present through its page_residue rows, or through its pointer alone)."""
+def _select_pages(frames: dict[str, pl.DataFrame], sids: list[str]) -> dict[str, pl.DataFrame]:
+    """The rows of some pages out of a batch record's frames."""
     wanted = pl.Series(sids, dtype=pl.String)
     empty = pl.DataFrame()
     out = {name: empty for name in TABLES}
@@ -134,7 +133,7 @@ def _select_pages(frames: dict[str, pl.DataFrame], sids: list[str]) -> tuple[dic
         if entities is not None and not mentions.is_empty():
             out["entities"] = entities.join(mentions.select("entity_id").unique(), on="entity_id", how="semi",
                                             maintain_order="left")
-    return out, set(sids)
+    return out
 
 
 def concat_pages(pages: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:

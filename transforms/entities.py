@@ -569,6 +569,17 @@ def _plausible_place(text: str, words, tags, starts, i: int, lex: _Lex) -> bool:
 # jieba tags many everyday words ns (青春, 哥哥, 上台, 山峰); above this count a word it alone calls a place is not taken
 _COMMON_NS_FREQ = 256
 _P_KNOWN, _P_SHORT_MAJOR, _P_SHORT, _P_OTHER = "known", "short_major", "short", "other"
+_MEMO_LIMIT = 1 << 18   # entries per memo table below; a full table is emptied (memory stays bounded)
+
+
+def _remember(table: dict, key, value):
+    """Store a memoized value and return it."""
+    if len(table) > _MEMO_LIMIT:
+        table.clear()
+    table[key] = value
+    return value
+
+
 _PLACE_STATIC: dict[str, tuple[str, bool]] = {}
 
 
@@ -593,10 +604,7 @@ def _place_static(w: str, lex: _Lex) -> tuple[str, bool]:
             or (len(w) == 2 and w[0] in _GENERIC_PLACE_HEAD and w[1] in _GENERIC_PLACE_FINAL)
             or (len(w) >= 2 and w[-1] in "市县省区")  # a real city / county / district is in the gazetteer
             or (len(w) == 4 and w[-1] not in _PLACE_FINAL and _translit_share(w, lex.translit) < 0.75)))
-    if len(_PLACE_STATIC) > 1 << 18:
-        _PLACE_STATIC.clear()
-    _PLACE_STATIC[w] = res
-    return res
+    return _remember(_PLACE_STATIC, w, res)
 
 
 # jieba's nt tag is noisy too (统一安排, 大力开展, 党和政府, 汇报会, 新兴产业 are nt in its dictionary)
@@ -610,10 +618,7 @@ def _plausible_org_word(w: str, lex: _Lex) -> bool:
     try:
         return _PLAUSIBLE_ORG[w]
     except KeyError:
-        if len(_PLAUSIBLE_ORG) > 1 << 18:
-            _PLAUSIBLE_ORG.clear()
-        v = _PLAUSIBLE_ORG[w] = _plausible_org_word_uncached(w, lex)
-        return v
+        return _remember(_PLAUSIBLE_ORG, w, _plausible_org_word_uncached(w, lex))
 
 
 def _plausible_org_word_uncached(w: str, lex: _Lex) -> bool:
@@ -649,10 +654,7 @@ def _translit_share(w: str, translit) -> float:
     try:
         return _TRANSLIT_SHARE[w]
     except KeyError:
-        if len(_TRANSLIT_SHARE) > 1 << 18:
-            _TRANSLIT_SHARE.clear()
-        v = _TRANSLIT_SHARE[w] = sum(map(translit.__contains__, w)) / len(w) if w else 0.0
-        return v
+        return _remember(_TRANSLIT_SHARE, w, sum(map(translit.__contains__, w)) / len(w) if w else 0.0)
 
 
 def _token_indices(text: str, words, starts, hits) -> list[int]:
@@ -749,10 +751,7 @@ def _is_person_name(name: str, lex: _Lex) -> bool:
     try:
         return _IS_PERSON_NAME[name]
     except KeyError:
-        if len(_IS_PERSON_NAME) > 1 << 18:
-            _IS_PERSON_NAME.clear()
-        v = _IS_PERSON_NAME[name] = _is_person_name_uncached(name, lex)
-        return v
+        return _remember(_IS_PERSON_NAME, name, _is_person_name_uncached(name, lex))
 
 
 def _is_person_name_uncached(name: str, lex: _Lex) -> bool:
@@ -902,11 +901,7 @@ def _loc_kind(w: str, t: str, lex: _Lex) -> tuple[str, str]:
         kind = _K_ORG
     else:
         kind = _K_SKIP
-    d = _LOC_KINDS.setdefault(tag, {})
-    if len(d) > 1 << 18:
-        d.clear()
-    d[w] = (kind, t)
-    return kind, t
+    return _remember(_LOC_KINDS.setdefault(tag, {}), w, (kind, t))
 
 
 _ORG_SUFFIX_OF: dict[str, dict[str, str | None]] = {}  # tag -> word -> _org_suffix_of(word, tag)
@@ -926,11 +921,7 @@ def _org_suffix_of(w: str, tag: str, org_suffix) -> str | None:
                     break
                 suf = w[-k:]
                 break
-    d = _ORG_SUFFIX_OF.setdefault(tag, {})
-    if len(d) > 1 << 18:
-        d.clear()
-    d[w] = suf
-    return suf
+    return _remember(_ORG_SUFFIX_OF.setdefault(tag, {}), w, suf)
 
 
 _CACHES_LEX: _Lex | None = None  # the lexicons the per-word caches above were filled from
