@@ -288,6 +288,22 @@ def test_name_before_speech_char_stops_before_it():
     assert "鲁西平说" not in people("鲁西平说，问题已经解决。")
 
 
+def test_third_given_name_character_the_tokenizer_left_alone():
+    # 和 after a name is its last character when a full stop follows (no conjunction can end a sentence)
+    assert "吴金和" in people("获奖的是李万华和吴金和。")
+    # a character no given name ends with stays out, even after a title
+    assert set(people("青年画家刘奇很有名气。")) == {"刘奇"}
+
+
+def test_a_leaders_government_is_the_leader():
+    assert [(m.surface, m.type) for m in extract_entities("布什政府拒绝了这一提议。")] == [("布什", "PER")]
+
+
+def test_foreign_name_ends_and_starts_where_the_tokenizer_split_it():
+    assert set(people("球员科尔娜西。")) == {"科尔娜西"}            # 科尔娜/西/。
+    assert set(people("行长特拉维斯为候选人。")) == {"特拉维斯"}     # 行长/特/拉维斯
+
+
 def test_trophies_named_after_people():
     assert people("今年的汤姆斯杯和苏迪曼杯都在这里举行。").keys() == {"汤姆斯", "苏迪曼"}
 

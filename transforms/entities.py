@@ -371,6 +371,7 @@ _SPORT_VERBS = {"战胜", "击败", "迎战", "负于", "输给", "败给", "逼
 # against its frequency in jieba's dictionary): thresholds for surname/given-name token pairs
 _GIVEN_MIN = -10.0
 _GIVEN_NR, _GIVEN_TWO, _GIVEN_THIRD = 0.4, 3.2, 0.5
+_GIVEN_NEVER_LAST = -2.5  # given-name score at or below which a character does not end a name (很, 的, 说)
 _GIVEN_BAD_TAGS = {"v", "a", "d", "ad", "vd", "r", "c", "p", "u", "uj", "ul", "uz", "f", "q", "t", "x", "vn", "y", "e"}
 _GIVEN_LEFT_TAGS = {"v", "p", "uj", "c", "m", "q", "d", "t", "f", "x", "n", "ul", "uz", "zg"}
 _ADMIN_ONE = set("省市县区乡镇村厂")
@@ -722,6 +723,13 @@ def _two_char_name_ok(w: str, text: str, s: int, lex: _Lex) -> bool:
     return e[1] in _NAME_TAGS and _title_context(text, s, lex)
 
 
+def _leader_name(stem: str) -> bool:
+    """The part of a "...政府" word before 政府 is a person (克林顿政府): jieba's dictionary has it as a name."""
+    e = _jieba_entry(stem)
+    return e is not None and e[1] in _NAME_TAGS
+
+
+_GOVERNMENT_QUALIFIERS = {"新", "前", "临时", "过渡"}
 _ENUM_SEPS = {"、", "/", "和", "与", "及"}
 _ENUM_CODE_RE = re.compile("[RFT](?=.[RFT])")  # a name token with another two tokens on
 
@@ -810,8 +818,13 @@ def _tags_like_name(name: str) -> bool:
 def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> int:
     """Length (2 or 3, 4 for compound surnames) of the name starting at `start`, or 0."""
     base = 2 if text[start:start + 2] in lex.surnames2 else 1
+    longest = (base + 2, base + 1)
+    last = text[start + base + 1:start + base + 2]
+    # (a character the statistics never saw in a given name is rare, not known to be a function word: 李黔淼)
+    if lex.given_score.get(last, 0.0) <= _GIVEN_NEVER_LAST and not _in_dictionary(text[start:start + base + 2]):
+        longest = (base + 1,)  # 赵奇/很/有, 高达/的: a character no given name ends with
     ok: list[int] = []
-    for n in (base + 2, base + 1):
+    for n in longest:
         end = start + n
         if end > len(text):
             continue
@@ -819,7 +832,8 @@ def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> in
         if not _ALL_CJK(cand):
             continue
         nxt = text[end:end + 1]
-        if n == base + 2 and cand[-1] in _NAME_GLUE_TAIL and end - 1 in ends:
+        if n == base + 2 and cand[-1] in _NAME_GLUE_TAIL and end - 1 in ends and not (
+                base == 1 and _third_closes(text, end - 1, lex)):
             continue  # 鲁宾/说, 王非/将: the last character is a word of its own
         if nxt == "" or nxt in _PUNCT_BOUNDARY or lex.verb_start.match(text, end):
             if _is_person_name(cand, lex) if strict else _plain_name(cand, lex):
@@ -837,11 +851,61 @@ def _name_len(text: str, start: int, lex: _Lex, ends, strict: bool = True) -> in
             return n
     if ok:
         return ok[0]
-    for n in (base + 2, base + 1):
+    for n in longest:
         end = start + n
         if end <= len(text) and end in ends and _is_person_name(text[start:end], lex) and _ALL_CJK(text[start:end]):
             return n
     return 0
+
+
+def _translit_tail(text: str, words, tags, starts, j: int, lex: _Lex) -> int:
+    """1 when token `j`, right after a transliterated name, begins with the name's last character: the
+    tokenizer glued it to the next word (塔勒/比说, 安德雷/斯在, 克莱蒙/特是) or left it alone before a
+    boundary (菲娜/西/。, 阿列/塔/近日); else 0."""
+    if j >= len(words):
+        return 0
+    w = words[j]
+    if w[0] not in lex.translit:
+        return 0
+    if len(w) == 2:
+        return 1 if not _in_dictionary(w) and (w[1] in _NAME_GLUE_TAIL or lex.verb_start.match(text, starts[j] + 1)) \
+            else 0
+    if len(w) == 1 and tags[j] not in ("v", "p", "c", "u", "uj", "ul", "m", "q"):
+        after = words[j + 1] if j + 1 < len(words) else ""
+        if after == "" or after[0] in _NAME_RIGHT_PUNCT or after in lex.verb_set or tags[j + 1] == "t":
+            return 1
+    return 0
+
+
+_THIRD_AFTER = set("以为从等最在将于")  # word-initial characters after a full name (许雄英/以, 唐翔千/为)
+_THIRD_CONJ = set("和与")  # a conjunction cannot stand before a verb or a full stop: 杨世和/说, 陈金和/。
+
+
+def _third_closes(text: str, e: int, lex: _Lex) -> bool:
+    """The character at `e`, right after a surname + one character, is the name's third character because
+    what follows it ends the name: punctuation, a digit or the end (陈金和。, 李长和9日, 阎月凡/), a speech
+    or action verb after a conjunction or a typical given-name character (杨世和说, 陈答才撰写), or a
+    function character the tokenizer glued to it (许雄英以, 唐翔千为). 王非将要 / 王晨以 stay two."""
+    c = text[e:e + 1]
+    if not _is_cjk(c) or c in _NOT_NAME_FINAL:
+        return False
+    score = lex.given_score.get(c, _GIVEN_MIN)
+    if score <= -1.5:
+        return False
+    after = text[e + 1:e + 2]
+    if after == "" or after in _NAME_RIGHT_PUNCT or after.isdigit():
+        return True
+    if lex.verb_start.match(text, e + 1):
+        return c in _THIRD_CONJ or score >= 0.3
+    return after in _THIRD_AFTER and score > -0.5 and not _in_dictionary(c + after)
+
+
+def _third_given(text: str, st: int, w: str, nxt_w: str, lex: _Lex) -> int:
+    """1 when a two-character name token (surname + one character) goes on with a third given-name
+    character that the tokenizer left alone or glued to the next word (see _third_closes), else 0."""
+    if len(w) != 2 or w in lex.surnames2 or len(nxt_w) > 2 or not _third_closes(text, st + 2, lex):
+        return 0
+    return 1 if _is_person_name(text[st:st + 3], lex) else 0
 
 
 def _title_before(text: str, pos: int) -> str | None:
@@ -1012,6 +1076,10 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             stem = w[:-2]
             if w.endswith("政府") and stem in lex.world:
                 out.append((starts[i], starts[i] + len(stem), "LOC", 2, None))  # 中国政府 -> 中国
+            elif w.endswith("政府") and len(stem) >= 2 and _leader_name(stem):
+                out.append((starts[i], starts[i] + len(stem), "PER", 3, None))  # 克林顿政府 -> 克林顿
+            elif w == "新政府" and i > 0 and tags[i - 1] in _NAME_TAGS and not is_loc[i - 1]:
+                out.append((starts[i - 1], starts[i], "PER", 3, None))  # 金大中/新政府 -> 金大中
             elif w.endswith("关系") and stem and _ABBREV_PAIR.issuperset(stem):
                 for k in range(len(stem)):  # 中美关系 -> 中, 美
                     out.append((starts[i] + k, starts[i] + k + 1, "LOC", 2, None))
@@ -1118,6 +1186,11 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         # a single-character prefix like 市/区/省 ("市工信局") counts as anchored
         if not proper and not (first < prefix_end and words[first] in _ADMIN_ONE):
             continue
+        # a leader's government is the leader in news usage (克林顿/政府, 金大中/新/政府 -> the person)
+        if suf == "政府" and head == suf and tags[first] in _NAME_TAGS and not is_loc[first] and \
+                all(words[k] in _GOVERNMENT_QUALIFIERS for k in range(first + 1, prefix_end)):
+            out.append((starts[first], starts[first] + len(words[first]), "PER", 3, None))
+            continue
         # a country's government is the country in news usage (中国政府 -> 中国, 俄/政府 -> 俄)
         if suf in ("政府",) and head == suf and all_loc:
             if first == prefix_end - 1 and len(words[first]) == 1 and words[first] in _ABBREV_PAIR:
@@ -1217,7 +1290,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         w = words[i]
         st = starts[i]
         # a name token that swallowed the next word's first character (严平认/为, 王晨以, 穆萨还)
-        if len(w) >= 3 and w[-1] in _NAME_GLUE_TAIL and w[-2] not in _NAME_GLUE_TAIL:
+        # (a name of the dictionary stays whole: 唐师曾/最)
+        if len(w) >= 3 and w[-1] in _NAME_GLUE_TAIL and w[-2] not in _NAME_GLUE_TAIL and not _in_dictionary(w):
             w = w[:-1]
         if len(w) == 2 and w[1] == "某" and w[0] in lex.surnames:
             out.append((st, st + 1, "PER", 2, None))  # 王某: the surname is the mention
@@ -1235,7 +1309,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         elif (_is_person_name(w, lex) and not (len(w) == 2 and not _two_char_name_ok(w, text, st, lex))
               and w[-1] not in (_NOT_NAME_FINAL3 if _in_dictionary(w) else _NOT_NAME_FINAL)):
             # two-character dictionary words tagged nr (温馨, 阳光) need an anchor (rules below)
-            out.append((st, st + len(w), "PER", 2, None))
+            out.append((st, st + len(w) + _third_given(text, st, w, nxt_w, lex), "PER", 2, None))
         elif len(w) >= 5 and _is_person_name(w[:3], lex) and lex.tok.has_word(w[3:]):
             out.append((st, st + 3, "PER", 2, None))
         elif len(w) >= 3 and w[0] in lex.surnames and w[1:3] in _KIN_TITLES:
@@ -1324,15 +1398,20 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                                  and _translit_share(words[j + 1], translit) >= 0.6)):
                 named = named or tags[j] in _NAME_TAGS or words[j] in _DOTS
                 j += 1
-            # a single leading character (安/瓦尔) belongs when it is a transliteration character
+            # a single leading character (安/瓦尔) belongs when it is a transliteration character; after a
+            # title or 了 even a common one (行长/特/里希特, 会见了/穆/吉贝尔)
             k = i
-            while k > 0 and len(words[k - 1]) == 1 and words[k - 1] in translit and words[k - 1] not in _WEAK_TRANSLIT \
-                    and (k - 1 == 0 or not _is_cjk(words[k - 2][-1]) or tags[k - 2] in ("v", "p", "uj", "d", "c")):
+            while k > 0 and len(words[k - 1]) == 1 and words[k - 1] in translit and (
+                    (words[k - 1] not in _WEAK_TRANSLIT
+                     and (k - 1 == 0 or not _is_cjk(words[k - 2][-1]) or tags[k - 2] in ("v", "p", "uj", "d", "c")))
+                    or (k - 1 > 0 and (words[k - 2] in lex.title_set or tags[k - 2] == "ul") and k == i)):
                 k -= 1
-            if j - i >= 2 or (k < i and j > i):
-                while j > i and (words[j - 1] in _DOTS or (len(words[j - 1]) == 1 and words[j - 1] in _WEAK_TRANSLIT)):
-                    j -= 1
-                s0, e0 = starts[k], starts[j - 1] + len(words[j - 1])
+            while j > i and (words[j - 1] in _DOTS or (len(words[j - 1]) == 1 and words[j - 1] in _WEAK_TRANSLIT)):
+                j -= 1
+            more = _translit_tail(text, words, tags, starts, j, lex) if j > i and _translit_share(words[j - 1], translit) == 1.0 \
+                else 0
+            if j - i >= 2 or (k < i and j > i) or more:
+                s0, e0 = starts[k], starts[j - 1] + len(words[j - 1]) + more
                 if named and e0 - s0 >= 3 and not lex.place_kind(text[s0:e0]):
                     out.append((s0, e0, "PER", 3, None))
                 done = j
