@@ -295,6 +295,12 @@ def test_third_given_name_character_the_tokenizer_left_alone():
     assert set(people("青年画家刘奇很有名气。")) == {"刘奇"}
 
 
+def test_two_character_name_before_a_comma_and_surname_with_lao():
+    assert set(people("村里的黄敏，今年二十岁。")) == {"黄敏"}   # a typical given-name character, then a comma
+    assert not people("窗外的阳光，照在桌上。")                   # a dictionary word stays out
+    assert set(people("侯老就是怀着这样的心情来的。")) == {"侯"}   # surname + 老: the surname (MSRA convention)
+
+
 def test_a_leaders_government_is_the_leader():
     assert [(m.surface, m.type) for m in extract_entities("布什政府拒绝了这一提议。")] == [("布什", "PER")]
 

@@ -719,7 +719,10 @@ def _two_char_name_ok(w: str, text: str, s: int, lex: _Lex) -> bool:
     (jieba tags it nr / nrt there: 罗斯, 约翰) right after a title."""
     e = _jieba_entry(w)
     if e is None:
-        return _name_context(text, s, s + 2, lex)
+        return _name_context(text, s, s + 2, lex) or (
+            # a surname and a character typical of given names, before a comma or full stop (姑娘杨洁，)
+            w[0] not in _FUNC_SURNAMES_SOFT and text[s + 2:s + 3] in _NAME_END_PUNCT
+            and lex.given_score.get(w[1], _GIVEN_MIN) >= _GIVEN_TWO_ALONE)
     return e[1] in _NAME_TAGS and _title_context(text, s, lex)
 
 
@@ -730,6 +733,8 @@ def _leader_name(stem: str) -> bool:
 
 
 _GOVERNMENT_QUALIFIERS = {"新", "前", "临时", "过渡"}
+_NAME_END_PUNCT = frozenset("，。；：）)！？,.;:!?")
+_GIVEN_TWO_ALONE = 1.5  # given-name score of the second character of a two-character name with no other cue
 _ENUM_SEPS = {"、", "/", "和", "与", "及"}
 _ENUM_CODE_RE = re.compile("[RFT](?=.[RFT])")  # a name token with another two tokens on
 
@@ -1320,7 +1325,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     hits = lex.surname_title_words.intersection(special) if special else special
     for i in _token_indices(text, words, starts, hits) if hits else ():
         w = words[i]
-        if len(w) > 2 or tags[i] in _NAME_TAGS and _rare_word(w):
+        # (侯老 is no dictionary word: the tagger's tag for it means nothing)
+        if len(w) > 2 or tags[i] in _NAME_TAGS and _rare_word(w) or (w[1] == "老" and not _in_dictionary(w)):
             k = 1 if w[0] in "老小" and w[1:] not in _SURNAME_TITLES else 0
             out.append((starts[i] + k, starts[i] + k + 1, "PER", 3, None))
 
