@@ -301,6 +301,14 @@ def test_two_character_name_before_a_comma_and_surname_with_lao():
     assert set(people("侯老就是怀着这样的心情来的。")) == {"侯"}   # surname + 老: the surname (MSRA convention)
 
 
+def test_teams_in_an_enumeration_or_a_group_are_organizations():
+    def ents(text):
+        return [(m.surface, m.type) for m in extract_entities(text)]
+    assert ents("小组赛中，意大利、西班牙队双双出线。") == [("意大利", "ORG"), ("西班牙队", "ORG")]
+    assert ents("B组的德国、荷兰和丹麦积分相同。") == [("德国", "ORG"), ("荷兰", "ORG"), ("丹麦", "ORG")]
+    assert ents("他从上海和天津出发，参加了比赛。") == [("上海", "LOC"), ("天津", "LOC")]  # no team, no group
+
+
 def test_a_leaders_government_is_the_leader():
     assert [(m.surface, m.type) for m in extract_entities("布什政府拒绝了这一提议。")] == [("布什", "PER")]
 

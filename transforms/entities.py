@@ -882,6 +882,26 @@ def _translit_tail(text: str, words, tags, starts, j: int, lex: _Lex) -> int:
     return 0
 
 
+_ENUM_JOINERS = frozenset("、和与及")
+
+
+def _enumerations(words, is_loc, teams) -> list[list[int]]:
+    """Runs of two or more place (or team) tokens joined by 、/和/与/及: token indices."""
+    runs, i, n = [], 0, len(words)
+    while i < n:
+        if is_loc[i] or i in teams:
+            run, j = [i], i + 1
+            while j + 1 < n and words[j] in _ENUM_JOINERS and (is_loc[j + 1] or j + 1 in teams):
+                run.append(j + 1)
+                j += 2
+            if len(run) >= 2:
+                runs.append(run)
+            i = j
+        else:
+            i += 1
+    return runs
+
+
 _THIRD_AFTER = set("以为从等最在将于")  # word-initial characters after a full name (许雄英/以, 唐翔千/为)
 _THIRD_CONJ = set("和与")  # a conjunction cannot stand before a verb or a full stop: 杨世和/说, 陈金和/。
 
@@ -1095,11 +1115,24 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 out.append((starts[i], e, "LOC" if w.endswith(_VENUE_SUFFIXES) else "ORG", 3, None))
 
     # --- teams named by their country or province in sports news (战胜丹麦, 山东对江苏): organizations
-    for i in loc_idx if _SPORT_CUE_RE.search(text) else ():
+    sports = loc_idx and _SPORT_CUE_RE.search(text)
+    teams = set()
+    for i in loc_idx if sports else ():
         if i and is_loc[i] and (words[i - 1] in _SPORT_VERBS or (words[i - 1] == "对" and i > 1 and is_loc[i - 2]) or (
                 i + 2 < n and words[i + 1] == "对" and is_loc[i + 2])):
             if words[i] in lex.world or words[i] in lex.gaz_full or words[i] in lex.gaz_short:
                 out.append((starts[i], starts[i] + len(words[i]), "ORG", 3, None))
+                teams.add(i)
+    # the rest of an enumeration with a team in it are teams too (意大利、巴西队; 战胜丹麦、瑞典), and so are the
+    # countries of a group (E组的美国、俄罗斯)
+    if sports:
+        teams.update(i for i in org_toks if words[i][-1] == "队")
+        for run in _enumerations(words, is_loc, teams):
+            grouped = run[0] >= 2 and words[run[0] - 1] == "的" and words[run[0] - 2][-1] == "组"
+            if grouped or not teams.isdisjoint(run):
+                for i in run:
+                    if i not in teams and (words[i] in lex.world or words[i] in lex.gaz_full):
+                        out.append((starts[i], starts[i] + len(words[i]), "ORG", 3, None))
 
     # --- villages after a town: 颍阳镇于家村
     for m in _VILLAGE_RE.finditer(text):
