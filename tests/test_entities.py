@@ -35,9 +35,10 @@ SEED_PEOPLE = {
             "周宜游": "河南省数字产业创新中心总经理", "王赛华": "记者", "鲁慧": "记者", "张波": None},
     "001": {"杨金军": "荥阳市委书记", "李新军": "惠济区委书记", "李金勇": "上街区委书记",
             "王智明": "郑州市工信局党组书记、局长"},
-    "002": {"孙庆辉": "记者", "周怡含": "通讯员", "侯明臻": None, "姚五洲": None, "郑彦松": None},
+    "002": {"孙庆辉": "记者", "周怡含": "通讯员", "侯明臻": None, "姚五洲": None,
+            "郑彦松": "开放创新工作领导小组副组长兼办公室主任", "刘云华": "总经济师"},
     "003": {"霍广帅": "于家村党支部书记", "张中峰": "东风路街道党工委书记", "张艳茹": "梧桐办事处党委书记",
-            "赵淑文": "通讯员", "马珂": "通讯员", "杨丽萍": "记者"},
+            "赵淑文": "通讯员", "马珂": "通讯员", "杨丽萍": "记者", "闫忠文": "北京海量数据技术股份公司董事长"},
     "004": {"安伟": "省委常委、市委书记", "何雄": "市委副书记、市长", "吕挺琳": "市委副书记、政法委书记",
             "路云": "市领导", "虎强": "市领导", "李凤芝": "市领导", "王际宾": "记者", "翟宝宽": "记者"},
 }
@@ -55,8 +56,12 @@ def test_seed_persons_and_titles(page):
 def test_seed_not_persons():
     text = "".join(seed(p) for p in SEED_PEOPLE)
     found = people(text)
-    for word in ("智慧", "高新区", "城市", "通讯员", "记者", "区领导", "智能化", "幸福感"):
+    for word in ("智慧", "高新区", "城市", "通讯员", "记者", "区领导", "智能化", "幸福感", "密·伏羲", "阿里巴巴"):
         assert word not in found
+    # every title is one person's: none reaches back over another name (…主任郑彦松、总经济师刘云华)
+    for name, titles in found.items():
+        for title in titles - {None}:
+            assert not any(other in title for other in found if other != name and len(other) >= 2), (name, title)
 
 
 def test_later_mentions_are_marked():

@@ -933,8 +933,9 @@ def _third_given(text: str, st: int, w: str, nxt_w: str, lex: _Lex) -> int:
     return 1 if _is_person_name(text[st:st + 3], lex) else 0
 
 
-def _title_before(text: str, pos: int) -> str | None:
-    """The title phrase that ends at `pos` ("经开区党工委副书记、管委会主任"), or None."""
+def _title_before(text: str, pos: int, bounds=None) -> str | None:
+    """The title phrase that ends at `pos` ("经开区党工委副书记、管委会主任"), or None. `bounds`: the token
+    boundaries of `text` (anything with `in`), so that a cut word inside a longer word does not cut."""
     lex = _lex()
     lo = max(0, pos - 40)
     window = text[lo:pos]
@@ -944,7 +945,10 @@ def _title_before(text: str, pos: int) -> str | None:
         return None
     cut = 0
     for m in _TITLE_CUT.finditer(window):
-        cut = m.end()
+        # a cut word counts as a word of its own, not inside another (数据技术股份公司董事长: 据 of 数据)
+        a, b = lo + m.start(), lo + m.end()
+        if bounds is None or not _is_cjk(window[m.start()]) or ((a == 0 or a in bounds) and b in bounds):
+            cut = m.end()
     title = _WS.sub("", window[cut:])
     title = title.lstrip("、")
     return title or None
@@ -1204,8 +1208,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             elif (suf is None or tj not in _ORG_INNER_TAGS or wj in _STOP_INNER or wj[0] in _DIGITS
                   or (past_loc and tj not in _PROPER_TAGS) or not _PUNCT_BOUNDARY.isdisjoint(wj)):
                 break
-            elif tj in _NAME_TAGS and j < prefix_end - 1:
-                break
+            elif tj in _NAME_TAGS and tj != "nrt" and j < prefix_end - 1:
+                break  # (a transliterated name may name a body: 阿里巴巴/客户/体验/中心, 诺贝尔/基金会)
             else:
                 all_loc = False
             if tj in _PROPER_TAGS:
@@ -1496,6 +1500,11 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             parts = [w for w in words[lo:hi + 1] if w != "·"]
             if all(lex.place_kind(w) for w in parts) or any(_DIGITS.intersection(w) for w in parts):
                 continue
+            # 新密·伏羲山: a one-character piece glued to the word before it, and a place character after
+            # the last piece, make two places (a city and a mountain), not a name
+            if hi + 1 < n and words[hi + 1] in _PLACE_FINAL and len(words[lo]) == 1 and lo > 0 \
+                    and _is_cjk(words[lo - 1][-1]) and tags[lo - 1] not in ("v", "p", "c", "uj", "ul"):
+                continue
             if any(tags[x] in _NAME_TAGS for x in range(lo, hi + 1)) or \
                     _translit_share("".join(parts), translit) >= 0.75:
                 out.append((s0, e0, "PER", 4, None))
@@ -1554,7 +1563,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             j = bisect_right(starts, s + k) - 1  # 巴蒂/斯图塔: a foreign name goes on in the next token
             if starts[j] == s + k and tags[j] in _NAME_TAGS and _translit_share(words[j], translit) >= 0.6:
                 continue
-        title = _title_before(text, s)
+        title = _title_before(text, s, ends)
         if title is not None:
             out.append((s, s + k, "PER", 4, title))
             # enumeration after the name: 、NAME、NAME
@@ -1624,6 +1633,21 @@ def _split_names(chunk: str, lex: _Lex) -> list[tuple[int, int]]:
 _TYPE_ORDER = {"PER": 0, "ORG": 1, "LOC": 2}
 
 
+def _titles_after_persons(text: str, kept: list) -> None:
+    """A title stops at a person before it: in "办公室主任郑彦松、总经济师刘云华" the second title is
+    总经济师. (Names that share one title -- 市领导路云、陈明 -- keep it: nothing but 、 lies between.)"""
+    per = sorted((s, e) for s, e, t, _ in kept if t == "PER")
+    for k, (s, e, t, title) in enumerate(kept):
+        if t != "PER" or not title:
+            continue
+        i = bisect_right(per, (s, -1)) - 1  # the person before this one
+        if i < 0 or per[i][1] > s or s - per[i][1] > len(title):
+            continue
+        tail = _WS.sub("", text[per[i][1]:s]).lstrip("、,，")
+        if tail and tail != title and title.endswith(tail):
+            kept[k] = (s, e, t, tail)
+
+
 def _resolve(text: str, cands, original: str) -> list[Mention]:
     """`text` is the folded text the candidates come from; surfaces are cut from `original`."""
     # priority first, then length; keep the first that does not overlap anything kept
@@ -1636,6 +1660,7 @@ def _resolve(text: str, cands, original: str) -> list[Mention]:
             continue
         taken[s:e] = b"\x01" * (e - s)
         kept.append((s, e, t, title))
+    _titles_after_persons(text, kept)
     # every later (and earlier) mention of a person found in this text
     names = {text[s:e]: title for s, e, t, title in kept if t == "PER" and e - s >= 2}
     for name in names:
