@@ -732,6 +732,7 @@ def _leader_name(stem: str) -> bool:
     return e is not None and e[1] in _NAME_TAGS
 
 
+_GLUED_FUNCTION = frozenset("以将把被在对为从向和与及给让由至")
 _GOVERNMENT_QUALIFIERS = {"新", "前", "临时", "过渡"}
 _NAME_END_PUNCT = frozenset("，。；：）)！？,.;:!?")
 _GIVEN_TWO_ALONE = 1.5  # given-name score of the second character of a two-character name with no other cue
@@ -1171,6 +1172,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 suf is not None and len(w) - len(suf) >= 2 and (w[:-len(suf)] not in jdict or lex.place_kind(w[:-len(suf)])))
         j = prefix_end - 1
         first = prefix_end
+        trim = 0  # characters of the first token that are not the name's (以/云创 大厦)
         all_loc = True
         past_loc = False
         # the suffix must end the name: 郑州国家中心/城市 is a city, not a centre
@@ -1193,6 +1195,12 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if wj in lex.verb_set or (tj == "ns" and "LOC" in lex.not_type.get(wj, ())):
                 break
             if j > 0 and len(words[j - 1]) == 1 and tags[j - 1] == "nr" and tj in ("ns", "nr") and not is_loc[j]:
+                break
+            if len(wj) >= 3 and wj[0] in _GLUED_FUNCTION and wj not in jdict and suf is not None and _ALL_CJK(wj):
+                # 以云创/大厦, 将云创/大厦: the tokenizer glued a preposition to the name, which starts after it
+                chars += len(wj) - 1
+                proper = proper or j == prefix_end - 1
+                first, trim = j, 1
                 break
             if len(wj) == 1 and wj in _ADMIN_ONE and not past_loc and suf is not None:
                 chars = max(chars + 1, org_suffix[suf])  # 县/职教中心, 村/党支部: the county's, the village's own body
@@ -1218,7 +1226,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             first = j
             j -= 1
         # a verb may sit inside a name (数字产业创新中心) but never starts one
-        while first < prefix_end and tags[first] in _ORG_NO_START_TAGS and not is_loc[first]:
+        while not trim and first < prefix_end and tags[first] in _ORG_NO_START_TAGS and not is_loc[first]:
             chars -= len(words[first])
             first += 1
         if suf is not None and chars < org_suffix[suf]:
@@ -1238,7 +1246,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             if first == prefix_end - 1 and len(words[first]) == 1 and words[first] in _ABBREV_PAIR:
                 out.append((starts[first], starts[first] + 1, "LOC", 2, None))
             continue
-        out.append((starts[first], starts[i] + len(w), "LOC" if w.endswith(_VENUE_SUFFIXES) else "ORG", 3, None))
+        out.append((starts[first] + trim, starts[i] + len(w), "LOC" if w.endswith(_VENUE_SUFFIXES) else "ORG", 3,
+                    None))
 
     # --- a minister's title split from the ministry by the tokenizer (印尼/农业/部长, 几内亚/计划/合作/部长):
     # the nouns before it and 部 are the ministry, with the place before them
