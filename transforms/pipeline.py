@@ -55,6 +55,26 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
         timings[stage] = timings.get(stage, 0.0) + now - clock
         clock = now
 
+    article_rows, residue_rows = layout_rows(pages)
+    lap("clean_layout")
+    bodies = [r["body"] for r in article_rows]
+    token_counts, keywords = segment.token_stats(bodies)
+    for row, n, kw in zip(article_rows, token_counts, keywords):
+        row["token_count"] = n
+        row["keywords"] = kw
+    lap("segmentation")
+    mention_rows, entity_rows = _mentions(article_rows, entities.extract_entities_batch(bodies))
+    lap("entities")
+    metric_rows = _metrics(article_rows, metrics.extract_metrics_batch(bodies))
+    lap("metrics")
+
+    frames = build_frames(article_rows, entity_rows, mention_rows, metric_rows, residue_rows)
+    lap("frames")
+    return frames, timings
+
+
+def layout_rows(pages: list[PageInput]) -> tuple[list[dict], list[dict]]:
+    """Pages -> (article rows, page_residue rows): the clean_layout stage."""
     article_rows: list[dict] = []
     residue_rows: list[dict] = []
     for page in pages:
@@ -74,19 +94,12 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
                 "correspondents": list(art.correspondents), "byline": art.byline, "body": art.body,
                 "flags": list(art.flags),
             })
+    return article_rows, residue_rows
 
-    lap("clean_layout")
-    bodies = [r["body"] for r in article_rows]
-    token_counts, keywords = segment.token_stats(bodies)
-    for row, n, kw in zip(article_rows, token_counts, keywords):
-        row["token_count"] = n
-        row["keywords"] = kw
-    lap("segmentation")
-    mention_rows, entity_rows = _mentions(article_rows, entities.extract_entities_batch(bodies))
-    lap("entities")
-    metric_rows = _metrics(article_rows, metrics.extract_metrics_batch(bodies))
-    lap("metrics")
 
+def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_rows: list[dict],
+                 metric_rows: list[dict], residue_rows: list[dict]) -> dict[str, pl.DataFrame]:
+    """Rows of one batch -> the frames of the five content tables: the frames stage."""
     articles = pl.DataFrame(article_rows, schema_overrides={"dateline_date": pl.Date}, infer_schema_length=None) \
         if article_rows else pl.DataFrame()
     if article_rows:
@@ -103,8 +116,7 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
         "metrics": pl.DataFrame(metric_rows, infer_schema_length=None) if metric_rows else pl.DataFrame(),
         "page_residue": pl.DataFrame(residue_rows) if residue_rows else pl.DataFrame(),
     }
-    lap("frames")
-    return frames, timings
+    return frames
 
 
 def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], list[dict]]:
