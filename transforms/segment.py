@@ -14,6 +14,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+import polars as pl
 import rjieba
 
 from transforms import lexicons
@@ -30,14 +31,12 @@ def _jieba_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _idf() -> tuple[dict[str, float], float]:
-    table: dict[str, float] = {}
-    with open(_jieba_dir() / "analyse" / "idf.txt", encoding="utf-8") as fh:
-        for line in fh:
-            word, _, value = line.rstrip("\n").partition(" ")
-            if value:
-                table[word] = float(value)
-    median = sorted(table.values())[len(table) // 2]
-    return table, median
+    """jieba's IDF table (word -> idf, every value positive) and its median, the idf of unknown words. Read with
+    polars: 0.15 s of CPU instead of 0.25 s for a Python line loop (270,000 lines, once per worker process)."""
+    table = pl.read_csv(_jieba_dir() / "analyse" / "idf.txt", separator=" ", has_header=False, quote_char=None,
+                        schema={"word": pl.String, "idf": pl.Float64}).drop_nulls()
+    idf = dict(zip(table.get_column("word").to_list(), table.get_column("idf").to_list()))
+    return idf, sorted(idf.values())[len(idf) // 2]
 
 
 @lru_cache(maxsize=1)
@@ -47,26 +46,29 @@ def _stopwords() -> frozenset[str]:
 
 def is_word(token: str) -> bool:
     """A token that counts as a word: not whitespace, not only punctuation or symbols."""
-    return _kind(token) > 0
+    return _weight(token) >= 0
 
 
-# token -> 0 (not a word), 1 (a word), 2 (a word that may be a keyword). Tokens repeat heavily, so the
-# classification is memoized; the table is bounded by the vocabulary.
-_KINDS: dict[str, int] = {}
+# token -> its keyword weight: -1.0 not a word (whitespace, punctuation, symbols), 0.0 a word that is never a
+# keyword (one character, digits only, a stopword), else its IDF (> 0). Tokens repeat heavily, so the table is
+# memoized and bounded by the vocabulary; one dict lookup per distinct token of a text classifies it and
+# weighs it.
+_WEIGHTS: dict[str, float] = {}
 
 
-def _kind(token: str) -> int:
-    k = _KINDS.get(token)
-    if k is None:
+def _weight(token: str) -> float:
+    w = _WEIGHTS.get(token)
+    if w is None:
         cats = [unicodedata.category(c)[0] for c in token]
         if not any(c in "LN" for c in cats):
-            k = 0
+            w = -1.0
         elif len(token) >= 2 and "L" in cats and token not in _stopwords():
-            k = 2
+            idf, median = _idf()
+            w = idf.get(token, median)
         else:
-            k = 1
-        _KINDS[token] = k
-    return k
+            w = 0.0
+        _WEIGHTS[token] = w
+    return w
 
 
 def cut(text: str) -> list[str]:
@@ -79,38 +81,31 @@ def cut_batch(texts: list[str]) -> list[list[str]]:
 
 def keywords(tokens: list[str], k: int = KEYWORDS_PER_ARTICLE) -> list[str]:
     """Top-k TF-IDF words of one document (ties broken by the word, so the result is deterministic)."""
-    kinds = _KINDS
-    counts = Counter([t for t in tokens if (kinds.get(t) or _kind(t)) == 2])
-    return _top(counts, k)
+    return _stats(tokens, k)[1]
 
 
-def _top(counts: dict[str, int], k: int) -> list[str]:
-    if not counts:
-        return []
-    idf, median = _idf()
-    get = idf.get
-    best = heapq.nlargest(k, ((c * get(w, median), w) for w, c in counts.items()))
-    return [w for _, w in best]
+def _stats(tokens: list[str], k: int) -> tuple[int, list[str]]:
+    """(word count, top-k keywords) of one document. Tokens are counted first (Counter runs in C), then each
+    distinct token is looked at once; keywords are ranked by (count * idf, word), largest first."""
+    get = _WEIGHTS.get
+    n = 0
+    scored = []
+    for t, c in Counter(tokens).items():
+        w = get(t)
+        if w is None:
+            w = _weight(t)
+        if w >= 0:
+            n += c
+            if w:
+                scored.append((c * w, t))
+    return n, [t for _, t in heapq.nlargest(k, scored)]
 
 
 def token_stats(texts: list[str]) -> tuple[list[int], list[list[str]]]:
-    """(token_count, keywords) per text, from one segmentation pass.
-
-    Tokens are counted first (Counter runs in C) and only the distinct tokens of a text are classified, a
-    third of the work of looking at every token."""
+    """(token_count, keywords) per text, from one segmentation pass."""
     counts, kws = [], []
-    kinds = _KINDS
     for tokens in cut_batch(texts):
-        n = 0
-        cands = {}
-        for t, c in Counter(tokens).items():
-            kind = kinds.get(t)
-            if kind is None:
-                kind = _kind(t)
-            if kind:
-                n += c
-                if kind == 2:
-                    cands[t] = c
+        n, top = _stats(tokens, KEYWORDS_PER_ARTICLE)
         counts.append(n)
-        kws.append(_top(cands, KEYWORDS_PER_ARTICLE))
+        kws.append(top)
     return counts, kws
