@@ -28,3 +28,15 @@ def test_every_required_column_has_a_not_null_check():
         covered = {c.kwargs.get("column") for c in cks if c.expectation == "ExpectColumnValuesToNotBeNull"}
         required = {c.name for c in table.columns if not c.nullable} - {"run_id"}
         assert required <= covered, name
+
+
+def test_transform_frames_have_every_contract_column():
+    """transforms.pipeline builds its frames with fixed schemas; a contract column missing from them would be
+    staged as all nulls."""
+    from transforms.pipeline import PageInput, transform_pages
+
+    pages = [PageInput(p.stem, str(p), p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    frames = transform_pages(pages)
+    for table in contract.CONTENT_TABLES:
+        assert not frames[table.name].is_empty(), table.name
+        assert set(table.column_names) - {"run_id"} <= set(frames[table.name].columns), table.name
