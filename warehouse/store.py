@@ -205,17 +205,26 @@ class Warehouse:
             self.con.execute(f"DELETE FROM staging.{table.name}")
 
     def stage(self, frames: dict[str, pl.DataFrame]) -> None:
-        """Write one batch's frames into the staging schema (replacing what was there)."""
-        self.clear_staging()
-        for table in CONTENT_TABLES:
-            frame = conform(frames.get(table.name), table)
-            if frame.is_empty():
-                continue
-            self.con.register("_stage", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
-            try:
-                self.con.execute(f"INSERT INTO staging.{table.name} BY NAME SELECT * FROM _stage")
-            finally:
-                self.con.unregister("_stage")
+        """Write one batch's frames into the staging schema (replacing what was there), in one transaction: one
+        commit instead of one per table (each autocommit wrote to the file, and the WAL grew past DuckDB's
+        checkpoint threshold in the middle of a batch)."""
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            self.clear_staging()
+            for table in CONTENT_TABLES:
+                frame = conform(frames.get(table.name), table)
+                if frame.is_empty():
+                    continue
+                con.register("_stage", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+                try:
+                    con.execute(f"INSERT INTO staging.{table.name} BY NAME SELECT * FROM _stage")
+                finally:
+                    con.unregister("_stage")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
 
     def drop_staged_sources(self, source_ids: list[str]) -> None:
         """Remove the rows of some pages from staging (used when those pages are quarantined)."""
