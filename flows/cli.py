@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from flows.server import start_temporary_server
+
 DEFAULT_WAREHOUSE = "warehouse/zhnews.duckdb"
 DEFAULT_INPUT = "seeds"
 
@@ -104,8 +106,18 @@ def cmd_run(args) -> int:
         return _fail(str(exc))
     if args.workers < 1:
         return _fail("--workers must be at least 1")
+    server = start_temporary_server()     # boots while the imports below run
+    try:
+        return _run_flow(args, inputs, found, warehouse, server)
+    finally:
+        if server is not None:
+            server.stop()
 
+
+def _run_flow(args, inputs, found, warehouse, server) -> int:
+    from flows.inputs import InputError
     from flows.pipeline import prewarm, zhnews_run
+    from warehouse.store import WarehouseError
 
     runner_name = choose_task_runner(args.task_runner, args.workers, args.dask_address,
                                      sum(f.size for f in found), int(args.batch_mb * 1024 * 1024))
@@ -115,6 +127,11 @@ def cmd_run(args) -> int:
         return _fail(f"task runner {runner_name!r} is not available: {exc}")
     flow = zhnews_run.with_options(task_runner=runner)
     prewarm()
+    if server is not None:
+        try:
+            server.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+        except RuntimeError as exc:
+            return _fail(str(exc))
     show_progress = args.progress or (sys.stderr.isatty() and not args.quiet)
     try:
         summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,
