@@ -102,6 +102,8 @@ def test_broken_article_is_quarantined_and_a_later_good_run_publishes(seeded, mo
     docs = Path(broken.data_docs)
     pages = [p.read_text(encoding="utf-8") for p in docs.parent.rglob("*.html")]
     assert any("offset_problem" in html and "zhnews.entity_mentions" in html for html in pages)
+    # batches are not fingerprinted (expectations.runner._skip_batch_fingerprint: a hash of every cell)
+    assert not any("pandas_data_fingerprint" in html for html in pages)
     index = docs.read_text(encoding="utf-8")        # readable offline: a plain-HTML summary on top
     assert 'id="zhnews-run-summary"' in index and "FAILED (critical)" in index and "offset_problem" in index
 
