@@ -732,6 +732,13 @@ def _leader_name(stem: str) -> bool:
     return e is not None and e[1] in _NAME_TAGS
 
 
+def _brand_before(w: str, tag: str, adjacent: bool, lex: _Lex) -> bool:
+    """A word the tagger calls a name but that starts with no surname, right before a body's generic name,
+    is the body's own name (北斗/质检中心: 北斗 is no person)."""
+    return adjacent and tag in ("nr", "nrfg") and len(w) >= 2 and w[0] not in lex.surnames \
+        and w[:2] not in lex.surnames2 and _ALL_CJK(w) is not None
+
+
 _GLUED_FUNCTION = frozenset("以将把被在对为从向和与及给让由至")
 _GOVERNMENT_QUALIFIERS = {"新", "前", "临时", "过渡"}
 _NAME_END_PUNCT = frozenset("，。；：）)！？,.;:!?")
@@ -1188,7 +1195,8 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
             tj = tags[j]
             wj = words[j]
             if wj in _ORG_LEFT_STOP or (whole and not (is_loc[j] or is_org_tok[j] or tj in _ORG_WHOLE_LEFT
-                                                       or (wj[0] == "第" and wj[-1] == "届") or wj in _ADMIN_ONE)):
+                                                       or (wj[0] == "第" and wj[-1] == "届") or wj in _ADMIN_ONE
+                                                       or _brand_before(wj, tj, j == prefix_end - 1, lex))):
                 break
             # never across a speech / action verb (姚五洲要求枫杨园区…), a person's name (张/红军), a
             # generic word that jieba tags ns (城市管理…), or into a glued surname (姚/五洲)
