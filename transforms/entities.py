@@ -893,20 +893,19 @@ def _translit_tail(text: str, words, tags, starts, j: int, lex: _Lex) -> int:
 _ENUM_JOINERS = frozenset("、和与及")
 
 
-def _enumerations(words, is_loc, teams) -> list[list[int]]:
-    """Runs of two or more place (or team) tokens joined by 、/和/与/及: token indices."""
-    runs, i, n = [], 0, len(words)
-    while i < n:
-        if is_loc[i] or i in teams:
-            run, j = [i], i + 1
-            while j + 1 < n and words[j] in _ENUM_JOINERS and (is_loc[j + 1] or j + 1 in teams):
-                run.append(j + 1)
-                j += 2
-            if len(run) >= 2:
-                runs.append(run)
-            i = j
-        else:
-            i += 1
+def _enumerations(words, members) -> list[list[int]]:
+    """Runs of two or more of the token indices `members` (places, teams) joined by 、/和/与/及."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i in sorted(members):
+        if run and i == run[-1] + 2 and words[i - 1] in _ENUM_JOINERS:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = [i]
+    if len(run) >= 2:
+        runs.append(run)
     return runs
 
 
@@ -1139,7 +1138,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     # countries of a group (E组的美国、俄罗斯)
     if sports:
         teams.update(i for i in org_toks if words[i][-1] == "队")
-        for run in _enumerations(words, is_loc, teams):
+        for run in _enumerations(words, teams.union(i for i in loc_idx if is_loc[i])):
             grouped = run[0] >= 2 and words[run[0] - 1] == "的" and words[run[0] - 2][-1] == "组"
             if grouped or not teams.isdisjoint(run):
                 for i in run:
