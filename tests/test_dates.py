@@ -32,6 +32,17 @@ def test_month_for_a_bare_day():
     assert dates.infer_month(28, issue_date=dt.date(2023, 3, 2)) == 2
     assert dates.infer_month(28, issue_date=dt.date(2023, 1, 2)) == 12
     assert dates.infer_month(9) is None
+    # a day the month cannot have: not that month (the page's other articles are of February)
+    assert dates.infer_month(30, context_month=2) is None
+    assert dates.infer_month(30, context_month=2, issue_date=dt.date(2023, 3, 31)) == 3
+    assert dates.infer_month(31, issue_date=dt.date(2023, 5, 2)) is None      # April has 30 days
+    assert dates.infer_month(29, context_month=2) == 2                         # some years have it
+
+
+def test_impossible_explicit_dates_are_not_dates():
+    assert dates.first_explicit_date("2月30日，会议召开。") is None
+    assert dates.first_explicit_date("4月31日，会议召开。") is None
+    assert dates.first_explicit_date("2月29日，会议召开。").day == 29
 
 
 def test_year_from_issue_date_or_explicit_year():

@@ -157,3 +157,13 @@ _LINE = st.text(st.sampled_from(list("经济发展郑州本报讯记者通讯员
 def test_conservation_holds_on_arbitrary_pages(lines):
     raw = "\n".join(lines)
     assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
+
+
+def test_bare_day_that_the_pages_month_cannot_have_gets_no_month():
+    # the other article's February gives the page its month; "30日" cannot be in February, so its month stays
+    # unknown (it used to become 2月30日, and the data-quality check quarantined the whole page)
+    page = ("全市春耕工作会议召开\n\n本报讯 2月5日，全市春耕生产工作会议召开，会议部署了今年的春耕生产任务。\n\n\n"
+            "国际合作论坛开幕\n\n央视网消息（新闻联播）：30日，国际合作论坛在北京开幕，多国代表参加了论坛。\n")
+    first, second = layout.split_page(page).articles
+    assert (first.dateline_month, first.dateline_day) == (2, 5)
+    assert (second.dateline_month, second.dateline_day, second.dateline_date) == (None, 30, None)

@@ -61,8 +61,16 @@ def _num(s: str | None) -> int | None:
     return _CN_NUM.get(s)
 
 
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # the most days each month can have
+
+
 def _valid(month: int | None, day: int | None) -> bool:
-    return (month is None or 1 <= month <= 12) and (day is None or 1 <= day <= 31)
+    """A month, a day, or a month and day that some year has (2月29日 yes, 2月30日 and 4月31日 no)."""
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None and not 1 <= day <= (_MONTH_DAYS[month - 1] if month else 31):
+        return False
+    return True
 
 
 def match_lead_date(text: str) -> LeadDate | None:
@@ -95,13 +103,13 @@ def first_explicit_date(text: str, *, first_sentence_only: bool = True) -> LeadD
 
 
 def infer_month(day: int, *, context_month: int | None = None, issue_date: _dt.date | None = None) -> int | None:
-    """Month for a bare day ("9日"): the page's context month, else the issue date's (previous month if later)."""
-    if context_month:
+    """Month for a bare day ("9日"): the page's context month, else the issue date's (previous month if later);
+    None when the day does not fit the month (30日 on a page whose other articles are of February)."""
+    if context_month and _valid(context_month, day):
         return context_month
     if issue_date:
-        if day <= issue_date.day:
-            return issue_date.month
-        return 12 if issue_date.month == 1 else issue_date.month - 1
+        month = issue_date.month if day <= issue_date.day else 12 if issue_date.month == 1 else issue_date.month - 1
+        return month if _valid(month, day) else None
     return None
 
 
