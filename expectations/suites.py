@@ -96,7 +96,7 @@ def audit_checks() -> list[Check]:
         _between("articles", "articles_on_page", 1, 40, WARNING, "articles per page within 1-40"),
         # entities
         _problem("entities", "name_problem", WARNING,
-                 "name length plausible for its type (person 2-4 or transliterated with ·, organization 2-40, "
+                 "name length plausible for its type (person 2-4 or transliterated, organization 2-40, "
                  "location 2-25), no white space"),
         # entity mentions
         _problem("entity_mentions", "offset_problem", CRITICAL,

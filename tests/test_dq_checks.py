@@ -55,7 +55,9 @@ def batch_frames() -> dict[str, pl.DataFrame]:
     ]
     entities = [{"entity_id": "e_wm", "entity_type": "person", "name": "王明"},
                 {"entity_id": "e_wsh", "entity_type": "person", "name": "王赛华"},
-                {"entity_id": "e_bad", "entity_type": "animal", "name": "王明"}]
+                {"entity_id": "e_bad", "entity_type": "animal", "name": "王明"},
+                {"entity_id": "e_fn", "entity_type": "person", "name": "罗德里格斯"},     # a foreign name: fine
+                {"entity_id": "e_run", "entity_type": "person", "name": "王明表示今"}]     # running text: warned
     return {"articles": pl.DataFrame(articles), "entity_mentions": pl.DataFrame(mentions),
             "metrics": pl.DataFrame(metrics), "entities": pl.DataFrame(entities),
             "page_residue": pl.DataFrame([{"source_id": GOOD, "seq": 1, "kind": "banner", "text": "要闻"}])}
@@ -111,6 +113,7 @@ def test_audit_flags_exactly_the_faulty_rows(staged):
     assert flagged("metrics", "offset_problem", "metric_id") == []
     assert flagged("metrics", "base_value_problem", "metric_id") == ["bx1"]
     assert "200000000000" in f["metrics"].set_index("metric_id").loc["bx1", "base_value_problem"]
+    assert flagged("entities", "name_problem", "entity_id") == ["e_run"]
 
 
 def test_foreign_key_to_sources_uses_the_batch(staged):

@@ -58,8 +58,9 @@ SELECT e.*, length(e.name) AS name_length,
             WHEN e.name <> trim(e.name) OR regexp_matches(e.name, '[\s\n\r\t]')
                  THEN format('{} "{}" has white space in its name', txt(e.entity_type), txt(e.name))
             WHEN e.entity_type = 'person' AND NOT (length(e.name) BETWEEN 2 AND 4
-                 OR (regexp_matches(e.name, '[·•．.]') AND length(e.name) BETWEEN 3 AND 20))
-                 THEN format('person "{}": {} characters (expected 2-4, or a transliterated name with ·)',
+                 OR (regexp_matches(e.name, '[·•．.]') AND length(e.name) BETWEEN 3 AND 20)
+                 OR transliterated(e.name))
+                 THEN format('person "{}": {} characters (expected 2-4, or a transliterated name)',
                              txt(e.name), txt(length(e.name)))
             WHEN e.entity_type = 'organization' AND NOT length(e.name) BETWEEN 2 AND 40
                  THEN format('organization "{}": {} characters (expected 2-40)', txt(e.name), txt(length(e.name)))

@@ -13,6 +13,7 @@ runs inside the single writer. What lives here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,15 @@ def _unit_table(units: list[str | None]) -> pl.DataFrame:
                                       "base_unit": pl.String})
 
 
+@functools.lru_cache(maxsize=1)
+def _translit_chars() -> str:
+    """The characters of foreign personal names in Chinese (the entity extractor's lexicon)."""
+    from transforms import lexicons
+
+    chars = "".join(lexicons.lines("entities_translit_chars.txt"))
+    return "".join(sorted(set(c for c in chars if "\u4e00" <= c <= "\u9fff")))
+
+
 def validation_frames(wh: Warehouse, batch_sources: list[dict],
                       columns: dict[str, list[str]] | None = None) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
     """Staged rows plus derived check columns (warehouse/audit.sql), one pandas frame per validated table.
@@ -53,6 +63,8 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
         schema={"source_id": pl.String, "issue_date": pl.Date})
     units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM staging.metrics").fetchall()]
     con.execute("CREATE OR REPLACE TEMP MACRO txt(x) AS coalesce(CAST(x AS VARCHAR), 'null')")
+    # a foreign name written without a middle dot (罗德里格斯, 尼古拉耶夫): only transliteration characters
+    con.execute(f"CREATE OR REPLACE TEMP MACRO transliterated(x) AS regexp_full_match(x, '[{_translit_chars()}]{{3,12}}')")
     # null when body[s:e] == surface (or there is nothing to compare), else a sentence naming the article
     con.execute("""CREATE OR REPLACE TEMP MACRO slice_problem(aid, body, s, e, surface) AS
         CASE WHEN s IS NOT NULL AND body IS NOT NULL
