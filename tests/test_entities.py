@@ -314,6 +314,19 @@ def test_teams_in_an_enumeration_or_a_group_are_organizations():
     assert ents("他从上海和天津出发，参加了比赛。") == [("上海", "LOC"), ("天津", "LOC")]  # no team, no group
 
 
+def test_foreign_names_and_places_in_international_news():
+    def ents(text):
+        return [(m.surface, m.type) for m in extract_entities(text)]
+    assert ("迪亚斯-卡内尔", "PER") in ents("古巴国家主席迪亚斯-卡内尔会见了代表团。")       # across the hyphen
+    assert ("赫格塞思", "PER") in ents("美国国防部长赫格塞思16日称，将继续部署。")        # 部/长赫格塞思
+    assert ents("会见普拉博沃时，他表示") == [("普拉博沃", "PER")]                        # 博沃时: 时 is not his
+    assert ents("乌克兰敖德萨州官员说") == [("乌克兰", "LOC"), ("敖德萨州", "LOC")]       # a country, a region
+    assert ("罗斯托夫州", "LOC") in ents("俄境内罗斯托夫州的一座城市")
+    assert ("莫罗佐夫斯克", "LOC") in ents("俄境内罗斯托夫州的莫罗佐夫斯克地区")         # -sk: a city
+    assert ents("他代表印度尼西亚共和国政府致辞。") == [("印度尼西亚共和国", "LOC")]
+    assert ents("他前往沙特利雅得出席会议。") == [("沙特", "LOC"), ("利雅得", "LOC")]
+
+
 def test_a_leaders_government_is_the_leader():
     assert [(m.surface, m.type) for m in extract_entities("布什政府拒绝了这一提议。")] == [("布什", "PER")]
 

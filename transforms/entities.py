@@ -909,6 +909,42 @@ def _enumerations(words, members) -> list[list[int]]:
     return runs
 
 
+_RUN_TRIM = frozenset("时称说")
+_FOREIGN_ADMIN = frozenset("州省市县岛港湾区")
+_FOREIGN_PLACE_ENDINGS = frozenset({"斯克", "格勒"})
+_STATE_SUFFIXES = ("共和国", "王国", "联邦", "公国", "酋长国", "合众国")
+
+
+def _run_token(words, tags, i: int, j: int, lex: _Lex) -> bool:
+    """Whether token j goes on the transliterated name run that starts at token i: a transliteration-like
+    name token, a single character, or a dot or hyphen between such tokens; never a known place
+    (乌克兰/敖德萨 is a country and a city), and an unknown place-tagged word only inside the run
+    (迪亚斯/-/卡/内尔)."""
+    w = words[j]
+    if w in _DOTS:
+        return j > i and j + 1 < len(words) and _translit_share(words[j + 1], lex.translit) >= 0.6
+    share = _translit_share(w, lex.translit)
+    if share < 0.6 or lex.place_kind(w):
+        return False
+    t = tags[j]
+    if t in _LOC_ORG_TAGS:
+        return j > i and share == 1.0 and t == "ns"
+    return len(w) == 1 or t in _NAME_TAGS or t == "x"
+
+
+def _foreign_place_end(text: str, e: int, words, j: int, lex: _Lex) -> int:
+    """1 + the length of an administrative suffix that makes the transliterated name ending at `e` a place:
+    its own last character (罗斯托夫州) or a city-name ending (-斯克) -> 1, the next token (敖德萨/州) -> 2;
+    else 0."""
+    if text[e - 1:e] in _FOREIGN_ADMIN and e >= 4 and _translit_share(text[e - 4:e - 1], lex.translit) >= 0.99:
+        return 1
+    if text[e - 2:e] in _FOREIGN_PLACE_ENDINGS and e >= 4:
+        return 1  # 莫罗佐夫斯克, 斯大林格勒: -sk and -grad end city names, never personal names
+    if j < len(words) and words[j] in _FOREIGN_ADMIN and text[e:e + 1] == words[j]:
+        return 2
+    return 0
+
+
 _THIRD_AFTER = set("以为从等最在将于")  # word-initial characters after a full name (许雄英/以, 唐翔千/为)
 _THIRD_CONJ = set("和与")  # a conjunction cannot stand before a verb or a full stop: 杨世和/说, 陈金和/。
 
@@ -1347,6 +1383,13 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     for i in name_idx:
         w = words[i]
         st = starts[i]
+        if len(w) >= 3 and i and words[i - 1][-1] + w[0] in lex.title_set:
+            w, st = w[1:], st + 1  # 美国国防部/长赫格塞思: the title's last character went into the name
+        if _translit_share(w, translit) >= 0.6 or _translit_share(w[:-1], translit) >= 0.99:
+            place = _foreign_place_end(text, st + len(w), words, i + 1, lex)
+            if place:
+                out.append((st, st + len(w) + place - 1, "LOC", 3, None))
+                continue
         # a name token that swallowed the next word's first character (严平认/为, 王晨以, 穆萨还)
         # (a name of the dictionary stays whole: 唐师曾/最)
         if len(w) >= 3 and w[-1] in _NAME_GLUE_TAIL and w[-2] not in _NAME_GLUE_TAIL and not _in_dictionary(w):
@@ -1451,10 +1494,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
         if True:
             j = i
             named = False
-            while j < n and (_translit_share(words[j], translit) >= 0.6 and tags[j] not in _LOC_ORG_TAGS
-                             and (len(words[j]) == 1 or tags[j] in _NAME_TAGS or tags[j] == "x")
-                             or (words[j] in _DOTS and j > i and j + 1 < n
-                                 and _translit_share(words[j + 1], translit) >= 0.6)):
+            while j < n and _run_token(words, tags, i, j, lex):
                 named = named or tags[j] in _NAME_TAGS or words[j] in _DOTS
                 j += 1
             # a single leading character (安/瓦尔) belongs when it is a transliteration character; after a
@@ -1471,7 +1511,12 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 else 0
             if j - i >= 2 or (k < i and j > i) or more:
                 s0, e0 = starts[k], starts[j - 1] + len(words[j - 1]) + more
-                if named and e0 - s0 >= 3 and not lex.place_kind(text[s0:e0]):
+                if not more and len(words[j - 1]) >= 3 and words[j - 1][-1] in _RUN_TRIM and not _in_dictionary(words[j - 1]):
+                    e0 -= 1  # 普拉/博沃时 ,: the last character is the next word's (时, 称)
+                place = _foreign_place_end(text, e0, words, j, lex) if named else 0
+                if place:
+                    out.append((s0, e0 + place - 1, "LOC", 3, None))  # 敖德萨/州, 罗斯托夫州: a place
+                elif named and e0 - s0 >= 3 and not lex.place_kind(text[s0:e0]):
                     out.append((s0, e0, "PER", 3, None))
                 done = j
 
@@ -1484,6 +1529,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 (i > 0 and words[i - 1] in lex.title_set)
                 or (i + 1 < n and (words[i + 1] in _AFTER_NAME or words[i + 1] in lex.verb_set))):
             if lex.place_kind(w) or w in _ZONE_WORDS or not _ALL_CJK(w) or not _rare_word(w) or w[-1] in _PLACE_FINAL \
+                    or w.endswith(_STATE_SUFFIXES) \
                     or (w[0] not in lex.surnames and _translit_share(w, translit) < 0.75):
                 continue
             out.append((starts[i], starts[i] + len(w), "PER", 3, None))
