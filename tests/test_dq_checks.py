@@ -57,6 +57,7 @@ def batch_frames() -> dict[str, pl.DataFrame]:
                 {"entity_id": "e_wsh", "entity_type": "person", "name": "王赛华"},
                 {"entity_id": "e_bad", "entity_type": "animal", "name": "王明"},
                 {"entity_id": "e_fn", "entity_type": "person", "name": "罗德里格斯"},     # a foreign name: fine
+                {"entity_id": "e_hy", "entity_type": "person", "name": "迪亚斯-卡内尔"},  # hyphenated: fine
                 {"entity_id": "e_run", "entity_type": "person", "name": "王明表示今"}]     # running text: warned
     return {"articles": pl.DataFrame(articles), "entity_mentions": pl.DataFrame(mentions),
             "metrics": pl.DataFrame(metrics), "entities": pl.DataFrame(entities),

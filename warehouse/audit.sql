@@ -58,7 +58,7 @@ SELECT e.*, length(e.name) AS name_length,
             WHEN e.name <> trim(e.name) OR regexp_matches(e.name, '[\s\n\r\t]')
                  THEN format('{} "{}" has white space in its name', txt(e.entity_type), txt(e.name))
             WHEN e.entity_type = 'person' AND NOT (length(e.name) BETWEEN 2 AND 4
-                 OR (regexp_matches(e.name, '[·•．.]') AND length(e.name) BETWEEN 3 AND 20)
+                 OR (regexp_matches(e.name, '[·•．.\-—]') AND length(e.name) BETWEEN 3 AND 20)
                  OR transliterated(e.name))
                  THEN format('person "{}": {} characters (expected 2-4, or a transliterated name)',
                              txt(e.name), txt(length(e.name)))
