@@ -121,6 +121,7 @@ class _Lex:
             "[" + "".join(sorted(s for s in self.surnames if len(s) == 1 and s not in _FUNC_SURNAMES)) + "]")
         self.titles = sorted(set(_words("entities_titles.txt")), key=len, reverse=True)
         self.title_set = frozenset(self.titles)
+        self.title2_last = frozenset(t[1] for t in self.title_set if len(t) == 2)  # 部长 -> 长: see _candidates
         self.title_last = frozenset(t[-1] for t in self.titles)
         self.title_tuple = tuple(self.titles)
         self.verbs = sorted(set(_words("entities_verbs.txt")), key=len, reverse=True)
@@ -1383,9 +1384,10 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     for i in name_idx:
         w = words[i]
         st = starts[i]
-        if len(w) >= 3 and i and words[i - 1][-1] + w[0] in lex.title_set:
+        if len(w) >= 3 and i and w[0] in lex.title2_last and words[i - 1][-1] + w[0] in lex.title_set:
             w, st = w[1:], st + 1  # 美国国防部/长赫格塞思: the title's last character went into the name
-        if _translit_share(w, translit) >= 0.6 or _translit_share(w[:-1], translit) >= 0.99:
+        if (w[-1] in _FOREIGN_ADMIN or w[-2:] in _FOREIGN_PLACE_ENDINGS or (i + 1 < n and words[i + 1] in _FOREIGN_ADMIN)) \
+                and (_translit_share(w, translit) >= 0.6 or _translit_share(w[:-1], translit) >= 0.99):
             place = _foreign_place_end(text, st + len(w), words, i + 1, lex)
             if place:
                 out.append((st, st + len(w) + place - 1, "LOC", 3, None))
