@@ -325,6 +325,8 @@ def test_foreign_names_and_places_in_international_news():
     assert ("莫罗佐夫斯克", "LOC") in ents("俄境内罗斯托夫州的莫罗佐夫斯克地区")         # -sk: a city
     assert ents("他代表印度尼西亚共和国政府致辞。") == [("印度尼西亚共和国", "LOC")]
     assert ents("他前往沙特利雅得出席会议。") == [("沙特", "LOC"), ("利雅得", "LOC")]
+    assert ("卡茨", "PER") in ents("国防部长卡茨同西哈莫尼会谈") and ("西哈莫尼", "PER") in ents("国防部长卡茨同西哈莫尼会谈")
+    assert ("毛伊岛", "LOC") in ents("美国夏威夷州毛伊岛拉海纳镇")                       # an island, no person
 
 
 def test_a_leaders_government_is_the_leader():

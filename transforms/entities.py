@@ -910,7 +910,8 @@ def _enumerations(words, members) -> list[list[int]]:
     return runs
 
 
-_RUN_TRIM = frozenset("时称说")
+_RUN_TRIM = frozenset("时称说同")
+_RUN_BREAK_FIRST = frozenset("同与和及对向跟")
 _FOREIGN_ADMIN = frozenset("州省市县岛港湾区")
 _FOREIGN_PLACE_ENDINGS = frozenset({"斯克", "格勒"})
 _STATE_SUFFIXES = ("共和国", "王国", "联邦", "公国", "酋长国", "合众国")
@@ -927,19 +928,23 @@ def _run_token(words, tags, i: int, j: int, lex: _Lex) -> bool:
     share = _translit_share(w, lex.translit)
     if share < 0.6 or lex.place_kind(w):
         return False
+    if len(w) >= 3 and w[-1] in _FOREIGN_ADMIN:
+        return False  # 毛伊岛/拉海纳: a place of its own
+    if j > i and w[0] in _RUN_BREAK_FIRST and not _in_dictionary(w):
+        return False  # 卡茨/同西哈莫尼: a second name after a preposition the tokenizer glued to it
     t = tags[j]
     if t in _LOC_ORG_TAGS:
         return j > i and share == 1.0 and t == "ns"
     return len(w) == 1 or t in _NAME_TAGS or t == "x"
 
 
-def _foreign_place_end(text: str, e: int, words, j: int, lex: _Lex) -> int:
+def _foreign_place_end(text: str, s: int, e: int, words, j: int, lex: _Lex) -> int:
     """1 + the length of an administrative suffix that makes the transliterated name ending at `e` a place:
     its own last character (罗斯托夫州) or a city-name ending (-斯克) -> 1, the next token (敖德萨/州) -> 2;
     else 0."""
-    if text[e - 1:e] in _FOREIGN_ADMIN and e >= 4 and _translit_share(text[e - 4:e - 1], lex.translit) >= 0.99:
+    if text[e - 1:e] in _FOREIGN_ADMIN and e - s >= 3 and _translit_share(text[s:e - 1], lex.translit) >= 0.99:
         return 1
-    if text[e - 2:e] in _FOREIGN_PLACE_ENDINGS and e >= 4:
+    if text[e - 2:e] in _FOREIGN_PLACE_ENDINGS and e - s >= 3:
         return 1  # 莫罗佐夫斯克, 斯大林格勒: -sk and -grad end city names, never personal names
     if j < len(words) and words[j] in _FOREIGN_ADMIN and text[e:e + 1] == words[j]:
         return 2
@@ -1384,11 +1389,13 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
     for i in name_idx:
         w = words[i]
         st = starts[i]
-        if len(w) >= 3 and i and w[0] in lex.title2_last and words[i - 1][-1] + w[0] in lex.title_set:
-            w, st = w[1:], st + 1  # 美国国防部/长赫格塞思: the title's last character went into the name
+        if len(w) >= 3 and ((i and w[0] in lex.title2_last and words[i - 1][-1] + w[0] in lex.title_set) or (
+                w[0] in _RUN_BREAK_FIRST and not _in_dictionary(w) and _translit_share(w[1:], translit) >= 0.99)):
+            # 美国国防部/长赫格塞思: the title's last character went into the name; 同西哈莫尼: a preposition did
+            w, st = w[1:], st + 1
         if (w[-1] in _FOREIGN_ADMIN or w[-2:] in _FOREIGN_PLACE_ENDINGS or (i + 1 < n and words[i + 1] in _FOREIGN_ADMIN)) \
                 and (_translit_share(w, translit) >= 0.6 or _translit_share(w[:-1], translit) >= 0.99):
-            place = _foreign_place_end(text, st + len(w), words, i + 1, lex)
+            place = _foreign_place_end(text, st, st + len(w), words, i + 1, lex)
             if place:
                 out.append((st, st + len(w) + place - 1, "LOC", 3, None))
                 continue
@@ -1513,9 +1520,14 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 else 0
             if j - i >= 2 or (k < i and j > i) or more:
                 s0, e0 = starts[k], starts[j - 1] + len(words[j - 1]) + more
+                first = words[k]
+                if len(first) >= 3 and (
+                        (first[0] in _RUN_BREAK_FIRST and not _in_dictionary(first))  # 同/西哈莫尼
+                        or (k and first[0] in lex.title2_last and words[k - 1][-1] + first[0] in lex.title_set)):
+                    s0 += 1
                 if not more and len(words[j - 1]) >= 3 and words[j - 1][-1] in _RUN_TRIM and not _in_dictionary(words[j - 1]):
                     e0 -= 1  # 普拉/博沃时 ,: the last character is the next word's (时, 称)
-                place = _foreign_place_end(text, e0, words, j, lex) if named else 0
+                place = _foreign_place_end(text, s0, e0, words, j, lex) if named else 0
                 if place:
                     out.append((s0, e0 + place - 1, "LOC", 3, None))  # 敖德萨/州, 罗斯托夫州: a place
                 elif named and e0 - s0 >= 3 and not lex.place_kind(text[s0:e0]):
