@@ -982,7 +982,7 @@ def _third_given(text: str, st: int, w: str, nxt_w: str, lex: _Lex) -> int:
     return 1 if _is_person_name(text[st:st + 3], lex) else 0
 
 
-def _title_before(text: str, pos: int, bounds=None) -> str | None:
+def _title_before(text: str, pos: int, bounds) -> str | None:
     """The title phrase that ends at `pos` ("经开区党工委副书记、管委会主任"), or None. `bounds`: the token
     boundaries of `text` (anything with `in`), so that a cut word inside a longer word does not cut."""
     lex = _lex()
@@ -996,7 +996,7 @@ def _title_before(text: str, pos: int, bounds=None) -> str | None:
     for m in _TITLE_CUT.finditer(window):
         # a cut word counts as a word of its own, not inside another (数据技术股份公司董事长: 据 of 数据)
         a, b = lo + m.start(), lo + m.end()
-        if bounds is None or not _is_cjk(window[m.start()]) or ((a == 0 or a in bounds) and b in bounds):
+        if not _is_cjk(window[m.start()]) or ((a == 0 or a in bounds) and b in bounds):
             cut = m.end()
     title = _WS.sub("", window[cut:])
     title = title.lstrip("、")
@@ -1156,8 +1156,6 @@ def _candidates(text: str) -> list[tuple[int, int, str, int, str | None]]:
                 out.append((starts[i], starts[i] + len(stem), "LOC", 2, None))  # 中国政府 -> 中国
             elif w.endswith("政府") and len(stem) >= 2 and _leader_name(stem):
                 out.append((starts[i], starts[i] + len(stem), "PER", 3, None))  # 克林顿政府 -> 克林顿
-            elif w == "新政府" and i > 0 and tags[i - 1] in _NAME_TAGS and not is_loc[i - 1]:
-                out.append((starts[i - 1], starts[i], "PER", 3, None))  # 金大中/新政府 -> 金大中
             elif w.endswith("关系") and stem and _ABBREV_PAIR.issuperset(stem):
                 for k in range(len(stem)):  # 中美关系 -> 中, 美
                     out.append((starts[i] + k, starts[i] + k + 1, "LOC", 2, None))
