@@ -9,16 +9,21 @@ An article counts as recovered when its headline is a predicted headline and the
 its text (dateline label + body, compared after `clean.conservation_key`).
 
     python benchmarks/eval_layout.py [--corpus PATH] [--pages 500] [--seed 7]
+    python benchmarks/eval_layout.py --rmrb [PATH] [--rmrb-out DIR] [--errors N]   # People's Daily pages (issue 14)
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as _dt
 import gzip
+import hashlib
 import json
 import random
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,13 +191,376 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
             "field_accuracy": {f: round(v / max(1, n_ok), 3) for f, v in field_ok.items()}}
 
 
+# ------------------------------------------------------------------------------------- People's Daily (--rmrb)
+# Pages built from ../shared/eval/layout/rmrb_dev.jsonl (issue 14): the articles of one issue page (same date and
+# page) in one file, each laid out [overline] / headline / [subheadline] / blank line / paragraphs separated by
+# blank lines, plus page furniture as that paper prints it (editor and designer credits, mailbox, photo credits)
+# with invented names, and a manifest.csv of issue dates (one file in 7 left out, to check that no year is made up).
+# Records whose title is furniture ("本版责编：…", "导读") are laid out as furniture, never counted as articles.
+#
+# Gold per article: headline = title, overline = meta.introtitle, subheadline = meta.subtitle; byline people =
+# the names of meta.author_field ("本报记者  方小远  金  岩": 方小远, 金岩; labels dropped, padded names joined),
+# of the dateline's parenthesis ("…电  （记者江小帆、白小雪）") and of a closing credit ("（本报记者X、Y整理）",
+# "（…，本报记者Z采访整理）", "（W参与采写）"); dateline month/day from "<…>M月D日电" opening the lead or a closing
+# "（本报<place>M月D日电）", dateline_date from it and the manifest's issue date (a later month/day than the issue's
+# is the previous year). An article is recovered when a predicted article has its headline and exactly its text
+# (overline, headline, subheadline, dateline, byline, body: the same characters under `clean.conservation_key`,
+# in any order, as a closing credit may be kept in the byline), where lines
+# that are page furniture by this script's definition (`_RMRB_FURNITURE`) are left out on both sides: a photo credit
+# in an article's text may go to the byline, the body or the residue.
+#
+# The file is split by issue date (sha1 of the date, even: "dev", odd: "measure"): develop on dev, only measure the
+# other part; both are reported.
+DEFAULT_RMRB = ROOT.parent / "shared" / "eval" / "layout" / "rmrb_dev.jsonl"
+_RMRB_FURNITURE = re.compile(
+    r"^(?:本版责编|责编|责任编辑|版式设计|本版制图|制图|本版邮箱|图片编辑|美编)\s*[：:]?\s*\S"
+    r"|^[^。，；！？]{1,30}?摄(?:影报道)?(?:（[^（）]{2,8}）)?$")
+_RMRB_FURNITURE_TITLE = re.compile(r"^(?:本版责编|导读$)")
+_LABEL_TOKEN = re.compile(r"^(.*?(?:记者|通讯员|撰稿人|主讲人))[：:]?(.*)$")
+_GOLD_DATELINE = re.compile(r"^(?:据)?[\u4e00-\u9fff·]{2,20}?(?:(\d{1,2})月(\d{1,2})日)?电")
+_GOLD_TRAILING_DATELINE = re.compile(r"^（[^（）]*?(\d{1,2})月(\d{1,2})日电[^（）]*）$")
+_CREDIT_VERB = re.compile(r"(?:采访整理|参与采写|采写|整理|报道)$")
+_GOLD_AUTHOR_LINE = re.compile(r"^[\u4e00-\u9fff《》]{0,8}记者\s")
+_GOLD_SIGNATURE = re.compile(r"^[\u4e00-\u9fff]{2,12}[省市县区]\s+[\u4e00-\u9fff ]{2,6}$")
+
+
+def _compound(lines: list[str]) -> bool:
+    """A record that is several pieces under one headline in the paper's markup (a digest of dated briefs, stories
+    each with its own author line, letters each signed, pieces each with its own closing credit): it has no single
+    right split, so it is reported apart as well (see `score_rmrb`)."""
+    norm = [clean.normalize_line(ln) for ln in lines]
+    datelines = sum(1 for ln in norm if _GOLD_DATELINE.match(ln) and "电" in ln[:30] and
+                    (re.match(r"^[^，。]{0,30}?\d{1,2}月\d{1,2}日电", ln) or "（" in ln[:30]))
+    authors = sum(1 for ln in norm[1:]
+                  if _GOLD_AUTHOR_LINE.match(ln) and len(ln) <= 30 and not _RMRB_FURNITURE.match(ln))
+    credits = sum(1 for ln in norm if ln.startswith("（") and ln.endswith("）") and _CREDIT_VERB.search(ln[1:-1]))
+    signatures = sum(1 for ln in norm if _GOLD_SIGNATURE.match(ln))
+    return datelines >= 2 or authors >= 1 or credits >= 2 or signatures >= 2
+
+
+def rmrb_part(date: str) -> str:
+    return "dev" if int(hashlib.sha1(date.encode()).hexdigest(), 16) % 2 == 0 else "measure"
+
+
+def load_rmrb(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _join_padded(tokens: list[str]) -> list[str]:
+    """["金", "岩", "方小远"] -> ["金岩", "方小远"]: a one-character token is half of a name padded to three."""
+    out, k = [], 0
+    while k < len(tokens):
+        if len(tokens[k]) == 1 and k + 1 < len(tokens) and len(tokens[k + 1]) == 1:
+            out.append(tokens[k] + tokens[k + 1])
+            k += 2
+        else:
+            out.append(tokens[k])
+            k += 1
+    return out
+
+
+def _person(name: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+", name))
+
+
+def gold_names(segment: str) -> list[str]:
+    """Names of a byline segment as printed: labels ("本报记者", "人民网记者", "本期主讲人：<title>") dropped,
+    names separated by spaces or 、, padded names joined."""
+    names: list[str] = []
+    for part in re.split(r"[、，,]", segment):
+        tokens = part.split()
+        kept: list[str] = []
+        for tok in tokens:
+            m = _LABEL_TOKEN.match(tok)
+            if m:
+                if "主讲人" in m.group(1):       # "本期主讲人：<title>  <name>": only the last token is a name
+                    kept = []
+                    continue
+                kept.append("|")
+                tok = m.group(2)
+            if tok:
+                kept.append(tok)
+        if "主讲人" in part:
+            kept = kept[-1:]
+        run: list[str] = []
+        for tok in kept + ["|"]:
+            if tok == "|":
+                names.extend(_join_padded(run))
+                run = []
+            else:
+                run.append(tok)
+    return [n for n in names if _person(n)]
+
+
+def _gold_article(rec: dict) -> dict:
+    meta = rec["meta"]
+    lines = [ln.strip() for ln in rec["text"].split("\n") if ln.strip()]
+    author = meta.get("author_field", "").strip()
+    people: list[str] = []
+    body_lines = lines
+    if author and lines and clean.collapse_spaces(lines[0]) == clean.collapse_spaces(author):
+        body_lines = lines[1:]
+        people += gold_names(author)
+    month = day = None
+    if body_lines:
+        first = clean.normalize_line(body_lines[0])
+        m = _GOLD_DATELINE.match(first)
+        if m:
+            if m.group(1):
+                month, day = int(m.group(1)), int(m.group(2))
+            paren = re.match(r"\s*（([^（）]{2,60})）", first[m.end():])
+            if paren:
+                people += gold_names(paren.group(1))
+    content = [ln for ln in body_lines if not _RMRB_FURNITURE.match(clean.normalize_line(ln))]
+    kept = [ln for ln in lines if not _RMRB_FURNITURE.match(clean.normalize_line(ln))]
+    if content:
+        tm = _GOLD_TRAILING_DATELINE.match(clean.normalize_line(content[-1]))
+        if tm and month is None:
+            month, day = int(tm.group(1)), int(tm.group(2))
+    for ln in content:                    # closing credits, also those of the parts of a compound article
+        ln = clean.normalize_line(ln)
+        if not (ln.startswith("（") and ln.endswith("）")) or _GOLD_TRAILING_DATELINE.match(ln):
+            continue
+        for seg in ln[1:-1].split("，"):
+            seg = seg.strip()
+            if _CREDIT_VERB.search(seg) and ("记者" in seg or len(seg) <= 12):
+                people += gold_names(_CREDIT_VERB.sub("", seg))
+            elif seg.startswith(("本报记者", "人民网记者", "新华社记者")):
+                people += gold_names(seg)
+    heads = [meta.get("introtitle") or "", rec["title"], meta.get("subtitle") or ""]
+    norm = lambda s: clean.clean_heading(clean.normalize_line(s)) if s and s.strip() else None  # noqa: E731
+    return {
+        "id": rec["id"], "headline": norm(rec["title"]), "overline": norm(meta.get("introtitle")),
+        "subheadline": norm(meta.get("subtitle")), "people": people, "month": month, "day": day,
+        "key": "".join(sorted(clean.conservation_key("".join(heads + kept)))),
+        "compound": _compound(lines),
+        "lines": {clean.conservation_key(x) for x in heads + lines if x.strip()},
+    }
+
+
+def _invented_name(rng: random.Random, surnames: list[str], pad: str) -> str:
+    name = _name(rng, surnames)
+    return name[0] + pad + name[1] if len(name) == 2 else name
+
+
+def _furniture_lines(rng: random.Random, surnames: list[str], has_editor: bool) -> tuple[list[str], list[str]]:
+    """(lines for the top of the page, lines for its end), as People's Daily prints them."""
+    top: list[str] = []
+    end: list[str] = []
+    if not has_editor and rng.random() < 0.7:
+        names = " ".join(_invented_name(rng, surnames, " ") for _ in range(rng.randint(1, 3)))
+        (top if rng.random() < 0.2 else end).append(rng.choice(("本版责编：", "本版责编：", "本版责编 ")) + names)
+    if rng.random() < 0.35:
+        label = rng.choice(("版式设计：", "版式设计：", "本版制图：", "制图：", "版式设计 "))
+        end.append(label + "  ".join(_invented_name(rng, surnames, " ") for _ in range(rng.choice((1, 1, 2)))))
+    if rng.random() < 0.2:
+        box = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 8)))
+        end.append(rng.choice(("本版邮箱：", "本版邮箱 ")) + box + "@example.cn")
+    return top, end
+
+
+def _photo_credit(rng: random.Random, surnames: list[str]) -> str:
+    name = _invented_name(rng, surnames, "  ")
+    return rng.choice((f"本报记者  {name}摄", f"新华社记者  {name}摄", f"{name}摄（本报图片）", f"{name}摄（视觉中心）",
+                       f"{name}摄"))
+
+
+def build_rmrb_pages(records: list[dict], seed: int = 14) -> list[dict]:
+    """One page per (issue date, page): {"name", "text", "issue_date", "in_manifest", "part", "gold", "furniture"}."""
+    surnames = [w for line in lexicons.lines("surnames.txt") for w in line.split() if len(w) == 1]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for rec in sorted(records, key=lambda r: r["id"]):
+        groups.setdefault((rec["date"], rec["meta"]["page"]), []).append(rec)
+    pages = []
+    for (date, page_no), recs in sorted(groups.items()):
+        name = f"rmrb_{date.replace('-', '')}_{page_no}.txt"
+        rng = random.Random(f"{seed}:{name}")
+        has_editor = any(r["title"].startswith("本版责编") for r in recs)
+        top, end = _furniture_lines(rng, surnames, has_editor)
+        lines: list[str] = []
+        furniture = list(top) + list(end)
+        for f in top:
+            lines += [f, ""]
+        gold = []
+        for k, rec in enumerate(recs):
+            meta = rec["meta"]
+            text_lines = [ln.strip() for ln in rec["text"].split("\n") if ln.strip()]
+            if _RMRB_FURNITURE_TITLE.match(rec["title"]):
+                for ln in [rec["title"]] + text_lines:
+                    lines += [ln, ""]
+                    furniture.append(ln)
+                continue
+            if meta.get("introtitle", "").strip():
+                lines.append(meta["introtitle"].strip())
+            lines.append(rec["title"].strip())
+            if meta.get("subtitle", "").strip():
+                lines.append(meta["subtitle"].strip())
+            lines.append("")
+            for ln in text_lines:
+                lines += [ln, ""]
+            gold.append(_gold_article(rec))
+            if k + 1 < len(recs) and rng.random() < 0.15:
+                credit = _photo_credit(rng, surnames)
+                lines += [credit, ""]
+                furniture.append(credit)
+        for f in end:
+            lines += [f, ""]
+        in_manifest = int(hashlib.sha1(name.encode()).hexdigest(), 16) % 7 != 0
+        pages.append({"name": name, "text": "\n".join(lines), "issue_date": _dt.date.fromisoformat(date),
+                      "in_manifest": in_manifest, "part": rmrb_part(date), "gold": gold, "furniture": furniture})
+    return pages
+
+
+def write_rmrb_pages(pages: list[dict], out: Path) -> None:
+    """The pages as files plus manifest.csv (file,issue_date), e.g. for `benchmarks.bench_stages --input`."""
+    out.mkdir(parents=True, exist_ok=True)
+    for p in pages:
+        (out / p["name"]).write_text(p["text"], encoding="utf-8")
+    with open(out / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", "issue_date"])
+        for p in pages:
+            if p["in_manifest"]:
+                w.writerow([p["name"], p["issue_date"].isoformat()])
+
+
+def _article_key(a: layout.Article) -> str:
+    parts = [a.overline or "", a.headline or "", a.subheadline or "", layout.dateline_label(a), a.byline or "", a.body]
+    kept = [ln for s in parts for ln in s.split("\n") if not _RMRB_FURNITURE.match(ln.strip())]
+    return "".join(sorted(clean.conservation_key("".join(kept))))
+
+
+def _expected_date(g: dict, issue: _dt.date) -> _dt.date | None:
+    if g["month"] is None:
+        return None
+    year = issue.year - ((g["month"], g["day"]) > (issue.month, issue.day))
+    try:
+        return _dt.date(year, g["month"], g["day"])
+    except ValueError:
+        return None
+
+
+def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
+    c = Counter()
+    errors: list[str] = []
+    chars = 0
+    t0 = time.perf_counter()
+    for p in pages:
+        chars += len(p["text"])
+        issue = p["issue_date"] if p["in_manifest"] else None
+        page = layout.split_page(p["text"], issue_date=issue)
+        c["pages"] += 1
+        c["pages_conserved"] += layout.conservation_gap(p["text"], page) == ""
+        c["gold"] += len(p["gold"])
+        c["pred"] += len(page.articles)
+        furniture = {clean.collapse_spaces(clean.normalize_line(f)) for f in p["furniture"]}
+        for a in page.articles:
+            texts = [a.overline or "", a.headline or "", a.subheadline or "", a.body]
+            c["furniture_in_articles"] += sum(1 for s in texts for ln in s.split("\n")
+                                              if clean.collapse_spaces(ln) in furniture)
+            c["pred_people"] += len(a.reporters) + len(a.correspondents)
+        compound_lines = set().union(*(g["lines"] for g in p["gold"] if g["compound"])) if p["gold"] else set()
+        for a in page.articles:          # predicted articles made of a compound record's lines, set aside below
+            probe = clean.conservation_key(a.headline or a.body.split("\n", 1)[0])
+            c["pred_in_compound"] += probe in compound_lines
+        unused = list(page.articles)
+        for g in p["gold"]:
+            c["compound"] += g["compound"]
+            c["gold_people"] += len(g["people"])
+            same = [a for a in unused if a.headline == g["headline"]]
+            a = next((x for x in same if _article_key(x) == g["key"]), None)
+            if a is not None:
+                c["recovered"] += 1
+                c["recovered_compound"] += g["compound"]
+            elif show_errors and len(errors) < show_errors:
+                errors.append(f"{p['name']} {g['id']} missed: {g['headline']!r} (same headline: {len(same)})")
+            a = a or (same[0] if same else None)
+            if g["month"] is not None:
+                c["dated"] += 1
+                c["dated_ok"] += a is not None and (a.dateline_month, a.dateline_day) == (g["month"], g["day"])
+                if issue is not None:
+                    c["dated_year"] += 1
+                    c["date_ok"] += a is not None and a.dateline_date == _expected_date(g, issue)
+                    if a is not None and (a.dateline_month, a.dateline_day) == (g["month"], g["day"]):
+                        c["dated_year_md_ok"] += 1
+                        c["date_ok_given_md"] += a.dateline_date == _expected_date(g, issue)
+            if a is None:
+                continue
+            unused.remove(a)
+            c["paired"] += 1
+            got = [n.replace(" ", "") for n in a.reporters + a.correspondents]
+            c["people_tp"] += sum((Counter(got) & Counter(g["people"])).values())
+            c["overline_ok"] += a.overline == g["overline"]
+            c["subheadline_ok"] += a.subheadline == g["subheadline"]
+            if issue is None and g["month"] is not None:
+                c["no_year"] += 1
+                c["no_year_ok"] += a.dateline_date is None
+            if show_errors and len(errors) < show_errors:
+                if Counter(got) != Counter(g["people"]):
+                    errors.append(f"{p['name']} {g['id']} people {got} != {g['people']}")
+                if g["month"] is not None and (a.dateline_month, a.dateline_day) != (g["month"], g["day"]):
+                    errors.append(f"{p['name']} {g['id']} date {(a.dateline_month, a.dateline_day)} != "
+                                  f"{(g['month'], g['day'])} dateline={a.dateline!r}")
+                for f, gv in (("overline", g["overline"]), ("subheadline", g["subheadline"])):
+                    if getattr(a, f) != gv:
+                        errors.append(f"{p['name']} {g['id']} {f} {getattr(a, f)!r} != {gv!r}")
+        if show_errors and len(errors) < show_errors:
+            for a in unused:
+                errors.append(f"{p['name']} extra article: {a.headline!r} body={a.body[:40]!r}")
+    secs = time.perf_counter() - t0
+    P = c["recovered"] / max(1, c["pred"])
+    R = c["recovered"] / max(1, c["gold"])
+    pp = c["people_tp"] / max(1, c["pred_people"])
+    pr = c["people_tp"] / max(1, c["gold_people"])
+    P2 = (c["recovered"] - c["recovered_compound"]) / max(1, c["pred"] - c["pred_in_compound"])
+    R2 = (c["recovered"] - c["recovered_compound"]) / max(1, c["gold"] - c["compound"])
+    out = {
+        "pages": c["pages"], "gold_articles": c["gold"], "predicted_articles": c["pred"],
+        "precision": round(P, 3), "recall": round(R, 3), "f1": round(2 * P * R / max(1e-9, P + R), 3),
+        "compound_records": c["compound"], "f1_without_compound": round(2 * P2 * R2 / max(1e-9, P2 + R2), 3),
+        "people_p": round(pp, 3), "people_r": round(pr, 3), "people_f1": round(2 * pp * pr / max(1e-9, pp + pr), 3),
+        "dateline_month_day": round(c["dated_ok"] / max(1, c["dated"]), 3), "dated_articles": c["dated"],
+        "dateline_date": round(c["date_ok"] / max(1, c["dated_year"]), 3),
+        "dateline_date_when_month_day_right": round(c["date_ok_given_md"] / max(1, c["dated_year_md_ok"]), 3),
+        "no_year_date_null": round(c["no_year_ok"] / max(1, c["no_year"]), 3),
+        "overline": round(c["overline_ok"] / max(1, c["paired"]), 3),
+        "subheadline": round(c["subheadline_ok"] / max(1, c["paired"]), 3),
+        "furniture_lines_in_articles": c["furniture_in_articles"],
+        "pages_conserved": round(c["pages_conserved"] / max(1, c["pages"]), 3),
+        "seconds": round(secs, 2), "MB_per_s": round(chars * 3 / 1e6 / max(1e-9, secs), 2),
+    }
+    if show_errors:
+        out["errors"] = errors
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--pages", type=int, default=500)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--rmrb", type=Path, nargs="?", const=DEFAULT_RMRB,
+                    help="score pages built from People's Daily articles (default: %(const)s) instead of the corpus")
+    ap.add_argument("--rmrb-out", type=Path, help="also write the People's Daily pages and manifest.csv here")
+    ap.add_argument("--errors", type=int, default=0, help="with --rmrb: print up to N errors of the dev part")
     args = ap.parse_args(argv)
     print("seeds (annotated):", json.dumps(score_seeds(), ensure_ascii=False))
+    if args.rmrb is not None:
+        if not args.rmrb.exists():
+            print(f"People's Daily file not found: {args.rmrb}")
+            return 1
+        pages = build_rmrb_pages(load_rmrb(args.rmrb))
+        if args.rmrb_out:
+            write_rmrb_pages(pages, args.rmrb_out)
+        for part in ("dev", "measure"):
+            res = score_rmrb([p for p in pages if p["part"] == part], show_errors=args.errors if part == "dev" else 0)
+            errors = res.pop("errors", [])
+            print(f"rmrb {part}:", json.dumps(res, ensure_ascii=False))
+            for e in errors:
+                print("  ", e)
+        print("rmrb all:", json.dumps(score_rmrb(pages), ensure_ascii=False))
+        return 0
     if not args.corpus.exists():
         print(f"corpus not found: {args.corpus} (pass --corpus PATH)")
         return 1
