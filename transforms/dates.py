@@ -32,6 +32,7 @@ LEAD_DATE = re.compile(
     rf"|(?:(?P<y>\d{{4}})年)?(?:(?P<m>{_NUM})月)?(?P<d>{_NUM})日(?!内|常|益|趋))"
     rf"(?:{_TOD}(?:\d{{1,2}}时(?:\d{{1,2}}分)?|\d{{1,2}}点(?:\d{{1,2}}分)?)?)?"
 )
+LABEL_DATE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日[电讯]")
 EXPLICIT_DATE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日")
 _SENTENCE_END = re.compile(r"[。！？]")
 
@@ -100,6 +101,17 @@ def first_explicit_date(text: str, *, first_sentence_only: bool = True) -> LeadD
         if _valid(month, day):
             return LeadDate(m.group(0), month, day, int(m.group("y")) if m.group("y") else None)
     return None
+
+
+def label_date(label: str) -> LeadDate | None:
+    """The date a dateline label gives: "本报北京4月26日电（记者 X）" -> 4/26, "（本报东京6月10日电）" -> 6/10."""
+    m = LABEL_DATE.search(label)
+    if not m:
+        return None
+    month, day = _num(m.group("m")), _num(m.group("d"))
+    if not _valid(month, day):
+        return None
+    return LeadDate(m.group(0), month, day, int(m.group("y")) if m.group("y") else None)
 
 
 def infer_month(day: int, *, context_month: int | None = None, issue_date: _dt.date | None = None) -> int | None:

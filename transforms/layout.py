@@ -3,13 +3,19 @@ editor would read it. Pure: no I/O beyond the lexicon files, no prefect/duckdb/g
 
 Owns
 - line kinds: heading-like lines, "——" subheadlines, datelines ("本报讯(记者 X)…", "<agency>消息（…）：",
-  "<agency><place>3月9日电"), standalone bylines ("本报记者 X 通讯员 Y", "记者 X Y 文/图",
-  "正观新闻·郑州晚报记者 X"), page furniture ("(下转第2版)", "责任编辑 X") and body paragraphs;
+  "<agency><place>3月9日电", "据新华社电  （记者 X）"), standalone bylines ("本报记者 X 通讯员 Y", "记者 X Y 文/图",
+  "正观新闻·郑州晚报记者 X", "新华社记者 A  B  本报记者 C", names padded to three characters "金  岩" = 金岩,
+  "本期主讲人：<title>  <name>", "本报记者" alone), closing credits and notes in parentheses ("（本报记者 X、Y整理）",
+  "（作者为…）"), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
+  "版式设计：…", "本版邮箱：…", "导读" … "第九版", photo credits "X摄") and body paragraphs;
 - joining paragraphs split by a column or page wrap (a paragraph not ending a sentence + one that continues it),
   never two paragraphs of which the first ends a sentence;
 - article boundaries and the heading block: page/column banners (`Page.banners`, copied to `Article.section`),
-  overline, headline, subheadline; in-article section headings stay in `body` as their own paragraph;
-- bylines: reporters / correspondents (dateline parenthesis, own line, or glued to the last sentence);
+  overline, headline (a column tag "（江边走笔）" stays in it), subheadline; in-article section headings ("案例一",
+  a feature's heading pairs, the sections of a piece closed by one credit) stay in `body` as their own paragraphs;
+  a name alone under a headline is the author's byline; a list (many lines, none a sentence) is one article's body;
+- bylines: reporters / correspondents (dateline parenthesis, own line, closing credit, or glued to the last
+  sentence);
 - flags: `fragment` (a paragraph starts or ends mid-sentence because the layout cut it), `no_byline`,
   `no_dateline`, `no_headline`, `no_body`;
 - conservation: `conservation_gap(raw, page)` is empty when every non-whitespace character of the page is in
@@ -18,14 +24,17 @@ Owns
 Field spans (what each string holds, all cleaned by `transforms.clean`):
 - `dateline`: the dateline label, its parenthesis and colon, plus the date phrase that opens the lead when there is
   one: "本报讯（记者 党贺喜）3月9日上午", "本报讯 8月9日上午", "本报讯 近日", "央视网消息（新闻联播）：1月31日晚",
-  "本报讯（记者 史治国 通讯员 李保玲）" (lead opens with no date). The date phrase is ALSO kept at the start of
+  "本报讯（记者 史治国 通讯员 李保玲）" (lead opens with no date), "本报江城4月26日电（记者丁小雨）"; or a closing
+  dateline as printed after the last paragraph, "（本报东京6月10日电）". The date phrase is ALSO kept at the start of
   `body` so the lead reads as a sentence ("3月9日上午，金水区举行…") and offsets into body stay natural; the
   conservation check counts the dateline without that phrase (`dateline_label`).
+- `dateline_month` / `dateline_day`: the dateline label's own date ("4月26日电") when it has one, else the lead's;
+  `dateline_date` adds the year from an explicit year or the issue date (a later month/day is the previous year).
 - `body`: paragraphs joined by "\n", starting with the lead (after the dateline label); no byline text, no label.
   In-article section headings are paragraphs of their own.
 - `byline`: the byline text as printed (labels, media name and names), "\n"-joined when an article has several
-  ("记者 王赛华 鲁慧 文/图"); names also go to `reporters` / `correspondents`. Names inside the dateline
-  parenthesis stay in `dateline` only.
+  ("记者 王赛华 鲁慧 文/图", "方 舟\n（作者为…）"); names also go to `reporters` / `correspondents`, padded names
+  joined. Names inside the dateline parenthesis stay in `dateline` only.
 - `Page.residue`: page furniture and orphan text that belongs to no article.
 """
 from __future__ import annotations
@@ -77,6 +86,13 @@ class _Lex:
     overline_endings: tuple
     fragment_initial: frozenset
     dateline_re: re.Pattern
+    trailing_dateline_re: re.Pattern
+    editor_re: re.Pattern
+    mailbox_re: re.Pattern
+    digest_words: frozenset
+    credit_verb_re: re.Pattern
+    inarticle_headings: frozenset
+    furniture_first: frozenset      # first characters of every furniture label (a cheap test before the regexes)
 
 
 def _words(name: str) -> list[str]:
@@ -95,11 +111,28 @@ def _lex() -> _Lex:
     names = _words("surnames.txt")
     fixed = sorted(lexicons.lines("layout_dateline_labels.txt"), key=len, reverse=True)
     cjk = r"\u4e00-\u9fff"
+    agency = "|".join(map(re.escape, sorted(lexicons.lines("layout_dateline_agencies.txt"), key=len, reverse=True)))
     dateline_re = re.compile(
         r"^(?P<label>" + "|".join(map(re.escape, fixed)) +
         rf"|[{cjk}·]{{1,12}}?(?:消息|讯)(?=\s*[（：(:])"
-        rf"|[{cjk}·]{{2,16}}?\d{{1,2}}月\d{{1,2}}日电)"
+        rf"|[{cjk}·]{{2,16}}?\d{{1,2}}月\d{{1,2}}日[电讯]"
+        rf"|据?(?:{agency})[{cjk}·]{{0,12}}?电(?=\s*（))"
         r"(?P<paren>\s*（[^（）]{0,80}）)?(?P<colon>\s*：)?\s*")
+    # a dateline printed in parentheses after the last paragraph: "（本报<place>6月10日电）", "（据新华社电）"
+    trailing_dateline_re = re.compile(
+        rf"^（(?:据?(?:{agency})[{cjk}·]{{0,12}}?(?:\d{{1,2}}月\d{{1,2}}日)?|[{cjk}·]{{2,16}}?\d{{1,2}}月\d{{1,2}}日)电"
+        r"(?:\s+[^（）\s][^（）]{0,20})?）$")
+    furniture = {}
+    for line in lexicons.lines("layout_furniture_labels.txt"):
+        label, kind = line.split()
+        furniture.setdefault(kind, []).append(label)
+
+    def labels(kind: str) -> str:
+        return "|".join(map(re.escape, sorted(furniture.get(kind, []), key=len, reverse=True)))
+
+    editor_re = re.compile(rf"^(?:{labels('editor')})(?:\s*[：:]\s*|\s+)[{cjk}·、 ]{{2,40}}$")
+    mailbox_re = re.compile(rf"^(?:{labels('mailbox')})(?:\s*[：:]\s*|\s+)[\w.\-]+@[\w.\-]+(?:\s*（[^（）]{{1,20}}）)?$")
+    verbs = "|".join(map(re.escape, sorted(lexicons.lines("layout_credit_verbs.txt"), key=len, reverse=True)))
     return _Lex(
         roles=roles, label_re=label_re,
         surnames=frozenset(n for n in names if len(n) == 1),
@@ -107,7 +140,11 @@ def _lex() -> _Lex:
         media_suffixes=tuple(lexicons.lines("layout_media_suffixes.txt")),
         overline_endings=tuple(lexicons.lines("layout_overline_endings.txt")),
         fragment_initial=frozenset(_words("layout_fragment_initial.txt")),
-        dateline_re=dateline_re,
+        dateline_re=dateline_re, trailing_dateline_re=trailing_dateline_re, editor_re=editor_re,
+        mailbox_re=mailbox_re, digest_words=frozenset(furniture.get("digest", [])),
+        credit_verb_re=re.compile(rf"\s*(?:{verbs})$"),
+        inarticle_headings=frozenset(lexicons.lines("layout_inarticle_headings.txt")),
+        furniture_first=frozenset([lb[0] for kind in furniture.values() for lb in kind] + list("（(上下接转紧责编校美版组审值本")),
     )
 
 
@@ -138,10 +175,33 @@ def _split_run(tok: str) -> list[str] | None:
     return None
 
 
+_NAME_TOKENS = re.compile(r"([\s、，,]+)")
+
+
+def _tokens(seg: str) -> list[str]:
+    """Name tokens of a byline segment; two one-character tokens separated by spaces are one name padded to the
+    width of three ("金  岩" -> "金岩"), as papers print two-character names in a column of three-character ones."""
+    parts = _NAME_TOKENS.split(seg)
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        tok = parts[k]
+        if (len(tok) == 1 and k + 2 < len(parts) and len(parts[k + 2]) == 1 and not parts[k + 1].strip()
+                and clean.is_cjk(tok) and clean.is_cjk(parts[k + 2])):
+            out.append(tok + parts[k + 2])
+            k += 4
+            continue
+        if tok and not _NAME_TOKENS.fullmatch(tok):
+            out.append(tok)
+        k += 2
+    return out
+
+
 def _names(seg: str, strict: bool) -> list[str] | None:
     out: list[str] = []
-    for tok in _NAME_SEP.split(seg):
-        if not tok or tok in ("摄", "报道"):
+    listed = "、" in seg                     # names set off by "、" are never run together: 阿依古丽 is one
+    for tok in _tokens(seg):
+        if tok in ("摄", "报道"):
             continue
         if not _CJK_NAME.match(tok):
             return None
@@ -153,32 +213,58 @@ def _names(seg: str, strict: bool) -> list[str] | None:
             if strict and not sl:
                 return None
             out.append(tok)
+        elif len(tok) == 4 and listed and (sl or not strict):
+            out.append(tok)
         elif 4 <= len(tok) <= 12:
             parts = _split_run(tok)
             if parts is None:
-                if strict or len(tok) > 4:
+                if len(tok) == 4 and sl:     # a four-character name that is not two names: 阿依古丽
+                    parts = [tok]
+                elif strict or len(tok) > 4:
                     return None
-                parts = [tok]
+                else:
+                    parts = [tok]
             out.extend(parts)
         else:
             return None
     return out
 
 
+_MEDIA_TITLE = re.compile(r"《[^《》]{1,20}》")
+
+
 def _media_like(s: str) -> bool:
     s = s.strip()
     if not s:
         return True
+    if _MEDIA_TITLE.fullmatch(s):          # "《某某周刊》记者 X"
+        return True
+    media, at, post = s.partition("驻")
+    if at and media and 1 <= len(post) <= 8 and clean.has_cjk(post):   # "本报驻东京记者 X"
+        return _media_like(media)
     if len(s) > 24 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9·]+", s):
         return False
     return "·" in s or s.endswith(_lex().media_suffixes)
+
+
+def _speaker_names(seg: str, strict: bool) -> list[str] | None:
+    """"：某某研究院院长  周小川" -> ["周小川"]: a speaker's title, then the name last."""
+    toks = seg.strip(" ：:").split()
+    if not toks:
+        return None
+    cand = toks[-2] + toks[-1] if len(toks) >= 3 and len(toks[-1]) == len(toks[-2]) == 1 else toks[-1]
+    return _names(cand, strict)
+
+
+_REPORTS = re.compile(r"\s*报道\s*$")
 
 
 def parse_byline(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:
     """("记者 王赛华 鲁慧 文/图") -> (reporters, correspondents), or None when `text` is not a byline.
 
     `strict`: every name must start with a known surname (used for whole lines and glued tails); the dateline
-    parenthesis is parsed leniently because its position already says it is a byline.
+    parenthesis is parsed leniently because its position already says it is a byline. A media name before a later
+    label belongs to that label ("新华社记者 A  B  本报记者 C", "本报记者 X  人民网记者 Y").
     """
     lx = _lex()
     ms = list(lx.label_re.finditer(text))
@@ -188,18 +274,123 @@ def parse_byline(text: str, *, strict: bool = True) -> tuple[list[str], list[str
     correspondents: list[str] = []
     for k, m in enumerate(ms):
         seg = text[m.end(): ms[k + 1].start() if k + 1 < len(ms) else len(text)]
-        names = _names(seg, strict)
+        role = lx.roles[m.group(0)]
+        if k + 1 < len(ms):
+            head, _, last = seg.rstrip().rpartition(" ")
+            if last and not seg[-1:].isspace() and _media_like(last) and head.strip():
+                seg = head
+        seg = _REPORTS.sub("", seg)                   # "本报记者 王小明报道"
+        names = _speaker_names(seg, strict) if role == "speaker" else _names(seg, strict)
         if names is None:
             return None
-        role = lx.roles[m.group(0)]
         (correspondents if role == "correspondent" else reporters).extend(names)
     if not reporters and not correspondents:
         return None
     return reporters, correspondents
 
 
+_LABEL_THEN_SPACE = re.compile(r"\s")
+
+
+def _spaced_byline(text: str) -> tuple[list[str], list[str]] | None:
+    """A line opening with a label, then names set off by spaces ("本报记者  仉小晨"): a byline even when a name's
+    surname is not in the list; the space after the label is what tells it from a sentence ("记者走进…")."""
+    m = _lex().label_re.search(text)
+    if (m is None or not _media_like(text[: m.start()]) or not text[m.end(): m.end() + 1].isspace()
+            or _NAME_LINE_PUNCT.search(text)):
+        return None
+    parsed = parse_byline(text, strict=False)
+    if parsed is None or any(len(n) > 4 and "·" not in n for n in parsed[0] + parsed[1]):
+        return None
+    return parsed
+
+
+def _byline_names(text: str) -> tuple[list[str], list[str]]:
+    """(reporters, correspondents) of a line classified as a byline: labelled, spaced, a bare name, a label alone."""
+    parsed = parse_byline(text) or _spaced_byline(text)
+    if parsed is not None:
+        return parsed
+    if _PADDED_PAIR.fullmatch(text):
+        return [text[0] + text[-1]], []
+    if 2 <= len(text) <= 3 and _CJK_NAME.match(text):
+        return [text], []
+    m = _TEXT_CREDIT.match(text)                     # "方  舟文": the text's author
+    if m:
+        return [m.group("who")[0] + m.group("who")[-1]], []
+    return _names(text, strict=True) or [], []
+
+
+def _label_only(text: str) -> bool:
+    """"本报记者", "新华社记者": a reporter label with no names (the names follow in a closing credit)."""
+    m = _lex().label_re.search(text)
+    return (m is not None and m.end() == len(text) and _lex().roles[m.group(0)] == "reporter"
+            and _media_like(text[: m.start()]))
+
+
+def parse_credit(text: str) -> tuple[list[str], list[str]] | None:
+    """A closing credit in parentheses -> (reporters, correspondents), or None when `text` is not one:
+    "（本报记者甲小乙、丙小丁整理）", "（作者为某大学教授，本报记者张小三采访整理）", "（李小四参与采写）", "（作者为…）"."""
+    if not (text.startswith("（") and text.endswith("）")) or len(text) > 160 or "（" in text[1:-1]:
+        return None
+    lx = _lex()
+    reporters: list[str] = []
+    correspondents: list[str] = []
+    for seg in re.split(r"[，；]", text[1:-1]):
+        seg = seg.strip()
+        if seg.startswith(("作者为", "作者系", "作者单位")):    # a note on the author: no names
+            continue
+        core = lx.credit_verb_re.sub("", seg)
+        parsed = parse_byline(core)
+        label = lx.label_re.search(core)
+        if parsed is None and label and _media_like(core[: label.start()]):   # "（本报记者 A、B）": names by the label
+            parsed = parse_byline(core, strict=False)
+            if parsed is not None and any(len(x) > 4 and "·" not in x for x in parsed[0] + parsed[1]):
+                parsed = None
+        if parsed is None and core != seg:
+            names = _names(core, strict=True)
+            parsed = (names, []) if names else None
+        if parsed is None:
+            return None
+        reporters += parsed[0]
+        correspondents += parsed[1]
+    return reporters, correspondents
+
+
+_PHOTO_LINE = re.compile(r"^(?P<who>[^。！？，；：]{2,40}?)\s*摄(?:影报道|影)?(?:（[\u4e00-\u9fff]{2,10}）)?$")
+
+
+def _photo_credit(t: str) -> bool:
+    """A photo credit on its own line: "本报记者  王小明摄", "李  华摄（影像中国）", "张三  李四摄影报道"."""
+    m = _PHOTO_LINE.match(t)
+    if not m:
+        return False
+    who = m.group("who")
+    return parse_byline(who) is not None or bool(_names(who, strict=True))
+
+
+_TEXT_CREDIT = re.compile(r"^(?P<who>[\u4e00-\u9fff]\s+[\u4e00-\u9fff])[文图]$")   # "方  舟文": text by 方舟
+
+
+_PADDED_PAIR = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
+_NAME_LINE_PUNCT = re.compile(r"[，。、：；！？“”《》（）\d]")
+
+
+def _name_line(t: str) -> bool:
+    """A line that is only one or two names ("方  舟", "周小川", "阿卜杜拉·卡里莫夫"): a commentary's author."""
+    if _nospace_len(t) > 16 or _NAME_LINE_PUNCT.search(t):
+        return False
+    if _PADDED_PAIR.fullmatch(t):                    # a two-character name padded to three ("岚  舟")
+        return True
+    if 2 <= len(t) <= 3 and _CJK_NAME.match(t):      # a short name, whatever its surname
+        return True
+    names = _names(t, strict=True)
+    return bool(names) and len(names) <= 2
+
+
 # ---------------------------------------------------------------------------------------------- line kinds
 HEAD, DASH, DATE, BYLINE, BODY, FURN = "HEAD", "DASH", "DATE", "BYLINE", "BODY", "FURN"
+# a closing credit "（本报记者 X 整理）", a closing dateline "（本报<place>6月10日电）", a line of a list
+CREDIT, END_DATE, LIST = "CREDIT", "END_DATE", "LIST"
 
 _FINAL = "。！？…"
 _CLOSERS = "”’」』）》"
@@ -235,36 +426,172 @@ def _unbalanced_open(t: str) -> bool:
     return t.count("《") > t.count("》") or t.count("（") > t.count("）") or t.count("“") > t.count("”")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     kind: str
     text: str           # width/punctuation-normalised, stripped; spaces kept
     indented: bool      # the raw line began with whitespace
 
 
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_SOURCE_NOTE = re.compile(r"^(?:数据|资料|信息|图片|图表)?来源[：:]")
+
+
+def _furniture_line(t: str, short: bool = True) -> bool:
+    """Page furniture: a line with no text, a jump line, an editor/designer/mailbox credit, a table of contents'
+    head, a masthead date, a photo credit. Cheap tests first: this runs on every line."""
+    if _NO_TEXT.match(t):
+        return True
+    if not short:                                     # furniture is a short line
+        return False
+    lx = _lex()
+    return bool((t[0] in lx.furniture_first and (_FURNITURE.match(t) or lx.editor_re.match(t)
+                                                 or lx.mailbox_re.match(t)))
+                or t in lx.digest_words or (t[0].isdigit() and dates.masthead_date(t))
+                or ("摄" in t and len(t) <= 50 and _photo_credit(t)))
+
+
 def _classify(t: str) -> str:
     lx = _lex()
-    if _NO_TEXT.match(t) or _FURNITURE.match(t) or dates.masthead_date(t):
+    short = len(t) <= 80
+    if _furniture_line(t, short):
         return FURN
     if t.startswith(("——", "--", "—-")) and _nospace_len(t) <= 80 and "。" not in t:
         return DASH
     if lx.dateline_re.match(t):
         return DATE
-    if len(t) <= 80 and parse_byline(t) is not None:
-        return BYLINE
+    if t[0] == "（" and t[-1] == "）":
+        if short and lx.trailing_dateline_re.match(t):
+            return END_DATE
+        if parse_credit(t) is not None:
+            return CREDIT
+        return BODY                                   # a parenthesized line is never a heading
+    if short:
+        if _SOURCE_NOTE.match(t) or _DATE_LINE.match(t):
+            return BODY                               # "数据来源：…", a notice's date "2026年5月9日": text
+        if lx.label_re.search(t) is not None:
+            if parse_byline(t) is not None or _label_only(t) or _spaced_byline(t) is not None:
+                return BYLINE
+        elif _TEXT_CREDIT.match(t):
+            return BYLINE
     if _heading_like(t):
         return HEAD
     return BODY
 
 
+_DIGEST_END = re.compile(r"^（?(?:见|详见)?第[一二三四五六七八九十\d]{1,3}版）?$|（第[一二三四五六七八九十\d]{1,3}版）$")
+
+
+def _digest_blocks(units: list[_Unit]) -> None:
+    """A table of contents ("导读", then teaser lines, each group closed by "第九版") is page furniture up to its last
+    "第N版" line, when every line before that is short and no sentence."""
+    lx = _lex()
+    for k, u in enumerate(units):
+        if u.kind != FURN or u.text not in lx.digest_words:
+            continue
+        last = None
+        for j in range(k + 1, min(len(units), k + 16)):
+            t = units[j].text
+            if _DIGEST_END.search(t):
+                last = j
+            elif _nospace_len(t) > 40 or ends_sentence(t) or units[j].kind in (DATE, BYLINE, CREDIT, END_DATE):
+                break
+        for j in range(k + 1, (last or k) + 1):
+            units[j].kind = FURN
+
+
+def _credit_furniture(t: str) -> bool:
+    lx = _lex()
+    return bool(lx.editor_re.match(t) or lx.mailbox_re.match(t) or _FURNITURE.match(t))
+
+
+def _notices(units: list[_Unit]) -> None:
+    """A short paragraph after an editor or mailbox line, followed by another, by a heading or by the end of the
+    page ("欢迎投稿。…" beside "本版邮箱：…"), is a notice of the page, not an article."""
+    for k in range(1, len(units)):
+        u = units[k]
+        if (u.kind != BODY or units[k - 1].kind != FURN or _nospace_len(u.text) > 60
+                or not _credit_furniture(units[k - 1].text)):
+            continue
+        nxt = units[k + 1] if k + 1 < len(units) else None
+        if nxt is None or nxt.kind in (HEAD, DASH) or (nxt.kind == FURN and _credit_furniture(nxt.text)):
+            u.kind = FURN
+
+
+def _name_bylines(units: list[_Unit]) -> None:
+    """A name alone under a heading, above the text ("方  舟" over a commentary), is the author's byline; so is a
+    short line between a "——" subheadline and the text (an author that is no person: "某某部")."""
+    for k in range(1, len(units) - 1):
+        u = units[k]
+        if u.kind != HEAD or units[k - 1].kind not in (HEAD, DASH) or units[k + 1].kind not in (BODY, HEAD):
+            continue
+        top = k - 1
+        while top >= 0 and units[top].kind in (HEAD, DASH):
+            top -= 1
+        if top >= 0 and units[top].kind == BYLINE:       # the article has its author line already
+            continue
+        if (units[k + 1].kind == HEAD and not _inarticle_heading(units[k + 1].text)
+                and not _PADDED_PAIR.fullmatch(u.text)):
+            continue
+        if _name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
+                                  and _nospace_len(u.text) <= 12 and not _NAME_LINE_PUNCT.search(u.text)):
+            u.kind = BYLINE
+
+
+_CASE_HEADING = re.compile(r"^(?:【[^【】]{2,3}】|(?:案例|故事|篇章)[一二三四五六七八九十\d]{1,3}$|[一二三四五六七八九十]{1,3}、"
+                           r"|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d)"
+                           r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节编篇部](?:\s|$))")
+
+
+def _inarticle_heading(t: str) -> bool:
+    """"案例一", "【人物】…", "一、…", "编者按": a heading of a part of an article, never of a new one."""
+    return t in _lex().inarticle_headings or _CASE_HEADING.match(t) is not None
+
+
+_LIST_RUN = 8
+
+
+def _list_runs(units: list[_Unit]) -> None:
+    """A run of many lines none of which ends a sentence (a list of names and titles, a table) is the body of the
+    article it is in, one paragraph a line; its first line heads a new article when the run starts one."""
+    if len(units) < _LIST_RUN:
+        return
+    open_ = [u.kind in (HEAD, BODY) and not ends_sentence(u.text) for u in units]
+    if open_.count(True) < _LIST_RUN:
+        return
+    k, n = 0, len(units)
+    while k < n:
+        if not open_[k]:
+            k += 1
+            continue
+        j = k
+        while j < n and open_[j]:
+            j += 1
+        if j < n and units[j - 1].kind == HEAD and units[j].kind == BODY and j - k > _LIST_RUN:
+            j -= 1                                   # the heading of the text after the list
+        if j - k >= _LIST_RUN:
+            starts = not k or units[k - 1].kind in (BYLINE, CREDIT, END_DATE, FURN) or ends_sentence(units[k - 1].text)
+            for u in units[k + 1 if starts else k: j]:
+                u.kind = LIST
+        k = j
+
+
 def _units(text: str) -> list[_Unit]:
     out = []
+    has_furniture = False
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not raw or raw.isspace():                  # blank lines (half of a page's lines) carry nothing
+            continue
         norm = clean.normalize_line(raw)
         t = norm.strip()
         if not t:
             continue
-        out.append(_Unit(_classify(t), t, norm[:1].isspace()))
+        kind = _classify(t)
+        has_furniture = has_furniture or kind == FURN
+        out.append(_Unit(kind, t, norm[:1].isspace()))
+    if has_furniture:
+        _digest_blocks(out)
+        _notices(out)
     # a long unpunctuated line is a heading when it sits directly above a dateline or a "——" subheadline, or
     # when it has no clause punctuation at all and follows a finished paragraph (long headlines, never wraps)
     for k, a in enumerate(out):
@@ -277,6 +604,8 @@ def _units(text: str) -> list[_Unit]:
         elif (not _CLAUSE_PUNCT.search(a.text) and nxt is not None and nxt.kind in (BODY, BYLINE)
               and (prev is None or prev.kind in (BYLINE, FURN) or ends_sentence(prev.text))):
             a.kind = HEAD
+    _list_runs(out)
+    _name_bylines(out)
     return _join_wraps(out)
 
 
@@ -287,7 +616,7 @@ def _body_ish(u: _Unit) -> bool:
         m = _lex().dateline_re.match(u.text)
         return bool(u.text[m.end():].strip()) or _unbalanced_open(u.text)
     if u.kind == HEAD:
-        return "，" in u.text or _unbalanced_open(u.text)
+        return ("，" in u.text or _unbalanced_open(u.text)) and not _column_tag(u.text)
     return False
 
 
@@ -327,18 +656,57 @@ def _is_slogan(t: str) -> bool:
     return len(parts) >= 3 and all(_SLOGAN_PART.match(p) for p in parts)
 
 
+_COLUMN_TAG = re.compile(r"（[^（）]{2,20}）$")
+
+
+def _column_tag(t: str) -> bool:
+    """A headline ending with its column's tag: "…新起点（江边走笔）", "…让老街留住烟火气（城市观察）"."""
+    if not t.endswith("）"):
+        return False
+    m = _COLUMN_TAG.search(t)
+    return m is not None and m.start() > 0
+
+
 def _overline_like(a: str, b: str) -> bool:
     """Two heading lines: is the first an overline (引题) above the headline rather than the headline itself?"""
+    if a.endswith("—"):                               # "江城车展上，…新车型更多——"
+        return True
+    tag_a, tag_b = _column_tag(a), _column_tag(b)
+    if tag_a != tag_b:                                # the column tag marks the headline
+        return tag_b
     if _nospace_len(a) <= 5 < _nospace_len(b):
         return True
     if a.rstrip("：:，, ").endswith(_lex().overline_endings):
         return True
     parts = a.split()
-    return len(parts) >= 2 and all(len(p) <= 9 for p in parts) and " " not in b
+    if len(parts) >= 2 and all(len(p) <= 9 for p in parts) and " " not in b:
+        return True
+    if " " not in a and _couplet(b):                  # "江城为老街保护立法" / "法治护航 老街新生"
+        return True
+    if "，" in a and "，" not in b:                    # "记者走进…村，看山乡变化" / "山路通达 乡村新生"
+        return True
+    return _subject_only(a)                           # "某某部新闻发言人" / "就…答记者问"
+
+
+def _couplet(t: str) -> bool:
+    """Parallel short phrases: "法治护航 老街新生", "山高水长 花开四季"."""
+    parts = t.split()
+    return 2 <= len(parts) <= 3 and all(2 <= len(p) <= 7 for p in parts)
+
+
+_NOUN_TAGS = frozenset(("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "l", "x"))
+
+
+def _subject_only(t: str) -> bool:
+    """A heading line with no verb, only names and nouns ("江城市教育局、文化局"): the subject of a
+    sentence the next line goes on with, so an overline."""
+    import rjieba  # local import: only for two-line heading blocks no other cue decides
+
+    return all(tag in _NOUN_TAGS for _, tag in rjieba.tag(t))
 
 
 # ---------------------------------------------------------------------------------------------- articles
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     seq: int
     section: str | None
@@ -346,17 +714,22 @@ class _Draft:
     headline: str = ""
     subheadline: str | None = None
     dateline_prefix: str | None = None
+    dateline_end: str | None = None     # a closing dateline "（本报<place>6月10日电）"
     lead_starts: bool = False       # the first body paragraph directly follows the dateline label
     paras: list = field(default_factory=list)   # (text, is_heading, indented)
     bylines: list = field(default_factory=list)
+    byline_parts: list = field(default_factory=list)    # (text, reporters, correspondents) as added
     reporters: list = field(default_factory=list)
     correspondents: list = field(default_factory=list)
     signal: bool = False            # started by a dateline, byline, "——" subheadline or a multi-line heading
+    feature: bool = False           # an author line under the headline, or a column-tagged headline
+    credited: bool = False          # closed by a credit or author note in parentheses ("（作者为…）")
     closed: bool = False            # a closing byline (without photo credit) has been seen
     flags: list = field(default_factory=list)
 
 
 def _add_byline(d: _Draft, text: str, reporters: list[str], correspondents: list[str]) -> None:
+    d.byline_parts.append((text, list(reporters), list(correspondents)))
     d.bylines.append(clean.collapse_spaces(text))
     d.reporters.extend(n for n in reporters if n not in d.reporters)
     d.correspondents.extend(n for n in correspondents if n not in d.correspondents)
@@ -383,15 +756,17 @@ def _split_glued_byline(text: str) -> tuple[str, str | None, tuple | None]:
     return text[: last.end()], tail, parsed
 
 
-def _decompose_heading(plain: list[str], dash: list[str], first_on_page: bool) -> tuple[list[str], str | None, str, str | None]:
-    """Heading lines -> (banners, overline, headline, subheadline)."""
+def _decompose_heading(plain: list[str], dash: list[str], first_on_page: bool,
+                       feature: bool = False) -> tuple[list[str], str | None, str, str | None]:
+    """Heading lines -> (banners, overline, headline, subheadline). `feature`: an author line follows; two heading
+    lines over a feature are overline and headline (a plain second line under a news headline is its deck)."""
     plain = list(plain)
     banners: list[str] = []
     while len(plain) > 1 and _is_slogan(plain[0]):
         banners.append(plain.pop(0))
     if first_on_page:
         limit = 1 if dash else 2
-        while len(plain) > limit:
+        while len(plain) > limit and not (plain[0].endswith("—") or _column_tag(plain[1])):
             banners.append(plain.pop(0))
     overline = sub = None
     if not plain:
@@ -399,7 +774,7 @@ def _decompose_heading(plain: list[str], dash: list[str], first_on_page: bool) -
     elif len(plain) == 1:
         headline = plain[0]
     elif len(plain) == 2:
-        if dash or _overline_like(plain[0], plain[1]):
+        if dash or (feature and not _column_tag(plain[0])) or _overline_like(plain[0], plain[1]):
             overline, headline = plain
         else:
             headline, sub = plain
@@ -427,6 +802,38 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
     i, n = 0, len(units)
     while i < n:
         u = units[i]
+        if u.kind == BODY:                            # most lines: tested first
+            if cur is None:
+                cur = new_draft()
+                cur.flags.append("no_headline")
+            _append_body(cur, u.text, u.indented)
+            i += 1
+            continue
+        if u.kind == DASH and cur is not None and cur.paras:
+            # a "——" line after text, not under a heading: a signature ("——编  者") or a list item
+            _append_body(cur, u.text, u.indented)
+            i += 1
+            continue
+        if u.kind == HEAD and cur is not None and cur.paras and _inarticle_heading(u.text):
+            # "案例二", "【事件】…": a part of the article, even after a closing credit; the heading lines under it too
+            j = i
+            while j < n and units[j].kind in (HEAD, DASH, BYLINE) and (j == i or units[j].kind != BYLINE
+                                                                        or j + 1 < n and units[j + 1].kind == BODY):
+                if units[j].kind == BYLINE:
+                    break
+                cur.paras.append((units[j].text, True, units[j].indented))
+                j += 1
+            cur.closed = False
+            i = j
+            continue
+        if u.kind in (HEAD, DASH) and cur is not None and not cur.paras and cur.bylines and not cur.closed:
+            # headings between an article's author line and its text ("诗经（节选）" / "先秦·佚名") are its own
+            j = i
+            while j < n and units[j].kind in (HEAD, DASH):
+                cur.paras.append((units[j].text, True, units[j].indented))
+                j += 1
+            i = j
+            continue
         if u.kind in (HEAD, DASH):
             j = i
             while j < n and units[j].kind in (HEAD, DASH):
@@ -436,12 +843,20 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             plain = [b.text for b in block if b.kind == HEAD]
             dash = [b.text for b in block if b.kind == DASH]
             single = len(block) == 1 and not dash
+            pair = (len(block) == 2 and not dash and cur is not None and cur.feature
+                    and not any(_column_tag(t) or "：" in t for t in plain))
             if single and nxt is None and cur is not None and cur.paras and not cur.closed:
                 _append_body(cur, plain[0], u.indented)   # a short line cut at the end of the page
                 i = j
                 continue
-            continues = (single and cur is not None and nxt is not None and nxt.kind == BODY
-                         and cur.signal and not cur.closed)
+            continues = ((single or pair) and cur is not None and nxt is not None and nxt.kind == BODY
+                         and cur.signal and not cur.closed and not _column_tag(plain[0])
+                         and not _photo_story(units, j))
+            if continues and pair:                   # a feature's section heading and its subheading
+                for b in block:
+                    cur.paras.append((b.text, True, b.indented))
+                i = j
+                continue
             if continues:
                 if (" " not in plain[0] and _nospace_len(plain[0]) > 30) or _word_crosses(plain[0], nxt.text):
                     units[j] = _Unit(BODY, plain[0] + nxt.text, u.indented)   # a wrapped paragraph
@@ -449,13 +864,16 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                     cur.paras.append((plain[0], True, u.indented))             # in-article section heading
                 i = j
                 continue
-            got_banners, overline, headline, sub = _decompose_heading(plain, dash, not drafts)
+            feature = nxt is not None and nxt.kind == BYLINE and not _PHOTO_CREDIT.search(nxt.text)
+            got_banners, overline, headline, sub = _decompose_heading(plain, dash, not drafts, feature)
             if got_banners:
                 banners.extend(got_banners)
                 section = got_banners[-1]
             cur = new_draft()
             cur.overline, cur.headline, cur.subheadline = overline, headline, sub
-            cur.signal = bool(dash) or len(plain) >= 2 or (nxt is not None and nxt.kind in (DATE, BYLINE))
+            cur.feature = _column_tag(headline) or feature
+            cur.signal = (bool(dash) or len(plain) >= 2 or (nxt is not None and nxt.kind in (DATE, BYLINE))
+                          or cur.feature)
             i = j
             continue
         if u.kind == DATE:
@@ -467,7 +885,11 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             rest = u.text[m.end():]
             inner = m.group("paren")
             if inner:
-                parsed = parse_byline(inner.strip()[1:-1].strip(), strict=False)
+                inner_text = inner.strip()[1:-1].strip()
+                parsed = parse_byline(inner_text, strict=False)
+                if parsed is None and "、" in inner_text:      # names without a label: "（江小帆、白小雪）"
+                    names = _names(inner_text, strict=True)
+                    parsed = (names, []) if names else None
                 if parsed:
                     cur.reporters.extend(parsed[0])
                     cur.correspondents.extend(parsed[1])
@@ -479,23 +901,132 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             if cur is None:
                 residue.append(clean.collapse_spaces(u.text))
             else:
-                parsed = parse_byline(u.text)
-                _add_byline(cur, u.text, *parsed)
+                _add_byline(cur, u.text, *_byline_names(u.text))
                 if not cur.paras:
                     cur.signal = True
                 elif len(cur.paras) > 1 or not _PHOTO_CREDIT.search(u.text):
                     # a byline closes the article, except a photo credit right under the lead paragraph of a
                     # feature that goes on with section headings ("记者 王赛华 鲁慧 文/图")
                     cur.closed = True
+        elif u.kind == CREDIT:
+            if cur is None:
+                residue.append(clean.collapse_spaces(u.text))
+            else:
+                _add_byline(cur, u.text, *parse_credit(u.text))
+                cur.closed = cur.credited = True
+        elif u.kind == END_DATE:
+            if cur is None:
+                residue.append(clean.collapse_spaces(u.text))
+            elif cur.dateline_prefix is None and cur.dateline_end is None and cur.paras:
+                cur.dateline_end = u.text
+                cur.closed = True
+            else:
+                _append_body(cur, u.text, u.indented)
         elif u.kind == FURN:
-            residue.append(clean.collapse_spaces(u.text))
-        else:  # BODY
+            if _ELLIPSIS_LINE.match(u.text) and cur is not None and cur.paras and not cur.closed:
+                cur.paras.append((u.text, False, u.indented))     # "…………" between two paragraphs
+            else:
+                residue.append(clean.collapse_spaces(u.text))
+        elif u.kind == LIST:
             if cur is None:
                 cur = new_draft()
                 cur.flags.append("no_headline")
-            _append_body(cur, u.text, u.indented)
+            cur.paras.append((u.text, True, u.indented))   # a list line keeps its column spaces
         i += 1
     return drafts, banners, residue
+
+
+_ELLIPSIS_LINE = re.compile(r"^[…—.。·]{2,}$")
+
+
+def _photo_story(units: list[_Unit], j: int) -> bool:
+    """Units from j: one or two caption paragraphs closed by a photo credit ("图片报道" / caption / "X摄")."""
+    k = j
+    while k < len(units) and k - j < 3 and units[k].kind == BODY:
+        k += 1
+    return j < k < len(units) and units[k].kind == FURN and _photo_credit(units[k].text)
+
+
+def _plain_part(d: _Draft, *, lines: int = 1) -> bool:
+    """A draft that could be a part of the article before it: at most `lines` plain heading lines (no "——"
+    subheadline, no column tag), no dateline, no author line above its text."""
+    heading = [x for x in (d.overline, d.headline, d.subheadline) if x]
+    return (bool(d.headline) and len(heading) <= lines and "\n" not in "".join(heading)
+            and not (d.subheadline or "").startswith(("——", "--", "—-")) and d.dateline_prefix is None
+            and not _column_tag(d.headline) and "no_headline" not in d.flags
+            and (not d.bylines or d.credited and len(d.bylines) == 1))
+
+
+def _merge_credited_parts(drafts: list[_Draft]) -> list[_Draft]:
+    """An author note, a credit or a dateline in parentheses closes one piece of writing: headed parts before it that
+    have no attribution of their own, back to the last article that opened with its headline, are that article's
+    sections ("<headline> / text / <heading> / text / （作者为…）" or "… / （新华社北京6月12日电）")."""
+    if len(drafts) < 2 or not any(d.credited or d.dateline_end for d in drafts):
+        return drafts
+    out = list(drafts)
+    for k in range(len(out) - 1, 0, -1):
+        b, a = out[k], out[k - 1]
+        if not ((b.credited or b.dateline_end) and _plain_part(b, lines=2)):
+            continue
+        if a.closed or a.bylines or a.dateline_prefix is not None or a.dateline_end or not a.paras:
+            continue
+        a.paras.extend((x, True, False) for x in (b.overline, b.headline, b.subheadline) if x)
+        a.paras.extend(b.paras)
+        for text, reps, cors in b.byline_parts:
+            _add_byline(a, text, reps, cors)
+        a.closed = True
+        a.credited = b.credited
+        a.dateline_end = b.dateline_end
+        del out[k]
+    for seq, d in enumerate(out, 1):
+        d.seq = seq
+    return out
+
+
+def _credited_overline(d: _Draft) -> None:
+    """Two plain heading lines over a piece signed at its end ("（本报记者 X、Y）") are overline and headline, as over
+    a piece signed under its headline (see `_decompose_heading`)."""
+    sub = d.subheadline
+    if (d.credited and not d.feature and d.overline is None and sub and "\n" not in sub
+            and not sub.startswith(("——", "--", "—-")) and not _column_tag(d.headline)):
+        d.overline, d.headline, d.subheadline = d.headline, sub, None
+
+
+_ENTRY_RUN = 8
+
+
+def _entry(d: _Draft) -> bool:
+    return (_plain_part(d) and not d.bylines and len(d.paras) == 1 and _nospace_len(d.headline) <= 16
+            and not d.closed)
+
+
+def _merge_entry_lists(drafts: list[_Draft]) -> list[_Draft]:
+    """Many short headed paragraphs in a row with no attribution ("<name>" / "<citation>。" eight times and more) are
+    the entries of one list (a roll of honour, a notice): no page prints that many one-paragraph articles without a
+    byline or dateline between them. They are one article under the first one's headline (a notice's headline
+    over its one-paragraph intro, or the first entry)."""
+    if len(drafts) < _ENTRY_RUN:
+        return drafts
+    out: list[_Draft] = []
+    k = 0
+    while k < len(drafts):
+        j = k
+        while j < len(drafts) and _entry(drafts[j]):
+            j += 1
+        if j - k >= _ENTRY_RUN:
+            head = drafts[k]                          # a notice with a one-paragraph intro, or the first entry
+            for d in drafts[k + 1: j]:
+                head.paras.append((d.headline, True, False))
+                head.paras.extend(d.paras)
+            out.append(head)
+            k = j
+        else:
+            out.append(drafts[k])
+            k += 1
+    if len(out) != len(drafts):
+        for seq, d in enumerate(out, 1):
+            d.seq = seq
+    return out
 
 
 def _append_body(d: _Draft, text: str, indented: bool) -> None:
@@ -520,6 +1051,8 @@ def _starts_mid_sentence(p: str, indented: bool) -> bool:
     q = _FIRST_QUOTE.search(p, 0, first_end.end() + 1 if first_end else len(p))
     if q and q.group(0) == "”":
         return True
+    if p[0] not in _lex().fragment_initial:          # the one-character first word would be p[0]: no need to cut
+        return False
     import rjieba
 
     first = rjieba.cut(p[:8])
@@ -536,6 +1069,9 @@ def split_page(text: str, *, issue_date: datetime.date | None = None) -> Page:
                 issue_date = dates.masthead_date(u.text)
                 break
     drafts, banners, residue = _segment(units)
+    drafts = _merge_entry_lists(_merge_credited_parts(drafts))
+    for d in drafts:
+        _credited_overline(d)
     indented_share = (sum(u.indented for u in units if u.kind == BODY) /
                       max(1, sum(1 for u in units if u.kind == BODY)))
     articles = [_finish(d, indented_share < 0.3) for d in drafts]
@@ -568,7 +1104,7 @@ def _finish(d: _Draft, indent_is_signal: bool) -> Article:
     if paras and not ends_sentence(paras[-1]):
         fragment = True
     body = "\n".join(paras)
-    dateline = None
+    dateline = _clean_dateline_prefix(d.dateline_end) if d.dateline_end else None
     if d.dateline_prefix is not None:
         dateline = _clean_dateline_prefix(d.dateline_prefix)
         lead = dates.match_lead_date(body) if d.lead_starts else None
@@ -613,7 +1149,10 @@ def _lead_sentence(body: str) -> str:
 def _assign_dates(articles: list[Article], issue_date: datetime.date | None) -> None:
     found = []
     for a in articles:
-        lead = dates.match_lead_date(a.body) if a.body else None   # a date phrase opening the lead
+        # "本报北京4月26日电": the label's date (a lead's date phrase appended to the dateline never ends in 电/讯)
+        lead = dates.label_date(a.dateline) if a.dateline and ("电" in a.dateline or "讯" in a.dateline) else None
+        if lead is None:
+            lead = dates.match_lead_date(a.body) if a.body else None   # a date phrase opening the lead
         if lead is None or (lead.day is None and lead.relative is None):
             explicit = dates.first_explicit_date(_lead_sentence(a.body)) if a.body else None
             lead = explicit or lead
