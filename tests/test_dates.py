@@ -53,6 +53,23 @@ def test_year_from_issue_date_or_explicit_year():
     assert dates.resolve(2, 30, year=2023) is None
 
 
+def test_dateline_label_gives_month_and_day():
+    ld = dates.label_date("本报江城4月26日电（记者丁小雨）")
+    assert (ld.month, ld.day, ld.year) == (4, 26, None)
+    assert (dates.label_date("新华社北京12月31日电").month, dates.label_date("新华社北京12月31日电").day) == (12, 31)
+    assert dates.label_date("（本报东京6月10日电）").day == 10
+    assert dates.label_date("本报江城2026年3月9日讯").year == 2026
+    assert dates.label_date("据新华社电（记者张小华）") is None
+    assert dates.label_date("本报讯 4月31日电") is None                  # a day April never has
+
+
+def test_dateline_year_from_the_issue_date():
+    # the day before the issue is the normal case; across a new year it is the previous year
+    assert dates.resolve(4, 26, issue_date=dt.date(2026, 4, 27)) == dt.date(2026, 4, 26)
+    assert dates.resolve(12, 31, issue_date=dt.date(2027, 1, 1)) == dt.date(2026, 12, 31)
+    assert dates.resolve(12, 31, issue_date=None) is None
+
+
 def test_masthead_date():
     assert dates.masthead_date("2023年3月10日 星期五") == dt.date(2023, 3, 10)
     assert dates.masthead_date("2023年全市重大项目观摩活动举行") is None

@@ -91,6 +91,34 @@ def test_byline_parser():
     assert layout.parse_byline("记者手记") is None
 
 
+def test_byline_parser_padded_names_roles_and_media():
+    assert layout.parse_byline("本报记者  金  岩  李明远") == (["金岩", "李明远"], [])
+    assert layout.parse_byline("本报记者  张  强  本报通讯员  刘  洋") == (["张强"], ["刘洋"])
+    assert layout.parse_byline("新华社记者  赵  明  钱小川  本报记者  孙  力") == (["赵明", "钱小川", "孙力"], [])
+    assert layout.parse_byline("本报记者 王小明  人民网记者 周  平") == (["王小明", "周平"], [])
+    assert layout.parse_byline("《江城周刊》记者  任  远  孙小阳") == (["任远", "孙小阳"], [])
+    assert layout.parse_byline("本期主讲人：江城社会科学院院长  周  川") == (["周川"], [])
+    assert layout.parse_byline("本报记者 王小明报道") == (["王小明"], [])
+    assert layout.parse_byline("本报记者  周  川  王") is None               # a lone character is no name
+
+
+def test_closing_credits_and_author_notes():
+    assert layout.parse_credit("（某某网记者甲小乙、丙小丁整理）") == (["甲小乙", "丙小丁"], [])
+    assert layout.parse_credit("（作者为江城大学教授，本报记者王小明采访整理）") == (["王小明"], [])
+    assert layout.parse_credit("（作者为江城大学教授）") == ([], [])
+    assert layout.parse_credit("（马小平参与采写）") == (["马小平"], [])
+    assert layout.parse_credit("（本报记者王小林、阿依古丽）") == (["王小林", "阿依古丽"], [])
+    assert layout.parse_credit("（按姓氏笔画排序）") is None
+    assert layout.parse_credit("（本报记者走进基层调研）") is None
+
+
+def test_furniture_lines_are_never_articles():
+    page = layout.split_page("本版责编：李 拯 王小明\n\n版式设计：张小曼\n\n本报记者  王小明摄\n\n李  华摄（影像中国）\n\n"
+                             "本版邮箱：jcbao@example.cn\n\n制图：汪小平\n")
+    assert page.articles == []
+    assert len(page.residue) == 6
+
+
 # ------------------------------------------------------------------ generated pages from the seeds' own text
 def _seed_articles():
     arts = []
@@ -150,11 +178,22 @@ def test_generated_pages_from_seed_text_recover_every_article():
 
 
 _LINE = st.text(st.sampled_from(list("经济发展郑州本报讯记者通讯员王李张，。、“”（）：——12 \u3000")), max_size=40)
+# People's Daily conventions: "电" datelines, padded names, credits in parentheses, furniture, photo credits
+_LINE2 = st.one_of(_LINE, st.sampled_from([
+    "本报江城4月26日电  （记者丁小雨）", "本报记者  金  岩", "（本报记者王小林整理）", "（作者为教授）", "本版责编：李 拯",
+    "（本报东京6月10日电）", "王小明摄", "导读", "第九版", "案例一", "——编  者", "方  舟", "新闻（专栏）"]))
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_LINE, max_size=12))
 def test_conservation_holds_on_arbitrary_pages(lines):
+    raw = "\n".join(lines)
+    assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE2, max_size=20))
+def test_conservation_holds_on_arbitrary_pages_with_second_paper_conventions(lines):
     raw = "\n".join(lines)
     assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
 
