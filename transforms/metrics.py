@@ -44,6 +44,9 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from itertools import accumulate
+
+import rjieba
 
 from transforms import lexicons
 
@@ -59,7 +62,7 @@ __all__ = [
 
 METRIC_KEYS = (
     "start", "end", "surface", "value", "unit", "base_value", "base_unit", "kind",
-    "qualifier", "low", "high", "counted", "sentence",
+    "qualifier", "low", "high", "counted", "sentence", "unit_implied",
 )
 
 # ---------------------------------------------------------------- numeral characters
@@ -119,6 +122,11 @@ def _units() -> dict[str, tuple[float, str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _classifier_set() -> frozenset[str]:
+    return frozenset(_classifiers())
+
+
+@lru_cache(maxsize=1)
 def _classifiers() -> tuple[str, ...]:
     words: list[str] = []
     for line in lexicons.lines("metrics_classifiers.txt"):
@@ -127,12 +135,23 @@ def _classifiers() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _qualifiers() -> tuple[dict[str, str], dict[str, str]]:
-    pre, post = {}, {}
+def _qualifiers() -> dict[str, dict[str, str]]:
+    """position (pre, post, power, vague) -> {word: bound}."""
+    out: dict[str, dict[str, str]] = {"pre": {}, "post": {}, "power": {}, "vague": {}}
     for line in lexicons.lines("metrics_qualifiers.tsv"):
         word, position, bound = line.split("\t")[:3]
-        (pre if position == "pre" else post)[word] = bound
-    return pre, post
+        out[position][word] = bound
+    return out
+
+
+@lru_cache(maxsize=1)
+def _context() -> dict[str, tuple[str, ...]]:
+    """role (money, scale, session, more, less) -> words (lexicons/metrics_context.tsv)."""
+    out: dict[str, list[str]] = {}
+    for line in lexicons.lines("metrics_context.tsv"):
+        word, role = line.split("\t")[:2]
+        out.setdefault(role, []).append(word)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -144,16 +163,114 @@ def _lookalikes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(suffixes), tuple(prefixes)
 
 
+# ---------------------------------------------------------------- the tokenization
+# Full-width ASCII and the ideographic space folded to half-width, one character for one (what the
+# pipeline does before it tokenizes, so offsets are those of the text).
+_FOLD_PAIRS = {chr(k): chr(k - 0xFEE0) for k in range(0xFF01, 0xFF5F)}
+_FOLD_PAIRS["\u3000"] = " "
+_FOLD_RE = re.compile("[" + "".join(sorted(_FOLD_PAIRS)) + "]")
+
+
+def _fold(text: str) -> str:
+    for c in set(_FOLD_RE.findall(text)):  # str.replace per character present: faster than translate
+        text = text.replace(c, _FOLD_PAIRS[c])
+    return text
+
+
+class _Words:
+    """One text's tokenization as offsets. `words` is the pipeline's (rjieba on the width-folded text:
+    their lengths add up to the text's); without them the text is cut here, on first use."""
+    __slots__ = ("text", "words", "ends")
+
+    def __init__(self, text: str, words: list[str] | None):
+        self.text, self.words, self.ends = text, words, None
+
+    def _load(self) -> list[int]:
+        words = self.words
+        if words is None:
+            words = rjieba.cut(_fold(self.text))
+        ends = list(accumulate(map(len, words)))
+        if (ends[-1] if ends else 0) != len(self.text):
+            raise ValueError(f"words do not tokenize the text: their lengths add up to "
+                             f"{ends[-1] if ends else 0}, the text has {len(self.text)} characters")
+        self.ends = ends
+        return ends
+
+    def token(self, i: int) -> tuple[int, int]:
+        """(start, end) of the word holding character i."""
+        ends = self.ends or self._load()
+        k = bisect.bisect_right(ends, i)
+        return (ends[k - 1] if k else 0), ends[k]
+
+    def boundary(self, i: int) -> bool:
+        """A word starts (or ends) at offset i."""
+        if i <= 0 or i >= len(self.text):
+            return True
+        ends = self.ends or self._load()
+        return ends[bisect.bisect_left(ends, i)] == i
+
+
+def _has_word(word: str) -> bool:
+    return word in _dictionary()[0]
+
+
 @lru_cache(maxsize=1)
-def _idioms() -> dict[str, list[tuple[str, int]]]:
-    """Numeral character -> [(idiom, index of that character in the idiom)]."""
-    index: dict[str, list[tuple[str, int]]] = {}
-    for line in lexicons.lines("metrics_idioms.txt"):
-        for idiom in line.split():
-            for i, ch in enumerate(idiom):
-                if ch in _CN_NUM_CHARS:
-                    index.setdefault(ch, []).append((idiom, i))
-    return index
+def _dictionary() -> tuple[frozenset[str], dict[str, int], dict[str, list[tuple[str, str]]]]:
+    """From jieba's dictionary (the one rjieba's tokenizer uses):
+    - the words of two or more characters that hold a Chinese numeral (is 同一天, 二十世纪, 四面八方 one word);
+    - the frequency of the words that end with a qualifier or the sign (签约, 全长约, 亿左右): is 约 part of the
+      word, or glued to it by the tokenizer;
+    - idiom halves: for each four-character idiom (tag i) with a numeral + measure word half
+      (语惊四座: 四座), that half -> [(the other half, "before" or "after")]."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).parent / "dict.txt" if spec and spec.origin else None
+    if path is None or not path.exists():
+        return frozenset(), {}, {}
+    q = _qualifiers()
+    endings: dict[str, list[str]] = {}
+    for w in [*q["pre"], *q["post"], *q["power"], *q["vague"], "负", "負"]:
+        endings.setdefault(w[-1], []).append(w)
+    numeral = frozenset(_CN_NUM_CHARS)
+    units = _units()
+    with_numeral: set[str] = set()
+    freq: dict[str, int] = {}
+    halves: dict[str, list[tuple[str, str]]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2 or len(parts[0]) < 2:
+                continue
+            word = parts[0]
+            if not numeral.isdisjoint(word):
+                with_numeral.add(word)
+                if len(word) == 4 and len(parts) > 2 and parts[2] == "i":
+                    for half, other, side in ((word[:2], word[2:], "after"), (word[2:], word[:2], "before")):
+                        if half[0] in _DIGITS and half[1:] in units:
+                            halves.setdefault(half, []).append((other, side))
+            for q in endings.get(word[-1], ()):
+                if len(word) > len(q) and word.endswith(q):
+                    freq[word] = int(parts[1])
+    return frozenset(with_numeral), freq, halves
+
+
+def _glued_to_word_before(text: str, W: _Words, qs: int, qe: int) -> bool:
+    """text[qs:qe] (a qualifier such as 约, or the sign 负, right before a number) is a word of its own:
+    it starts a word, or it ends a word X+Q that jieba's dictionary does not hold or holds only as a
+    rare entry (frequency under 30; jieba gives entries from word lists frequency 3): 全长约 (3) and 有近
+    (not a word) are the tokenizer gluing 约 and 近 on; 签约 (440), 节约, 最近, 减负 and 不负 are words,
+    and their 约, 近 and 负 are no qualifier or sign."""
+    a, b = W.token(qs)
+    if a == qs:
+        return True
+    if b != qe:
+        return False  # inside a longer word
+    return _dictionary()[1].get(text[a:b], 0) < _RARE_ENTRY
+
+
+_RARE_ENTRY = 30
 
 
 def _alternation(words) -> str:
@@ -229,18 +346,34 @@ class _Backward:
         return None
 
 
+class _Tables:
+    """The compiled word tables the extractor consults (built once)."""
+
+    def __init__(self):
+        units = _units()
+        q = _qualifiers()
+        self.unit = _Forward(units)
+        self.pre_q, self.post_q, self.power_q, self.vague = q["pre"], q["post"], q["power"], q["vague"]
+        # qualifier before the number, optionally followed by 了/有/是/为/达 (超过了80, 至少有10)
+        self.pre = _Backward(self.pre_q, "了有是为达")
+        self.post = _Forward(self.post_q)
+        suffixes, prefixes = _lookalikes()
+        self.suffix = _Forward(suffixes)
+        self.prefix = _Backward(prefixes)
+        ctx = _context()
+        self.money_nouns = ctx.get("money", ())
+        self.money_set = frozenset(self.money_nouns)
+        self.scales = frozenset(ctx.get("scale", ()))
+        self.sessions = ctx.get("session", ())
+        self.after = frozenset(ctx.get("after", ()))
+        comparatives = {w: "lower" for w in ctx.get("more", ())}
+        comparatives.update({w: "upper" for w in ctx.get("less", ())})
+        self.comparatives = dict(sorted(comparatives.items(), key=lambda kv: -len(kv[0])))
+
+
 @lru_cache(maxsize=1)
-def _patterns():
-    units = _units()
-    unit_re = _Forward(units)
-    pre, post = _qualifiers()
-    # qualifier before the number, optionally followed by 了/有/是/为/达 (超过了80, 至少有10)
-    pre_re = _Backward(pre, "了有是为达")
-    post_re = _Forward(post)
-    suffixes, prefixes = _lookalikes()
-    suffix_re = _Forward(suffixes)
-    prefix_re = _Backward(prefixes)
-    return unit_re, pre_re, post_re, suffix_re, prefix_re
+def _patterns() -> _Tables:
+    return _Tables()
 
 
 @lru_cache(maxsize=1)
@@ -252,7 +385,7 @@ def _scan_re() -> re.Pattern:
     date parts (3月9日, 9时, 2023年: the same as `_one`'s first reject) so the caller skips them
     without a call."""
     units = _units()
-    pre, post = _qualifiers()
+    post = _qualifiers()["post"]
     measure = {u[0] for u, (_, _, k) in units.items() if k != "count"}
     count = {u[0] for u, (_, _, k) in units.items() if k == "count"}
     extra = {w[0] for w in post} | set("分又到至~～-－—度 ")
@@ -434,6 +567,8 @@ def base_factor(unit: str | None) -> tuple[float, str, str]:
     if unit is None or unit == "":
         return 1.0, "number", "number"
     u = unit.replace(" ", "")
+    if "(" in u:  # a unit word the text implies: 亿(元) is 亿元
+        u = u.replace("(", "").replace(")", "")
     if u in _SPECIAL_UNITS:
         return _SPECIAL_UNITS[u]
     if u.endswith("分之"):  # 千万分之六 = 6e-7 = 6e-5 percent
@@ -453,6 +588,7 @@ def base_factor(unit: str | None) -> tuple[float, str, str]:
 
 _SPECIAL_UNITS = {
     "度": (1.0, "degC", "temperature"),
+    "级": (1.0, "level", "level"),  # 4到5级 (wind force, earthquake magnitude): only where a scale is meant
     "$": (1.0, "USD", "money"), "＄": (1.0, "USD", "money"),
     "￥": (1.0, "CNY", "money"), "¥": (1.0, "CNY", "money"),
     "€": (1.0, "EUR", "money"), "£": (1.0, "GBP", "money"),
@@ -476,16 +612,6 @@ def _sentence(text: str, bounds: list[int], start: int) -> str:
     lo = bounds[k - 1] + 1 if k > 0 else 0
     hi = bounds[k] + 1 if k < len(bounds) else len(text)
     return text[lo:hi].strip()
-
-
-def _in_idiom(text: str, s: int, e: int) -> bool:
-    index = _idioms()
-    for pos in range(s, e):
-        for idiom, j in index.get(text[pos], ()):
-            a = pos - j
-            if a >= 0 and text.startswith(idiom, a):
-                return True
-    return False
 
 
 def _quoted(text: str, s: int, e: int) -> bool:
@@ -512,7 +638,6 @@ _TAG_CACHE: dict[str, list] = {}
 def _tag(s: str):
     r = _TAG_CACHE.get(s)
     if r is None:
-        import rjieba  # fast jieba bindings; only needed for `counted`
         r = rjieba.tag(s)
         if len(_TAG_CACHE) > 50000:
             _TAG_CACHE.clear()
@@ -590,6 +715,11 @@ def _parse_raw(raw: str, allow_leading_power: bool):
     t = _clean(raw)
     is_cn = not any("0" <= c <= "9" for c in t)
     single = len(t) == 1 and is_cn
+    if allow_leading_power and t and all(c in _MAG_VALUES for c in t):
+        mag = 1.0
+        for c in t:
+            mag *= _MAG_VALUES[c]
+        return 1.0, None, mag, t, None, True, single  # 超亿元: one 亿, the 一 not written
     digits = _digit_string(t)
     mag, mag_str = 1.0, ""
     core = t
@@ -629,6 +759,8 @@ def _ascii_alnum(ch: str) -> bool:
 
 
 def _bound(qualifier_kind: str | None, base: float) -> tuple[float | None, float | None]:
+    if qualifier_kind == "tens":  # 数十, 几百: some multiple of ten, a hundred ... below ten times it
+        return base, base * 10
     if qualifier_kind == "lower":
         return base, None
     if qualifier_kind == "upper":
@@ -636,17 +768,17 @@ def _bound(qualifier_kind: str | None, base: float) -> tuple[float | None, float
     return base, base
 
 
-def extract_metrics(text: str) -> list[dict]:
-    """All numeric facts in `text` (see the module docstring for the keys and conventions)."""
+def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
+    """All numeric facts in `text` (see the module docstring for the keys and conventions).
+    `words`: the text's tokenization (rjieba words of the width-folded text, whose lengths add up to
+    the text's); None: the text is cut here with rjieba."""
     if not text:
         return []
-    unit_re, pre_re, post_re, suffix_re, prefix_re = _patterns()
-    pre_q, post_q = _qualifiers()
-    units = _units()
+    P = _patterns()
+    W = _Words(text, words)
     out: list[dict] = []
     bounds: list[int] | None = None
     pos = 0
-    n = len(text)
     search = _scan_re().search
     while True:
         m = search(text, pos)
@@ -658,11 +790,10 @@ def extract_metrics(text: str) -> list[dict]:
             continue
         try:
             if m.lastgroup == "half":
-                res = _half(text, s, e, suffix_re, post_re, post_q, units)
+                res = _half(text, s, e, P, W)
             else:
-                res = _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q,
-                           units)
-        except (ValueError, KeyError, ZeroDivisionError, OverflowError):  # never die on odd text
+                res = _one(text, s, e, P, W)
+        except (KeyError, ZeroDivisionError, OverflowError):  # never die on odd text
             res = None
         if res is None:
             continue
@@ -675,22 +806,76 @@ def extract_metrics(text: str) -> list[dict]:
         metric["sentence"] = _sentence(text, bounds, metric["start"])
         out.append(metric)
     _merge_bound_pairs(text, out)
+    if out:
+        _implied_money(text, out, P, W)
     return out
 
 
-def _match_unit(text, e, unit_re, suffix_re, num: _Num):
-    """(unit_as_written_without_mag, unit_end) or (None, e); ("", -1) when a look-alike follows."""
-    # a power char swallowed by the run may start a unit: 2.3千克, 三千比特, 5.2百分点
-    um = unit_re.match(text, e)
-    sm = suffix_re.match(text, e)
+def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False):
+    """(unit_as_written_without_mag, unit_end) or (None, e); ("", -1) when a look-alike follows.
+    The unit must end a word of the tokenization, or start one that goes on as the tokenizer glues a
+    noun to a measure word (3个人 = 个 + 人, 31个省, 50年来); 5元素, 五成员 and 两位数 are words.
+    `level`: 级 is a unit (a range 4到5级, 6.8级, 风力7级), not a rank (3级医院, 4A级)."""
+    um = P.unit.match(text, e)
+    sm = P.suffix.match(text, e)
     if sm and (um is None or len(sm.group(1)) >= len(um.group(1))):
-        if sm.group(1) == "度" and not text.startswith("度电", sm.start(1)) \
-                and _is_temperature_context(text, num.s):
+        word = sm.group(1)
+        if word == "度" and not text.startswith("度电", sm.start(1)) and _is_temperature_context(text, num.s):
             return "度", sm.end()
+        if word == "级" and num.mag_str:
+            return None, e  # 千万级: a magnitude class, the qualifier 级
+        if word == "级" and (level or _scale_context(text, num.s, sm.end(), P, W)):
+            return "级", sm.end()
         return "", -1
     if um:
-        return um.group(1), um.end()
+        unit, end = um.group(1), um.end()
+        if not _unit_is_word(text, W, um.start(1), end, unit):
+            return "", -1
+        return unit, end
     return None, e
+
+
+def _unit_is_word(text: str, W: _Words, us: int, ue: int, unit: str) -> bool:
+    a, b = W.token(ue - 1)
+    if b == ue:
+        return True
+    if a < us:
+        return True  # one word holds the number and goes on: settled by the caller (_numeral_in_word)
+    word = text[a:b]
+    if not rjieba.has_word(word):
+        return True  # glued by the tokenizer (5天未发现)
+    if _may_follow(text[ue:b]):
+        return True  # 50年来, 7天内, 3年后, 5000吨级
+    if base_factor(unit)[2] == "count" and _tag(text[ue:b])[0][1][0] == "n":
+        return True  # 3个人, 六部门: a noun glued to the measure word (20首次: 首次 is a word)
+    # 40天全社会: the tokenizer took 天全 (a county) where 全社会 is a word too
+    return any(rjieba.has_word(text[ue:ue + k]) for k in range(b - ue + 1, min(5, len(text) - ue) + 1))
+
+
+@lru_cache(maxsize=4096)
+def _may_follow(rest: str) -> bool:
+    """`rest` may follow a number and its unit inside one word of the tokenizer's (50年来, 7天内,
+    3米处, 5000吨级, 一年多来): post-qualifiers, localizers (tag f) and words of role `after`."""
+    if not rest:
+        return True
+    P = _patterns()
+    if rest in P.post_q or rest in P.after or _tag(rest)[0][1] == "f":
+        return True
+    return any(rest.startswith(w) and _may_follow(rest[len(w):]) for w in (*P.post_q, *P.after)
+               if len(w) < len(rest))
+
+
+def _scale_context(text, s, e, P, W) -> bool:
+    """A measuring scale names the number: the word before it (风力, 震级) or after 级 (地震, 大风)."""
+    if s > 0:
+        a, _ = W.token(s - 1)
+        if text[a:s] in P.scales:
+            return True
+    if e < len(text):
+        _, b = W.token(e)
+        if text[e:b] in P.scales:
+            return True
+    return False
 
 
 _DATE_NEXT = frozenset("月日号時时点點")
@@ -699,22 +884,100 @@ _DATE_NEXT = frozenset("月日号時时点點")
 _HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折")}
 
 
-def _half(text, s, e, suffix_re, post_re, post_q, units):
+def _half(text, s, e, P, W):
     """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent): no digit is written."""
     word = text[s:e]
     value, unit = _HALF_WORDS[word]
     if unit is not None:
-        sm = suffix_re.match(text, e - 1)  # 半成品, 半折叠: a look-alike word, not a quantity
+        sm = P.suffix.match(text, e - 1)  # 半成品, 半折叠: a look-alike word, not a quantity
         if sm and sm.end() > e:
             return None
         if e < len(text) and text[e] in "品":
             return None
     elif e < len(text) and (text[e] in _CN_NUM_CHARS or text[e] in "分"):
         return None
-    return _finish(text, s, e, s, value, unit, None, None, None, None, post_re, post_q, units, None)
+    a, b = W.token(s)
+    if a < s or b > e and text[a:b] != word and _has_word(text[a:b]):
+        return None  # inside a word
+    return _finish(text, s, e, s, value, unit, None, None, None, None, P, W, None)
 
 
-def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post_q, units):
+# two Chinese digits written side by side: an approximate range (两三个, 七八十岁, 三五年)
+_PAIRS = {"一二": (1, 2), "一两": (1, 2), "二三": (2, 3), "两三": (2, 3), "三四": (3, 4), "四五": (4, 5),
+          "五六": (5, 6), "六七": (6, 7), "七八": (7, 8), "八九": (8, 9), "三五": (3, 5)}
+_PAIR_REST = re.compile(r"([十百千]?)([万亿]{0,2})$")
+
+
+def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num] | None:
+    """两三百 -> (200, 300), 三四十万 -> (30, 40) in 万: two numbers of the range, magnitude split off."""
+    raw = text[s:e]
+    digits = _PAIRS.get(raw[:2])
+    m = _PAIR_REST.match(raw, 2) if digits else None
+    if m is None or ("二" in raw[:2] and not m.group(1)):
+        return None  # 一二类, 二三级: ranks (a count is written 两); 一二十, 二三百 are numbers
+    power = _POWERS.get(m.group(1), 1)
+    mag_str = m.group(2)
+    mag = 1.0
+    for c in mag_str:
+        mag *= _MAG_VALUES[c]
+    nums = []
+    for d, (ns, ne) in zip(digits, ((s, s + 1), (s + 1, e))):
+        num = _Num()
+        num.s, num.e, num.raw = ns, ne, raw
+        num.value, num.approx, num.mag, num.mag_str = float(d * power), None, mag, mag_str
+        num.digits, num.is_cn, num.single = None, True, False
+        nums.append(num)
+    nums[1].e = e
+    return nums[0], nums[1]
+
+
+def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
+    """The numeral starting at s begins inside a dictionary word (同一天, 老两口, 大年三十, 正月十五),
+    not after a qualifier, sign or vague word glued to it (近百人, 数十家, 上万)."""
+    a, b = W.token(s)
+    if a == s:
+        return False
+    lead = text[a:s]
+    if lead in P.vague or lead in P.power_q or lead in P.pre_q or lead in ("负", "負", "零下"):
+        return False
+    if not _has_word(text[a:b]):
+        return False
+    return _tag(lead)[-1][1][0] != "v"  # 增加一倍: a verb before the number is no part of its word
+
+
+def _word_goes_on(text: str, W: _Words, s: int, end: int, us: int | None) -> bool:
+    """A dictionary word holds the number (and its unit) and goes on past `end`: 四面八方, 三天两头,
+    二十世纪, 五棵松, 十年磨一剑 (not 一年来, 近一年来, nor a number before a noun that starts with the
+    measure word: 五部委, 六部门). Words the tokenizer made up (HMM) do not count."""
+    a, b = W.token(end - 1)
+    if b <= end or a > s or not _has_word(text[a:b]) or _may_follow(text[end:b]):
+        return False
+    return not (us is not None and text[us:end] in _classifier_set() and rjieba.has_word(text[us:b]))
+
+
+def _idiom_half(text: str, s: int, end: int) -> bool:
+    """A numeral + measure word that is half of a four-character idiom written with a variant other
+    half (惊艳四座 / 艳惊四座 for the dictionary's 语惊四座): the neighbouring two characters are not the
+    dictionary's other half but share a character with it."""
+    if end - s != 2:
+        return False
+    for other, side in _dictionary()[2].get(text[s:end], ()):
+        near = text[max(0, s - 2):s] if side == "before" else text[end:end + 2]
+        if len(near) == 2 and near != other and not set(near).isdisjoint(other):
+            return True  # the idiom itself (持续一年, 两次曝光) is left to the tokenizer: one word or not
+    return False
+
+
+def _session(text: str, W: _Words, start: int, end: int, unit: str, P) -> bool:
+    """N次会议 after a body's name is its Nth session (人大三次会议), not N meetings (召开3次会议)."""
+    if unit != "次" or not any(text.startswith(w, end) for w in P.sessions) or start == 0:
+        return False
+    a, _ = W.token(start - 1)
+    tag = _tag(text[a:start])[-1][1]
+    return tag[0] == "n" or tag == "j"
+
+
+def _one(text, s, e, P, W):
     # fast rejects (most numerals in news are dates): 3月9日, 9时, 2023年
     nxt = text[e] if e < len(text) else ""
     if nxt in _DATE_NEXT and not text.startswith(("日元", "日圆"), e):
@@ -722,16 +985,14 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
     if nxt == "年" and e - s == 4 and text[s:e].isascii() and text[s:e].isdigit():
         return None
     raw = text[s:e]
-    # trim trailing spaces (a run never ends with one by construction, but be safe)
     # --- power char at the end that begins a unit (千克, 千米, 兆字节, 百分点)
     if e - s >= 2 and text[e - 1] in "千百兆万":
-        um = unit_re.match(text, e - 1)
+        um = P.unit.match(text, e - 1)
         if um and um.group(1)[0] == text[e - 1] and len(um.group(1)) >= 2:
             e -= 1
             raw = text[s:e].rstrip(" ")
             e = s + len(raw)
     # --- percent / permille written before the number: 百分之五, 千分之２.４
-    pct_prefix = None
     if raw and raw[0] in "百佰千仟万萬":
         k = s
         while k < e and text[k] in _POWERS or k < e and text[k] in _BIGS or k < e and text[k] == " ":
@@ -749,33 +1010,36 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
             if num is None:
                 return None
             _kilo(text, num)
-            start, end = s, num.e
-            value = num.value * num.mag
-            unit = pct_prefix
-            return _finish(text, start, end, start, value, unit, None, None, None, None,
-                           post_re, post_q, units, num)
+            return _finish(text, s, num.e, s, num.value * num.mag, pct_prefix, None, None, None, None,
+                           P, W, num)
     if raw.startswith(" "):
         return None
-    num = _read_number(text, s, e)
+    if _is_cn_char(text[s]) and _numeral_in_word(text, W, s, P):
+        return None
+    # --- what stands right before the numeral: a vague word (数十, 几百), a qualifier that may take a
+    # numeral starting with 百/千/万/亿 (近百, 逾千, 上万, 超亿), or nothing
+    lead = _lead(text, s, P, W)
+    if lead and lead[0] in P.vague:
+        k = s
+        while k < e and text[k] in _POWER_CHARS:
+            k += 1
+        e, raw = k, text[s:k]  # 数百三甲医院: 数百, then 三甲
+    pair = _pair(text, s, e) if raw[:2] in _PAIRS else None
+    bounded = _power_with_bound(text, raw, e, P)
+    leading_power = bool(lead) or bounded
+    num = _read_number(text, s, e, allow_leading_power=leading_power) if pair is None else pair[1]
     if num is None:
         return None
-    if _kilo(text, num):
+    if not num.is_cn and _kilo(text, num):
         e = num.e
     start = s
-    # --- sign (not after a digit: 3-5; not a doubled dash: －－9)
-    negative = False
-    if s > 0 and text[s - 1] in _SIGN_CHARS:
-        before = text[s - 2] if s >= 2 else ""
-        if text[s - 1] in "负負" or not before or not (before.isdigit() or before in _CN_NUM_CHARS
-                                                       or before in _SIGN_CHARS or before == "—"):
-            negative = True
-            start = s - 1
-    elif s >= 2 and text[s - 2:s] == "零下":
-        negative = True
-        start = s - 2
+    # --- sign (not after a digit: 3-5; not a doubled dash: －－9; not 负 inside 减负, 不负)
+    negative, start = _sign(text, s, W)
+    if negative is None:
+        return None
     # --- mixed number: 三百五十又三分之一, 3又一千分之23
     ym = _YOU.match(text, e) if e < len(text) and text[e] in " 又" else None
-    if ym:
+    if ym and pair is None:
         m2 = _RUN_RE.match(text, ym.end())
         if m2 is not None:
             den = _read_number(text, m2.start(), m2.end())
@@ -798,18 +1062,16 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
             else:
                 value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
             if value is not None:
-                qm = _patterns()[1].search(text, max(0, start - 8), start)
-                if qm and not negative:
-                    word = qm.group()
-                    word = word if word in pre_q else word[:-1]
-                    if word in pre_q:
-                        metric, end = _bare(text, qm.start(), am.end(), value)
-                        metric["qualifier"] = word
-                        metric["low"], metric["high"] = _bound(pre_q[word], value)
-                        return metric, end
+                q = _qualifier_before(text, start, P, W) if not negative else None
+                if q:
+                    word, qs, bound = q
+                    metric, end = _bare(text, qs, am.end(), value)
+                    metric["qualifier"] = word
+                    metric["low"], metric["high"] = _bound(bound, value)
+                    return metric, end
                 return _bare(text, start, am.end(), -value if negative else value)
     # --- fraction: 三分之一, 16分之5, 一百分之二, 3又一千分之23
-    fm = _FRACTION.match(text, e)
+    fm = _FRACTION.match(text, e) if pair is None else None
     if fm:
         m2 = _RUN_RE.match(text, fm.end())
         neg2 = False
@@ -830,13 +1092,14 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
     # --- look-behind: ordinals, codes, quotes, letters, dates
     if s > 0:
         prev = text[s - 1]
-        if _LETTER.match(prev) or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and text[s - 2].isdigit()):
+        if _LETTER.match(prev) or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and (
+                text[s - 2].isdigit() or _LETTER.match(text[s - 2]))):
             return None
-        if prefix_re.search(text, max(0, s - 3), s):
+        if P.prefix.search(text, max(0, s - 3), s):
             return None
-    if _quoted(text, s, e) or (num.is_cn and _in_idiom(text, s, e)):
+    if _quoted(text, s, e):
         return None
-    if e < len(text) and (_LETTER.match(text[e]) and not unit_re.match(text, e)):
+    if e < len(text) and (_LETTER.match(text[e]) and not P.unit.match(text, e)):
         return None
     if e < len(text) and text[e] in "/:：-." and e + 1 < len(text) and text[e + 1].isdigit() \
             and not _CONNECTOR.match(text, e):
@@ -846,32 +1109,33 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
     if not negative and s > 0 and text[s - 1] in "$＄￥¥€£":
         symbol = text[s - 1]
         start = s - 1
-    # --- qualifier before the number
-    qualifier = None
-    qkind = None
-    qm = pre_re.search(text, max(0, start - 8), start)
-    if qm:
-        word = qm.group()
-        for cut in (word, word[:-1]):
-            if cut in pre_q:
-                qualifier, qkind = cut, pre_q[cut]
-                break
-        if qualifier is not None:
-            # 超 inside a word (超市) is not a qualifier: only when glued to the number
-            start = qm.start()
-    # --- range: 50至200粒, 3-5年, 3%-5%
-    unit1, u1_end = _match_unit(text, e, unit_re, suffix_re, num)
+    # --- qualifier before the number (a whole word: 约 in 签约 is none)
+    qualifier = qkind = None
+    if lead:
+        qualifier, start, qkind = lead
+    else:
+        q = _qualifier_before(text, start, P, W)
+        if q:
+            qualifier, start, qkind = q
+    # --- range: 50至200粒, 3-5年, 3%-5%, 零下5℃至3℃, 4到5级, 一至两年
+    low_num = low_negative = None
+    if pair is not None:
+        low_num, low_negative = pair[0], False
+        unit1, u1_end = _match_unit(text, e, P, num, W, level=True)
+    else:
+        unit1, u1_end = _match_unit(text, e, P, num, W, level="." in num.raw)
     if unit1 == "":
         return None
     after1 = u1_end if unit1 else e
-    cm = _CONNECTOR.match(text, after1)
-    low_num = None
-    if cm and not num.approx:
-        m2 = _RUN_RE.match(text, cm.end())
+    cm = _CONNECTOR.match(text, after1) if pair is None else None
+    if cm and not num.approx and not lead:
+        p2 = cm.end()
+        neg2, p2 = _sign_ahead(text, p2)
+        m2 = _RUN_RE.match(text, p2)
         if m2 is not None:
             num2 = _read_number(text, m2.start(), m2.end())
             if num2 is not None and not num2.approx:
-                unit2, u2_end = _match_unit(text, num2.e, unit_re, suffix_re, num2)
+                unit2, u2_end = _match_unit(text, num2.e, P, num2, W, level=True)
                 conn = cm.group(1)
                 leading_zero = _clean(m2.group(0)).startswith("0") and not _clean(m2.group(0)).startswith("0.")
                 ok = unit2 != "" and not leading_zero
@@ -889,19 +1153,27 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
                 if ok and (num.mag_str or num2.mag_str) and num.mag_str != num2.mag_str:
                     ok = False
                 if ok:
-                    low_num = num
-                    num = num2
+                    low_num, low_negative = num, negative
+                    num, negative = num2, neg2
                     unit1, u1_end = unit2, u2_end
+                elif unit2 == "" and not unit1:
+                    return None  # 2到3号线: the first number is the same code
+    if unit1 == "级" and low_num is None and "." not in num.raw and not _scale_context(text, num.s, u1_end, P, W):
+        return None
     if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
-            and not low_num:
+            and not low_num and not qualifier and not bounded:
         return None  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
-    if num.single and num.raw in "零〇":
-        return None  # 零部件, 零售
+    if all(c in _POWER_CHARS for c in num.raw) and not (low_num or qualifier or unit1 or num.approx or bounded):
+        return None  # 千万 (不要), 万人助万企
+    if num.single and num.raw in "零〇壹贰貳叁參肆伍陆陸柒捌玖":
+        return None  # 零部件, 零售; a lone financial-form digit is a name's character (张陆, 队伍)
     if num.single and not low_num:
         if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]):
             return None  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹
         if unit1 and num.raw in "一壹" and base_factor(unit1)[2] == "count":
             return None  # 一个, 一批, 一家: too common and mostly not facts
+        if unit1 and num.raw == "二" and unit1 != "人" and base_factor(unit1)[2] == "count":
+            return None  # 二次会议, 二次创业: a count is written 两 (两次), 二 + measure word is an ordinal
     if not unit1 and num.is_cn and num.single is False and num.digits is not None:
         return None  # digit strings 八六三, 九九 are names
     if unit1 and num.digits is not None and unit1 not in ("折",) and not low_num:
@@ -920,12 +1192,21 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
             return None
         value = float(num.digits[0] + "." + num.digits[1])
     end = u1_end if unit1 else num.e
+    # --- the words around: one dictionary word holding number and more (四面八方, 两位数, 二十世纪),
+    # an idiom's half (惊艳四座), a session (人大二次会议)
+    first = low_num.s if low_num is not None else num.s
+    us = u1_end - len(unit1) if unit1 else None
+    if _word_goes_on(text, W, first, end, us) or (num.is_cn and qualifier is None and low_num is None
+                                               and _idiom_half(text, num.s, end)):
+        return None
+    if unit1 and low_num is None and _session(text, W, start, end, unit1, P):
+        return None
     # --- 七成六 = 7.6成 (76%): one more Chinese digit after 成, standing alone
     if unit1 == "成" and not low_num and not num.mag_str and value == int(value) and value < 10:
         k = end + 1 if text[end:end + 1] == " " else end
         if k < len(text) and text[k] in _DIGITS and text[k] not in "零〇一壹":
             nxt2 = text[k + 1:k + 2]
-            if not ("\u4e00" <= nxt2 <= "\u9fff") or nxt2 == "的" or post_re.match(text, k + 1):
+            if not ("\u4e00" <= nxt2 <= "\u9fff") or nxt2 == "的" or P.post.match(text, k + 1):
                 value += _DIGITS[text[k]] / 10
                 end = k + 1
     # --- 半 after a measure: 一吨半, 两米半, 三年半
@@ -942,36 +1223,148 @@ def _one(text, s, e, unit_re, pre_re, post_re, suffix_re, prefix_re, pre_q, post
         unit = num.mag_str + unit1
     elif num.mag_str:
         unit = num.mag_str
-    if unit is None and num.mag_str:
-        unit = num.mag_str
     low_value = None
     if low_num is not None:
-        low_value = low_num.value
+        low_value = -low_num.value if low_negative else low_num.value
     if negative:
         value = -value
-    if num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
+    if pair is not None:
+        qualifier, qkind = raw[:2], None
+    elif num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
         qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
         qkind = "lower"
-    return _finish(text, start, end, s if qualifier is None else start, value, unit, qualifier, qkind,
-                   low_value, low_num, post_re, post_q, units, num)
+    return _finish(text, start, end, s if qualifier is None or pair is not None else start, value, unit,
+                   qualifier, qkind, low_value, low_num, P, W, num)
 
 
-def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_value, low_num,
-            post_re, post_q, units, num):
-    # --- qualifier after the unit: 以上, 左右, 多, 余
-    pm = post_re.match(text, end)
-    if pm and not (pm.group(1) in ("多", "余") and end < len(text) and text.startswith(("多万", "余万", "多亿", "余亿", "多年", "余年"), end) is False):
-        word = pm.group(1)
+_POWER_CHARS = frozenset("十拾百佰千仟万萬亿億")
+
+
+def _is_cn_char(ch: str) -> bool:
+    return ch in _CN_NUM_CHARS
+
+
+def _lead(text: str, s: int, P, W: _Words) -> tuple[str, int, str] | None:
+    """(word, start, bound) of a vague word or a power qualifier right before a numeral that starts with
+    十/百/千/万/亿: 数十, 几百, 上千, 过万, 破亿; a pre-qualifier before such a numeral (近百, 逾千, 超亿)."""
+    if s == 0 or text[s] not in "十拾百佰千仟万萬亿億":
+        return None
+    for table in (P.vague, P.power_q):
+        ch = text[s - 1]
+        if ch in table and _glued_to_word_before(text, W, s - 1, s):
+            return ch, s - 1, table[ch]
+    return _qualifier_before(text, s, P, W)
+
+
+def _power_with_bound(text: str, raw: str, e: int, P) -> bool:
+    """A numeral starting with 百/千/万/亿 without a number before it is a number only when bounded:
+    百余人, 千多家 (余/多 inside it), 亿元以上, 千万元以下, 千万级 (a bound after it)."""
+    if raw[0] not in "百佰千仟万萬亿億":
+        return False
+    if raw[-1] in "余多" and len(raw) >= 2:
+        return True
+    k = P.unit.match(text, e)
+    k = k.end() if k else e
+    return text.startswith(("以上", "以下", "级"), k)
+
+
+def _sign(text: str, s: int, W: _Words) -> tuple[bool | None, int]:
+    """(negative, start): 负3.2%, -5, 零下5℃. None when the dash is a code's (S-300, F-16)."""
+    if s > 0 and text[s - 1] in _SIGN_CHARS:
+        before = text[s - 2] if s >= 2 else ""
+        if text[s - 1] in "负負":
+            return (True, s - 1) if _glued_to_word_before(text, W, s - 1, s) else (False, s)
+        if _LETTER.match(before):
+            return None, s
+        if not before or not (before.isdigit() or before in _CN_NUM_CHARS or before in _SIGN_CHARS
+                              or before == "—"):
+            return True, s - 1
+    elif s >= 2 and text[s - 2:s] == "零下":
+        return True, s - 2
+    return False, s
+
+
+_SIGN_AHEAD = re.compile(r"零下|零上|[负負\-－]")
+
+
+def _sign_ahead(text: str, p: int) -> tuple[bool, int]:
+    """The sign of a range's second number: 零下5℃至零下3℃, -5~-3℃, 负3至负1."""
+    m = _SIGN_AHEAD.match(text, p)
+    if m is None:
+        return False, p
+    return m.group() != "零上", m.end()
+
+
+def _qualifier_before(text: str, start: int, P, W: _Words) -> tuple[str, int, str] | None:
+    """(word, start, bound) of a qualifier ending right before `start` (optionally followed by
+    了/有/是/为/达: 超过了80, 至少有10) that is a word of the text's tokenization."""
+    qm = P.pre.search(text, max(0, start - 8), start)
+    if not qm:
+        return None
+    word = qm.group()
+    for cut in (word, word[:-1]):
+        if cut in P.pre_q:
+            qs = qm.start()
+            if _glued_to_word_before(text, W, qs, qs + len(cut)):
+                return cut, qs, P.pre_q[cut]
+            return None
+    return None
+
+
+def _post_qualifier(text: str, start: int, end: int, P, W: _Words, num, unit):
+    """(word, end) of a qualifier right after the unit: 以上, 左右, 多, 余 (3年多); a whole word
+    (以上学历, 上下游 are not), and 级 only after a magnitude or a unit (千万级, 5000吨级)."""
+    pm = P.post.match(text, end)
+    if not pm:
+        return None
+    word = pm.group(1)
+    if word == "级" and not (unit or (num is not None and num.mag_str)):
+        return None
+    if word in ("多", "余"):
+        if text.startswith(("多万", "余万", "多亿", "余亿", "多年", "余年"), end):
+            return word, pm.end()
         # 多/余 right after a unit is 'more than' (3年多); avoid 多个/余下 etc.
         nxt = text[pm.end():pm.end() + 1]
-        if word in ("多", "余") and nxt and ("\u4e00" <= nxt <= "\u9fff") and nxt not in "，。、；":
-            pm = None
-        if pm is not None:
-            if qualifier is None:
-                qualifier, qkind = word, post_q[word]
-            elif qkind == "approx" or post_q[word] != "approx":
-                qkind = post_q[word] if qkind == "approx" else qkind
-            end = pm.end()
+        if nxt and ("\u4e00" <= nxt <= "\u9fff") and nxt not in P.after:
+            return None  # 3年多来, 7天多时
+        return word, pm.end()
+    ps, pe = pm.start(1), pm.end()
+    a, b = W.token(ps)
+    if b > pe and rjieba.has_word(text[a:b]) or a < start:
+        return None  # 以上学历, 上下游: the qualifier's characters begin a longer word
+    return word, pe  # a word of its own, or in one with the number (百万级, 4亿左右: 亿左右)
+
+
+def _comparative(text: str, start: int, end: int, P, W: _Words):
+    """比 170 低 (less than 170), 比50多 (more than 50): (start, end, word, bound) or None."""
+    k = start
+    while k > 0 and text[k - 1] == " ":
+        k -= 1
+    if k == 0 or text[k - 1] != "比" or not W.boundary(k - 1):
+        return None
+    j = end
+    while j < len(text) and text[j] == " ":
+        j += 1
+    for word, bound in P.comparatives.items():
+        if text.startswith(word, j) and W.boundary(j + len(word)):
+            return k - 1, j + len(word), "比…" + word, bound
+    return None
+
+
+def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_value, low_num, P, W, num):
+    # --- qualifier after the unit: 以上, 左右, 多, 余, 级
+    pq = _post_qualifier(text, start, end, P, W, num, unit) if low_value is None or qualifier is None else None
+    if pq:
+        word, pend = pq
+        if qualifier is None:
+            qualifier, qkind = word, P.post_q[word]
+        elif qkind == "approx" or P.post_q[word] != "approx":
+            qkind = P.post_q[word] if qkind == "approx" else qkind
+        end = pend
+    elif qualifier is None and low_value is None:
+        cmp_ = _comparative(text, start, end, P, W)
+        if cmp_:
+            start, end, qualifier, qkind = cmp_
     if unit is None and num is not None and not num.is_cn and qualifier is None and low_num is None:
         c = _clean(num.raw)
         # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids)
@@ -981,7 +1374,7 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
     if kind == "percent" and unit in ("%", "％") and num is not None and num.mag_str:
         return None
     if low_value is not None:
-        low_base = to_base(-low_value if value < 0 and False else low_value, unit)[0]
+        low_base = to_base(low_value, unit)[0]
         if low_base > base_value:
             return None
         low, high = low_base, base_value
@@ -995,6 +1388,7 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": unit,
         "base_value": float(base_value), "base_unit": base_unit, "kind": kind,
         "qualifier": qualifier, "low": low, "high": high, "counted": counted, "sentence": "",
+        "unit_implied": False,
     }, end
 
 
@@ -1002,11 +1396,11 @@ def _bare(text, start, end, value):
     return {
         "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": None,
         "base_value": float(value), "base_unit": "number", "kind": "number", "qualifier": None,
-        "low": float(value), "high": float(value), "counted": None, "sentence": "",
+        "low": float(value), "high": float(value), "counted": None, "sentence": "", "unit_implied": False,
     }, end
 
 
-_PAIR_GAP = re.compile(r"^ *(?:并且|且|而且|但|、|，|,|同时)? *$")
+_PAIR_GAP = re.compile(r"^ *(?:并且|而且|同时|的同时|但是|且|但|并|而|又|、|，|,)? *$")
 
 
 def _merge_bound_pairs(text: str, out: list[dict]) -> None:
@@ -1031,13 +1425,91 @@ def _merge_bound_pairs(text: str, out: list[dict]) -> None:
         i += 1
 
 
-def extract_metrics_batch(texts: list[str]) -> list[list[dict]]:
-    """`extract_metrics` over many texts (the pipeline's batch entry point)."""
-    return [extract_metrics(t) for t in texts]
+def _implied_money(text: str, out: list[dict], P, W: _Words) -> None:
+    """A number written with only a magnitude (万, 亿) whose clause names an amount of money before it
+    (投资总额突破50亿, 营收达3.2万亿) or right after it (上百亿产值) is money: its unit gets the currency in
+    parentheses, "亿(元)" (the currency of an earlier amount in the same sentence, else 元), and
+    `unit_implied` is True. Not when a word follows that could be a unit we do not know (5025亿瑞郎)."""
+    for m in out:
+        if m["kind"] != "number" or not m["unit"]:
+            continue
+        after = _money_noun_after(text, m["end"], P, W)
+        if not after and not (_followed_by_function_word(text, m["end"])
+                              and _money_noun_before(text, m["start"], P) is not None):
+            continue
+        currency = "元"
+        for prev in out:
+            if prev is m:
+                break
+            if prev["kind"] == "money" and prev["sentence"] == m["sentence"] and prev["unit"]:
+                currency = _currency_word(prev["unit"])
+        unit = m["unit"] + "(" + currency + ")"
+        factor, base_unit, kind = base_factor(unit)
+        ratio = factor / base_factor(m["unit"])[0]
+        m.update(unit=unit, base_unit=base_unit, kind=kind, unit_implied=True,
+                 base_value=m["value"] * factor,
+                 low=None if m["low"] is None else m["low"] * ratio,
+                 high=None if m["high"] is None else m["high"] * ratio)
+
+
+def _followed_by_function_word(text: str, end: int) -> bool:
+    """Nothing that could be a unit follows: punctuation, the end, or a verb, particle, preposition,
+    conjunction or adverb (的, 和, 同比, 增长)."""
+    if end >= len(text) or not ("\u4e00" <= text[end] <= "\u9fff"):
+        return True
+    tag = _tag(text[end:end + 4])[0][1]
+    return tag[0] in "vudpc" 
+
+
+def _money_noun_after(text: str, end: int, P, W: _Words) -> bool:
+    if end >= len(text) or not W.boundary(end):
+        return False
+    _, b = W.token(end)
+    return text[end:b] in P.money_set
+
+
+def _currency_word(unit: str) -> str:
+    u = unit.split("(")[0]
+    _, rest = _split_mag(u)
+    return rest if rest and rest in _units() else "元"
+
+
+_CLAUSE_END = "，。；;,！？!?\n：:（）()、"
+
+
+def _money_noun_before(text: str, start: int, P) -> int | None:
+    """End of a money noun (投资, 营收, 总额, GDP ...) in the same clause before `start`, with at most
+    one verb and adverbs or particles between (突破, 达, 同比增长, 已突破了): None when there is none."""
+    lo = start
+    while lo > 0 and start - lo < 16 and text[lo - 1] not in _CLAUSE_END:
+        lo -= 1
+    window = text[lo:start]
+    best = None
+    for noun in P.money_nouns:
+        k = window.rfind(noun)
+        if k >= 0 and (best is None or k + len(noun) > best):
+            best = k + len(noun)
+    if best is None:
+        return None
+    gap = window[best:]
+    if any(c.isdigit() or c in _CN_NUM_CHARS for c in gap) or len(gap) > 6:
+        return None
+    tags = [t for _, t in _tag(gap)] if gap else []
+    if sum(t[0] == "v" for t in tags) > 1 or not all(t[0] == "v" or t in ("d", "p", "ul", "uj", "c") for t in tags):
+        return None  # one linking verb at most (突破, 达, 同比增长); 投资带动就业1.2万 is no money
+    return lo + best
+
+
+def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None) -> list[list[dict]]:
+    """`extract_metrics` over many texts (the pipeline's batch entry point); `words`: each text's
+    tokenization, or None."""
+    if words is None:
+        return [extract_metrics(t) for t in texts]
+    return [extract_metrics(t, w) for t, w in zip(texts, words, strict=True)]
 
 
 KINDS = (
     "money", "area", "length", "mass", "volume", "temperature", "duration", "age", "count",
     "percent", "percentage_point", "tenths", "discount", "energy", "power", "speed", "data",
-    "multiple", "number",
+    "multiple", "level", "pressure", "frequency", "voltage", "sound", "number",
 )
