@@ -88,9 +88,23 @@ def _eq(a, b) -> bool:
 # Gold dimension units -> (our base unit, factor): Recognizers resolves "387万亩" to 3870000 Mu and
 # "20万公斤" to 200000 Kilogram, while zhnews keeps the value as written (387, unit 万亩) and converts
 # to a base unit (m2, t). The same quantity in the same base unit is a match.
+# (Recognizers-Text's own names for its Chinese dimension units.)
 GOLD_UNITS = {
     "Mu": ("m2", 10000 / 15), "Kilogram": ("t", 1e-3), "Ton": ("t", 1.0), "Jin": ("t", 5e-4),
     "Microgram": ("t", 1e-12), "Meter": ("m", 1.0), "Kilometer": ("m", 1e3), "Centimeter": ("m", 1e-2),
+    "Milligram": ("t", 1e-9), "Gram": ("t", 1e-6), "Pound": ("t", 4.5359237e-4), "Ounce": ("t", 2.8349523125e-5),
+    "Decimeter": ("m", 0.1), "Millimeter": ("m", 1e-3), "Micrometer": ("m", 1e-6), "Nanometer": ("m", 1e-9),
+    "Picometer": ("m", 1e-12), "Mile": ("m", 1609.344), "Inch": ("m", 0.0254), "Foot": ("m", 0.3048),
+    "Yard": ("m", 0.9144), "Light year": ("m", 9460730472580800.0),
+    "Square centimetre": ("m2", 1e-4), "Square decimeter": ("m2", 0.01), "Square meter": ("m2", 1.0),
+    "Square kilometer": ("m2", 1e6), "Acre": ("m2", 4046.8564224), "Hectare": ("m2", 1e4),
+    "Liter": ("m3", 1e-3), "Milliliter": ("m3", 1e-6), "Cubic meter": ("m3", 1.0), "Cubic decimeter": ("m3", 1e-3),
+    "Cubic millimeter": ("m3", 1e-9), "Cubic feet": ("m3", 0.028316846592), "Gallon": ("m3", 0.003785411784),
+    "Pint": ("m3", 0.000473176473),
+    "Bit": ("bit", 1.0), "Kilobit": ("bit", 1e3), "Megabit": ("bit", 1e6), "Gigabit": ("bit", 1e9),
+    "Terabit": ("bit", 1e12), "Byte": ("bit", 8.0), "Kilobyte": ("bit", 8e3), "Megabyte": ("bit", 8e6),
+    "Gigabyte": ("bit", 8e9), "Terabyte": ("bit", 8e12), "Petabyte": ("bit", 8e15),
+    "Meter per second": ("m/s", 1.0), "Kilometer per hour": ("m/s", 1 / 3.6), "Mile per hour": ("m/s", 0.44704),
 }
 
 

@@ -292,3 +292,231 @@ def test_comparison_signs_bound():
 def test_counted_noun_phrase(text, counted):
     m = one(text)
     assert m["counted"] == counted
+
+
+# ------------------------------------------------------------------ whole words of the tokenization
+@pytest.mark.parametrize("text,surface,qualifier", [
+    ("公司签约了50个合作项目", "50个", None),          # 约 inside 签约 is no qualifier
+    ("双方当天签约三个新项目", "三个", None),
+    ("物流环节节约5天时间", "5天", None),                # 节约
+    ("最近3年新建学校", "3年", None),                    # 近 inside 最近
+    ("新修公路全长约350公里", "约350公里", "约"),         # the tokenizer glued 约 to 全长: still a qualifier
+    ("两国近30位企业家出席", "近30位", "近"),
+    ("签约额超1500亿元", "超1500亿元", "超"),
+])
+def test_qualifier_only_as_a_word(text, surface, qualifier):
+    m = one(text)
+    assert (m["surface"], m["qualifier"]) == (surface, qualifier)
+
+
+def test_sign_only_as_a_word():
+    m = one("为企业减负1760亿元")        # 负 inside 减负 is no minus sign
+    assert m["value"] == 1760 and m["surface"] == "1760亿元"
+    assert one("不负十四亿人民的期待")["value"] == 14 or True  # 十四亿 may stand alone; never negative
+    assert all(x["value"] > 0 for x in extract_metrics("不负十四亿人民的期待"))
+    assert one("同比增长负3.2%")["value"] == -3.2
+
+
+@pytest.mark.parametrize("text", [
+    "5元素构成", "五成员国", "本科以上学历", "三天两头开会", "同一天出发", "老两口过年", "正月十五闹花灯",
+    "二十世纪八十年代", "五棵松体育馆", "消防救援队伍对标", "张陆首先发言",
+])
+def test_unit_or_numeral_inside_another_word_is_no_metric(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+def test_post_qualifier_only_as_a_word():
+    assert one("拨款50万元上下游企业共享")["qualifier"] is None      # 上下游
+    assert one("约有4亿左右的用户")["qualifier"] in ("约", "左右")   # 亿左右: glued, still a qualifier
+
+
+def test_tokenizer_glue_keeps_the_unit():
+    assert one("春运40天全社会出行")["surface"] == "40天"          # 天全 (a county) is the tokenizer's
+    assert one("建成50年来首次大修")["surface"] == "50年"
+    assert one("全组15个人都到齐了")["counted"] == "人"
+
+
+# ------------------------------------------------------------------ approximate and vague numerals
+@pytest.mark.parametrize("text,surface,value,low,high,qualifier", [
+    ("现场有数十家企业", "数十家", 10, 10, 100, "数"),
+    ("吸引几百人参观", "几百人", 100, 100, 1000, "几"),
+    ("累计投入数百亿元", "数百亿元", 100, 1e10, 1e11, "数"),
+    ("上千名志愿者参与", "上千名", 1000, 1000, None, "上"),
+    ("上万人观看", "上万人", 1, 1e4, None, "上"),
+    ("近百人受益", "近百人", 100, 100, 100, "近"),
+    ("逾千家商户入驻", "逾千家", 1000, 1000, None, "逾"),
+    ("百余人列队", "百余人", 100, 100, None, "余"),
+    ("还要两三个月", "两三个月", 2, 2 * 2629800, 3 * 2629800, "两三"),
+    ("培训十几个班", "十几个", 10, 10, None, "几"),
+    ("一两年内完工", "一两年", 1, 31557600, 2 * 31557600, "一两"),
+    ("老人七八十岁", "七八十岁", 70, 70, 80, "七八"),
+    ("三四百公里的路程", "三四百公里", 300, 3e5, 4e5, "三四"),
+])
+def test_vague_numerals(text, surface, value, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["qualifier"]) == (surface, qualifier)
+    assert close(m["value"], value) and close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)
+    assert m["base_value"] == m["low"]
+
+
+@pytest.mark.parametrize("text", ["一二类树苗", "二三级医院", "三五成群地走"])
+def test_digit_pairs_that_are_ranks_or_idioms(text):
+    assert not any(m["high"] != m["low"] for m in extract_metrics(text))
+
+
+def test_vague_numeral_stops_at_a_word():
+    ms = extract_metrics("数百三甲医院参加")
+    assert [m["surface"] for m in ms] == ["数百"] and ms[0]["high"] == 1000
+
+
+# ------------------------------------------------------------------ signed values and ranges
+@pytest.mark.parametrize("text,surface,low,high,unit", [
+    ("夜间最低零下8℃至2℃", "零下8℃至2℃", -8, 2, "℃"),
+    ("预计零下10℃至零下2℃", "零下10℃至零下2℃", -10, -2, "℃"),
+    ("气温-6～3℃", "-6～3℃", -6, 3, "℃"),
+    ("偏北风3到4级", "3到4级", 3, 4, "级"),
+    ("阵风6-7级", "6-7级", 6, 7, "级"),
+    ("月薪4-6万元", "4-6万元", 4e4, 6e4, "万元"),
+    ("每套6万至9万元", "6万至9万元", 6e4, 9e4, "万元"),
+    ("工期一至两年", "一至两年", 31557600, 2 * 31557600, "年"),
+    ("温度在15和25度之间", "15和25度之间", 15, 25, "度"),
+])
+def test_signed_values_and_ranges(text, surface, low, high, unit):
+    m = one(text)
+    assert (m["surface"], m["unit"]) == (surface, unit)
+    assert close(m["low"], low) and close(m["high"], high) and m["base_value"] == m["low"]
+
+
+def test_level_only_on_a_scale():
+    assert one("发生6.1级地震")["kind"] == "level"
+    assert one("风力7级")["kind"] == "level"
+    assert extract_metrics("全市3级医院") == []              # a rank
+    assert extract_metrics("开通2到3号线") == []             # a code, both ends
+
+
+def test_negative_values():
+    assert one("最低零下12℃")["value"] == -12
+    assert one("增速为负1.5%")["value"] == -1.5
+
+
+# ------------------------------------------------------------------ magnitudes without a number
+@pytest.mark.parametrize("text,surface,unit,low", [
+    ("新签超亿元项目8个", "超亿元", "亿元", 1e8),
+    ("引进亿元以上项目", "亿元以上", "亿元", 1e8),
+    ("打造千万级用户平台", "千万级", "万", 1e7),
+    ("形成百亿级产业集群", "百亿级", "亿", 1e10),
+    ("建成万吨级码头", "万吨级", "万吨", 1e4),
+    ("可停靠5000吨级货轮", "5000吨级", "吨", 5000),
+    ("营收超千万元", "超千万元", "万元", 1e7),
+])
+def test_magnitudes_as_lower_bounds(text, surface, unit, low):
+    m = [x for x in extract_metrics(text) if x["surface"] == surface]
+    assert m, [x["surface"] for x in extract_metrics(text)]
+    m = m[0]
+    assert m["unit"] == unit and close(m["low"], low) and m["high"] is None and m["qualifier"]
+
+
+def test_bare_magnitudes_stay_out():
+    assert extract_metrics("千万不要大意") == [] and extract_metrics("开展万人助万企活动") == []
+
+
+# ------------------------------------------------------------------ money implied by its context
+@pytest.mark.parametrize("text,surface,base,unit", [
+    ("该园区投资总额突破80亿", "突破80亿", 8e9, "亿(元)"),
+    ("全年营收达2.5万亿，", "2.5万亿", 2.5e12, "万亿(元)"),
+    ("带动上百亿产值", "上百亿", 1e10, "亿(元)"),
+    ("进口额9亿美元，出口额达6亿。", "6亿", 6e8, "亿(美元)"),
+])
+def test_money_implied(text, surface, base, unit):
+    m = [x for x in extract_metrics(text) if x["surface"] == surface][0]
+    assert m["kind"] == "money" and m["unit"] == unit and m["unit_implied"] is True
+    assert close(m["base_value"], base)
+    factor, base_unit, kind = base_factor(m["unit"])
+    assert (base_unit, kind) == (m["base_unit"], "money") and close(m["value"] * factor, m["base_value"])
+
+
+@pytest.mark.parametrize("text", ["全市人口达1.2亿", "投资带动就业1.3万", "利润增长三分之一"])
+def test_no_money_without_its_context(text):
+    assert all(m["kind"] != "money" for m in extract_metrics(text))
+
+
+def test_explicit_money_is_not_implied():
+    m = one("投资50亿元")
+    assert m["unit"] == "亿元" and m["unit_implied"] is False
+
+
+# ------------------------------------------------------------------ not quantities
+@pytest.mark.parametrize("text", [
+    "一曲惊艳四座的舞蹈", "艳惊四座", "大家一心一意", "不能三心二意", "来自四面八方",
+    "十四届全国人大二次会议", "全国政协三次会议开幕", "第三次会议", "编制十四五规划", "2号馆展出",
+    "310国道沿线", "中央1号文件",
+])
+def test_not_quantities(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+def test_meetings_counted_after_a_verb():
+    m = one("今年召开3次会议")
+    assert m["value"] == 3 and m["counted"] == "会议"
+
+
+# ------------------------------------------------------------------ one tokenization
+def _cut(text):
+    import rjieba
+    return rjieba.cut(text)
+
+
+def test_words_given_or_not_give_the_same_metrics():
+    texts = ["公司签约了50个合作项目，投资总额突破80亿。", "夜间最低零下8℃至2℃，偏北风3到4级",
+             "吸引几百人参观，近百人受益"]
+    words = [_cut(t) for t in texts]
+    assert extract_metrics_batch(texts, words) == extract_metrics_batch(texts) \
+        == [extract_metrics(t, w) for t, w in zip(texts, words)]
+
+
+def test_full_width_text_with_the_pipelines_words():
+    text = "投资３２８亿元，约５０个项目"
+    folded = text.translate({i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)})
+    assert extract_metrics(text, _cut(folded)) == extract_metrics(text)
+
+
+def test_words_must_tokenize_the_text():
+    with pytest.raises(ValueError):
+        extract_metrics("投资50亿元", ["投资", "50"])
+
+
+_PIECES = st.sampled_from([
+    "签约", "约", "近", "超", "数", "几", "上", "十", "百", "千", "万", "亿", "两", "三", "五", "七八",
+    "50", "3.5", "-", "至", "到", "和", "之间", "个", "家", "人", "元", "亿元", "万元", "年", "天", "级",
+    "℃", "零下", "负", "以上", "左右", "多", "余", "投资", "总额", "突破", "营收", "达", "，", "。", " ",
+    "四座", "惊艳", "次", "会议", "号", "的", "项目", "吨",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_offsets_with_words_given(text):
+    words = _cut(text) if text else []
+    with_words = extract_metrics(text, words)
+    assert with_words == extract_metrics(text)
+    for m in with_words:
+        assert text[m["start"]:m["end"]] == m["surface"]
+        assert m["low"] is None or m["high"] is None or m["low"] <= m["high"]
+        assert (m["low"] is None or m["low"] <= m["base_value"]) and (m["high"] is None or m["base_value"] <= m["high"])
+        factor, base_unit, kind = base_factor(m["unit"])
+        assert base_unit == m["base_unit"] or m["base_unit"] == "degC"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789一二三十百千万亿约超近数几上个元年级至-℃签负下零以多，。")),
+               max_size=30), st.randoms(use_true_random=False))
+def test_any_segmentation_keeps_offsets(text, rnd):
+    """Whatever words a caller passes (lengths adding up to the text's), offsets stay exact."""
+    words, i = [], 0
+    while i < len(text):
+        k = rnd.randint(1, 4)
+        words.append(text[i:i + k])
+        i += k
+    for m in extract_metrics(text, words):
+        assert text[m["start"]:m["end"]] == m["surface"]

@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from bisect import bisect_right as _bisect_right
 from itertools import accumulate
 
 import rjieba
@@ -99,6 +100,7 @@ _MAG_TAIL = re.compile(r"(?:[万萬][亿億]|[亿億]|[万萬])$")
 _MAG_VALUES = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 _SENT_END = re.compile(r"[。！？!?；;\n]")
 _CONNECTOR = re.compile(r" *(至|到|~|～|〜|-|—|－|—) *")
+_BETWEEN = re.compile(r" *(和|与|及|跟|同) *")
 _FRACTION = re.compile(r" *分 *之 *")
 _YOU = re.compile(r" *又 *")
 _SIGN_CHARS = "负負-－"
@@ -184,6 +186,8 @@ class _Words:
 
     def __init__(self, text: str, words: list[str] | None):
         self.text, self.words, self.ends = text, words, None
+        if words is not None:
+            self._load()
 
     def _load(self) -> list[int]:
         words = self.words
@@ -198,15 +202,19 @@ class _Words:
 
     def token(self, i: int) -> tuple[int, int]:
         """(start, end) of the word holding character i."""
-        ends = self.ends or self._load()
-        k = bisect.bisect_right(ends, i)
+        ends = self.ends
+        if ends is None:
+            ends = self._load()
+        k = _bisect_right(ends, i)
         return (ends[k - 1] if k else 0), ends[k]
 
     def boundary(self, i: int) -> bool:
         """A word starts (or ends) at offset i."""
         if i <= 0 or i >= len(self.text):
             return True
-        ends = self.ends or self._load()
+        ends = self.ends
+        if ends is None:
+            ends = self._load()
         return ends[bisect.bisect_left(ends, i)] == i
 
 
@@ -356,6 +364,7 @@ class _Tables:
         self.pre_q, self.post_q, self.power_q, self.vague = q["pre"], q["post"], q["power"], q["vague"]
         # qualifier before the number, optionally followed by 了/有/是/为/达 (超过了80, 至少有10)
         self.pre = _Backward(self.pre_q, "了有是为达")
+        self.pre_last = frozenset(self.pre.last) | frozenset(" 了有是为达")
         self.post = _Forward(self.post_q)
         suffixes, prefixes = _lookalikes()
         self.suffix = _Forward(suffixes)
@@ -363,6 +372,7 @@ class _Tables:
         ctx = _context()
         self.money_nouns = ctx.get("money", ())
         self.money_set = frozenset(self.money_nouns)
+        self.money_re = re.compile(_alternation(self.money_nouns))
         self.scales = frozenset(ctx.get("scale", ()))
         self.sessions = ctx.get("session", ())
         self.after = frozenset(ctx.get("after", ()))
@@ -388,7 +398,7 @@ def _scan_re() -> re.Pattern:
     post = _qualifiers()["post"]
     measure = {u[0] for u, (_, _, k) in units.items() if k != "count"}
     count = {u[0] for u, (_, _, k) in units.items() if k == "count"}
-    extra = {w[0] for w in post} | set("分又到至~～-－—度 ")
+    extra = {w[0] for w in post} | set("分又到至~～-－—度 和与及")
     def cls(chars):
         return "".join(re.escape(c) for c in sorted(chars))
     single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹零〇")
@@ -836,6 +846,8 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False):
 
 
 def _unit_is_word(text: str, W: _Words, us: int, ue: int, unit: str) -> bool:
+    if ue >= len(text) or not ("\u4e00" <= text[ue] <= "\u9fff"):
+        return True  # the tokenizer ends a word where Chinese text ends
     a, b = W.token(ue - 1)
     if b == ue:
         return True
@@ -949,6 +961,8 @@ def _word_goes_on(text: str, W: _Words, s: int, end: int, us: int | None) -> boo
     """A dictionary word holds the number (and its unit) and goes on past `end`: 四面八方, 三天两头,
     二十世纪, 五棵松, 十年磨一剑 (not 一年来, 近一年来, nor a number before a noun that starts with the
     measure word: 五部委, 六部门). Words the tokenizer made up (HMM) do not count."""
+    if end >= len(text) or not ("\u4e00" <= text[end] <= "\u9fff"):
+        return False
     a, b = W.token(end - 1)
     if b <= end or a > s or not _has_word(text[a:b]) or _may_follow(text[end:b]):
         return False
@@ -1018,14 +1032,14 @@ def _one(text, s, e, P, W):
         return None
     # --- what stands right before the numeral: a vague word (数十, 几百), a qualifier that may take a
     # numeral starting with 百/千/万/亿 (近百, 逾千, 上万, 超亿), or nothing
-    lead = _lead(text, s, P, W)
+    lead = _lead(text, s, P, W) if s > 0 and text[s] in _POWER_CHARS else None
     if lead and lead[0] in P.vague:
         k = s
         while k < e and text[k] in _POWER_CHARS:
             k += 1
         e, raw = k, text[s:k]  # 数百三甲医院: 数百, then 三甲
     pair = _pair(text, s, e) if raw[:2] in _PAIRS else None
-    bounded = _power_with_bound(text, raw, e, P)
+    bounded = raw[0] in _POWER_CHARS and _power_with_bound(text, raw, e, P)
     leading_power = bool(lead) or bounded
     num = _read_number(text, s, e, allow_leading_power=leading_power) if pair is None else pair[1]
     if num is None:
@@ -1034,9 +1048,12 @@ def _one(text, s, e, P, W):
         e = num.e
     start = s
     # --- sign (not after a digit: 3-5; not a doubled dash: －－9; not 负 inside 减负, 不负)
-    negative, start = _sign(text, s, W)
-    if negative is None:
-        return None
+    if s > 0 and (text[s - 1] in _SIGN_CHARS or text[s - 1] == "下"):
+        negative, start = _sign(text, s, W)
+        if negative is None:
+            return None
+    else:
+        negative = False
     # --- mixed number: 三百五十又三分之一, 3又一千分之23
     ym = _YOU.match(text, e) if e < len(text) and text[e] in " 又" else None
     if ym and pair is None:
@@ -1113,7 +1130,7 @@ def _one(text, s, e, P, W):
     qualifier = qkind = None
     if lead:
         qualifier, start, qkind = lead
-    else:
+    elif start > 0 and text[start - 1] in P.pre_last:
         q = _qualifier_before(text, start, P, W)
         if q:
             qualifier, start, qkind = q
@@ -1128,6 +1145,9 @@ def _one(text, s, e, P, W):
         return None
     after1 = u1_end if unit1 else e
     cm = _CONNECTOR.match(text, after1) if pair is None else None
+    between = range_end = None
+    if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
+        cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
     if cm and not num.approx and not lead:
         p2 = cm.end()
         neg2, p2 = _sign_ahead(text, p2)
@@ -1141,7 +1161,13 @@ def _one(text, s, e, P, W):
                 ok = unit2 != "" and not leading_zero
                 if ok and unit1 and unit1 != unit2:
                     ok = False
-                if ok and not unit2:
+                if ok and between:
+                    k = u2_end if unit2 else num2.e
+                    while k < len(text) and text[k] == " ":
+                        k += 1
+                    ok = text.startswith("之间", k)
+                    range_end = k + 2
+                elif ok and not unit2:
                     # a bare range only with Chinese numerals or 至/到 (2023-03 is a date)
                     ok = conn in "至到" or (num.is_cn and num2.is_cn)
                 if ok and _clean(m2.group(0)).isdigit() and len(_clean(m2.group(0))) == 4 and (unit2 or "").startswith("年"):
@@ -1192,14 +1218,16 @@ def _one(text, s, e, P, W):
             return None
         value = float(num.digits[0] + "." + num.digits[1])
     end = u1_end if unit1 else num.e
+    if range_end is not None and low_num is not None:
+        end = range_end
     # --- the words around: one dictionary word holding number and more (四面八方, 两位数, 二十世纪),
     # an idiom's half (惊艳四座), a session (人大二次会议)
     first = low_num.s if low_num is not None else num.s
     us = u1_end - len(unit1) if unit1 else None
-    if _word_goes_on(text, W, first, end, us) or (num.is_cn and qualifier is None and low_num is None
-                                               and _idiom_half(text, num.s, end)):
+    if _word_goes_on(text, W, first, end, us) or (num.is_cn and end - num.s == 2 and qualifier is None
+                                                   and low_num is None and _idiom_half(text, num.s, end)):
         return None
-    if unit1 and low_num is None and _session(text, W, start, end, unit1, P):
+    if unit1 == "次" and low_num is None and _session(text, W, start, end, unit1, P):
         return None
     # --- 七成六 = 7.6成 (76%): one more Chinese digit after 成, standing alone
     if unit1 == "成" and not low_num and not num.mag_str and value == int(value) and value < 10:
@@ -1353,7 +1381,8 @@ def _comparative(text: str, start: int, end: int, P, W: _Words):
 
 def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_value, low_num, P, W, num):
     # --- qualifier after the unit: 以上, 左右, 多, 余, 级
-    pq = _post_qualifier(text, start, end, P, W, num, unit) if low_value is None or qualifier is None else None
+    pq = _post_qualifier(text, start, end, P, W, num, unit) if (low_value is None or qualifier is None) \
+        and end < len(text) and (text[end] in P.post.first or text[end] == " ") else None
     if pq:
         word, pend = pq
         if qualifier is None:
@@ -1361,7 +1390,7 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         elif qkind == "approx" or P.post_q[word] != "approx":
             qkind = P.post_q[word] if qkind == "approx" else qkind
         end = pend
-    elif qualifier is None and low_value is None:
+    elif qualifier is None and low_value is None and start > 0 and text[start - 1] in "比 ":
         cmp_ = _comparative(text, start, end, P, W)
         if cmp_:
             start, end, qualifier, qkind = cmp_
@@ -1485,10 +1514,8 @@ def _money_noun_before(text: str, start: int, P) -> int | None:
         lo -= 1
     window = text[lo:start]
     best = None
-    for noun in P.money_nouns:
-        k = window.rfind(noun)
-        if k >= 0 and (best is None or k + len(noun) > best):
-            best = k + len(noun)
+    for mm in P.money_re.finditer(window):
+        best = mm.end()
     if best is None:
         return None
     gap = window[best:]
