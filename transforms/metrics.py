@@ -179,6 +179,10 @@ def _fold(text: str) -> str:
     return text
 
 
+class _WordsMismatch(ValueError):
+    """The words passed are not a tokenization of the text (their lengths do not add up)."""
+
+
 class _Words:
     """One text's tokenization as offsets. `words` is the pipeline's (rjieba on the width-folded text:
     their lengths add up to the text's); without them the text is cut here, on first use."""
@@ -186,17 +190,15 @@ class _Words:
 
     def __init__(self, text: str, words: list[str] | None):
         self.text, self.words, self.ends = text, words, None
-        if words is not None:
-            self._load()
 
     def _load(self) -> list[int]:
         words = self.words
         if words is None:
             words = rjieba.cut(_fold(self.text))
         ends = list(accumulate(map(len, words)))
-        if (ends[-1] if ends else 0) != len(self.text):
-            raise ValueError(f"words do not tokenize the text: their lengths add up to "
-                             f"{ends[-1] if ends else 0}, the text has {len(self.text)} characters")
+        if not ends or ends[-1] != len(self.text):
+            raise _WordsMismatch(f"words do not tokenize the text: their lengths add up to "
+                                 f"{ends[-1] if ends else 0}, the text has {len(self.text)} characters")
         self.ends = ends
         return ends
 
@@ -239,7 +241,7 @@ def _dictionary() -> tuple[frozenset[str], dict[str, int], dict[str, list[tuple[
         return frozenset(), {}, {}
     q = _qualifiers()
     endings: dict[str, list[str]] = {}
-    for w in [*q["pre"], *q["post"], *q["power"], *q["vague"], "负", "負"]:
+    for w in [*q["pre"], *q["post"], *q["power"], *q["vague"], "负", "負", "比"]:
         endings.setdefault(w[-1], []).append(w)
     numeral = frozenset(_CN_NUM_CHARS)
     units = _units()
@@ -803,7 +805,9 @@ def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
                 res = _half(text, s, e, P, W)
             else:
                 res = _one(text, s, e, P, W)
-        except (KeyError, ZeroDivisionError, OverflowError):  # never die on odd text
+        except _WordsMismatch:
+            raise
+        except (ValueError, KeyError, ZeroDivisionError, OverflowError):  # never die on odd text
             res = None
         if res is None:
             continue
@@ -818,16 +822,20 @@ def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
     _merge_bound_pairs(text, out)
     if out:
         _implied_money(text, out, P, W)
+    if words is not None and W.ends is None and sum(map(len, words)) != len(text):
+        W._load()  # raises: the caller's words are not this text's
     return out
 
 
-def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False):
+def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False, compared: bool = False):
     """(unit_as_written_without_mag, unit_end) or (None, e); ("", -1) when a look-alike follows.
     The unit must end a word of the tokenization, or start one that goes on as the tokenizer glues a
     noun to a measure word (3个人 = 个 + 人, 31个省, 50年来); 5元素, 五成员 and 两位数 are words.
     `level`: 级 is a unit (a range 4到5级, 6.8级, 风力7级), not a rank (3级医院, 4A级)."""
     um = P.unit.match(text, e)
     sm = P.suffix.match(text, e)
+    if compared and _comparative_after(text, e, P):
+        return None, e  # 比15大: 大 is the comparison, not a look-alike (十大)
     if sm and (um is None or len(sm.group(1)) >= len(um.group(1))):
         word = sm.group(1)
         if word == "度" and not text.startswith("度电", sm.start(1)) and _is_temperature_context(text, num.s):
@@ -839,7 +847,7 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False):
         return "", -1
     if um:
         unit, end = um.group(1), um.end()
-        if not _unit_is_word(text, W, um.start(1), end, unit):
+        if end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and not _unit_is_word(text, W, um.start(1), end, unit):
             return "", -1
         return unit, end
     return None, e
@@ -1028,7 +1036,7 @@ def _one(text, s, e, P, W):
                            P, W, num)
     if raw.startswith(" "):
         return None
-    if _is_cn_char(text[s]) and _numeral_in_word(text, W, s, P):
+    if s > 0 and text[s] in _CN_NUM_SET and "\u4e00" <= text[s - 1] <= "\u9fff" and _numeral_in_word(text, W, s, P):
         return None
     # --- what stands right before the numeral: a vague word (数十, 几百), a qualifier that may take a
     # numeral starting with 百/千/万/亿 (近百, 逾千, 上万, 超亿), or nothing
@@ -1134,13 +1142,21 @@ def _one(text, s, e, P, W):
         q = _qualifier_before(text, start, P, W)
         if q:
             qualifier, start, qkind = q
+    # --- 比 170 低, 比50多: a comparison is a bound
+    bi = _bi_before(text, start, W) if qualifier is None and start > 0 and text[start - 1] in "比 " else None
     # --- range: 50至200粒, 3-5年, 3%-5%, 零下5℃至3℃, 4到5级, 一至两年
     low_num = low_negative = None
     if pair is not None:
         low_num, low_negative = pair[0], False
         unit1, u1_end = _match_unit(text, e, P, num, W, level=True)
     else:
-        unit1, u1_end = _match_unit(text, e, P, num, W, level="." in num.raw)
+        unit1, u1_end = _match_unit(text, e, P, num, W, level="." in num.raw, compared=bi is not None)
+    cmp_end = None
+    if bi is not None:
+        c = _comparative_after(text, u1_end if unit1 else e, P)
+        if c:
+            qualifier, cmp_end, qkind = "比…" + c[0], c[1], c[2]
+            start = bi
     if unit1 == "":
         return None
     after1 = u1_end if unit1 else e
@@ -1148,7 +1164,7 @@ def _one(text, s, e, P, W):
     between = range_end = None
     if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
-    if cm and not num.approx and not lead:
+    if cm and not num.approx and not lead and cmp_end is None:
         p2 = cm.end()
         neg2, p2 = _sign_ahead(text, p2)
         m2 = _RUN_RE.match(text, p2)
@@ -1168,8 +1184,9 @@ def _one(text, s, e, P, W):
                     ok = text.startswith("之间", k)
                     range_end = k + 2
                 elif ok and not unit2:
-                    # a bare range only with Chinese numerals or 至/到 (2023-03 is a date)
-                    ok = conn in "至到" or (num.is_cn and num2.is_cn)
+                    # a bare range only with Chinese numerals, 至/到 or ~, or a dash between spaces (15 - 40);
+                    # 2023-03 is a date
+                    ok = conn in "至到~～〜" or (num.is_cn and num2.is_cn) or cm.group(0).startswith(" ")
                 if ok and _clean(m2.group(0)).isdigit() and len(_clean(m2.group(0))) == 4 and (unit2 or "").startswith("年"):
                     ok = False
                 if ok and unit2 and unit2.startswith("年") and num2.digits is not None:
@@ -1189,7 +1206,8 @@ def _one(text, s, e, P, W):
     if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
             and not low_num and not qualifier and not bounded:
         return None  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
-    if all(c in _POWER_CHARS for c in num.raw) and not (low_num or qualifier or unit1 or num.approx or bounded):
+    if num.raw[0] in _POWER_CHARS and not (low_num or qualifier or unit1 or num.approx or bounded) \
+            and all(c in _POWER_CHARS for c in num.raw):
         return None  # 千万 (不要), 万人助万企
     if num.single and num.raw in "零〇壹贰貳叁參肆伍陆陸柒捌玖":
         return None  # 零部件, 零售; a lone financial-form digit is a name's character (张陆, 队伍)
@@ -1220,11 +1238,14 @@ def _one(text, s, e, P, W):
     end = u1_end if unit1 else num.e
     if range_end is not None and low_num is not None:
         end = range_end
+    elif cmp_end is not None and low_num is None:
+        end = cmp_end
     # --- the words around: one dictionary word holding number and more (四面八方, 两位数, 二十世纪),
     # an idiom's half (惊艳四座), a session (人大二次会议)
     first = low_num.s if low_num is not None else num.s
     us = u1_end - len(unit1) if unit1 else None
-    if _word_goes_on(text, W, first, end, us) or (num.is_cn and end - num.s == 2 and qualifier is None
+    if (end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _word_goes_on(text, W, first, end, us)) \
+            or (num.is_cn and end - num.s == 2 and qualifier is None
                                                    and low_num is None and _idiom_half(text, num.s, end)):
         return None
     if unit1 == "次" and low_num is None and _session(text, W, start, end, unit1, P):
@@ -1268,8 +1289,7 @@ def _one(text, s, e, P, W):
 _POWER_CHARS = frozenset("十拾百佰千仟万萬亿億")
 
 
-def _is_cn_char(ch: str) -> bool:
-    return ch in _CN_NUM_CHARS
+_CN_NUM_SET = frozenset(_CN_NUM_CHARS)
 
 
 def _lead(text: str, s: int, P, W: _Words) -> tuple[str, int, str] | None:
@@ -1363,19 +1383,25 @@ def _post_qualifier(text: str, start: int, end: int, P, W: _Words, num, unit):
     return word, pe  # a word of its own, or in one with the number (百万级, 4亿左右: 亿左右)
 
 
-def _comparative(text: str, start: int, end: int, P, W: _Words):
-    """比 170 低 (less than 170), 比50多 (more than 50): (start, end, word, bound) or None."""
+def _bi_before(text: str, start: int, W: _Words) -> int | None:
+    """Offset of a 比 (than) right before `start` (spaces allowed), a word of its own."""
     k = start
     while k > 0 and text[k - 1] == " ":
         k -= 1
-    if k == 0 or text[k - 1] != "比" or not W.boundary(k - 1):
-        return None
+    if k == 0 or text[k - 1] != "比" or not _glued_to_word_before(text, W, k - 1, k):
+        return None  # 占比, 对比, 相比 are words
+    return k - 1
+
+
+def _comparative_after(text: str, end: int, P) -> tuple[str, int, str] | None:
+    """(adjective, end, bound) of 大/小/多/少/高/低 ... right after a number that follows 比: 比 170 低
+    (less than 170), 比50多 (more than 50)."""
     j = end
     while j < len(text) and text[j] == " ":
         j += 1
     for word, bound in P.comparatives.items():
-        if text.startswith(word, j) and W.boundary(j + len(word)):
-            return k - 1, j + len(word), "比…" + word, bound
+        if text.startswith(word, j):
+            return word, j + len(word), bound
     return None
 
 
@@ -1390,10 +1416,6 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         elif qkind == "approx" or P.post_q[word] != "approx":
             qkind = P.post_q[word] if qkind == "approx" else qkind
         end = pend
-    elif qualifier is None and low_value is None and start > 0 and text[start - 1] in "比 ":
-        cmp_ = _comparative(text, start, end, P, W)
-        if cmp_:
-            start, end, qualifier, qkind = cmp_
     if unit is None and num is not None and not num.is_cn and qualifier is None and low_num is None:
         c = _clean(num.raw)
         # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids)
