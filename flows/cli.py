@@ -236,7 +236,7 @@ def cmd_ner(args) -> int:
 def cmd_numbers(args) -> int:
     from transforms.metrics import extract_metrics
     keys = ("start", "end", "surface", "value", "unit", "base_value", "base_unit", "kind", "qualifier", "low",
-            "high")
+            "high", "unit_implied")
 
     def run(text: str) -> list[dict]:
         return [{k: m.get(k) for k in keys} for m in extract_metrics(text)]

@@ -520,3 +520,19 @@ def test_any_segmentation_keeps_offsets(text, rnd):
         i += k
     for m in extract_metrics(text, words):
         assert text[m["start"]:m["end"]] == m["surface"]
+
+
+def test_counted_noun_after_a_described_noun():
+    m = one("集中签约了20个起点高、效益好的产业项目")
+    assert m["counted"] == "产业项目" and m["qualifier"] is None
+
+
+def test_numbers_filter_has_the_implied_flag():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    out = subprocess.run([sys.executable, "-m", "flows.cli", "numbers"], input='{"id":1,"text":"营收达3.2万亿"}\n',
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    m = json.loads(out.stdout)["metrics"][0]
+    assert m["kind"] == "money" and m["unit"] == "万亿(元)" and m["unit_implied"] is True

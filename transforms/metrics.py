@@ -3,41 +3,56 @@
 This stage owns the `metrics` table's content (and the `zhnews numbers` filter): it finds Arabic,
 Chinese and mixed numerals (328, 5.53万, 三百亿, 两千, full-width digits), attaches the unit written
 after them (lexicons/metrics_units.tsv, classifiers in metrics_classifiers.txt), the qualifier
-(metrics_qualifiers.tsv), ranges (50至200粒, 3-5年), and converts to a base unit. It refuses
-look-alikes that are names, codes, ordinals, dates or slogans (metrics_lookalikes.tsv,
-metrics_idioms.txt): 2号馆, 310国道, 5G, 4A级, 500强, "1469", 第十七届, 3月9日, 2023年底, 三送一强.
+(metrics_qualifiers.tsv), ranges (50至200粒, 3-5年, 零下5℃至3℃, 20和30之间), vague numerals (数十, 几百,
+上千, 两三), and converts to a base unit. It refuses look-alikes that are names, codes, ordinals, dates or
+slogans (metrics_lookalikes.tsv): 2号馆, 310国道, 5G, 4A级, 500强, "1469", 第十七届, 3月9日, 2023年底.
 
-Conventions (one dict per metric):
+Words. `extract_metrics(text, words)` takes the text's tokenization (rjieba words of the width-folded text,
+one character for one; computed here when not given). Qualifiers, signs, units and classifiers count
+only as words of it: 约 in 签约, 近 in 最近, 负 in 减负 are none (a character the tokenizer glued onto a
+word, as in 全长约 or 有近, still is: see `_glued_to_word_before`); 元 in 5元素 is no unit. A numeral
+inside a word of jieba's dictionary is no quantity (同一天, 老两口, 正月十五, 四面八方, 三天两头, 二十世纪),
+nor is half of a dictionary idiom written with a variant other half (惊艳四座 for 语惊四座). An ordinal
+二 + measure word (二次会议) and N次会议 after a body's name (人大三次会议) are sessions, not counts.
+
+Conventions (one dict per metric; keys METRIC_KEYS):
 - `start`/`end`: character offsets into the text, end exclusive; `text[start:end] == surface`.
   The surface includes a qualifier written before the number (超2000亿元) or after the unit (8%以上).
 - `value`: the number as written, Chinese numerals converted, WITHOUT a trailing magnitude word
   that is written with the unit: 超2000亿元 -> value 2000, unit "亿元"; 5.53万人 -> 5.53, "万人";
-  三百亿元 -> 300, "亿元". Magnitudes inside the number stay in it (5万4千6百 -> 54600).
+  三百亿元 -> 300, "亿元"; 超亿元 -> 1, "亿元" (the 一 is not written). Magnitudes inside the number stay
+  in it (5万4千6百 -> 54600).
 - `unit`: the unit words as written, magnitude included ("亿元", "万平方米", "个", "%"); None for a
-  bare number. `base_value = value * base_factor(unit)[0]` (Fahrenheit: see `to_base`).
+  bare number. A currency the text implies is in parentheses: 投资总额突破50亿 -> "亿(元)" (and
+  `unit_implied` True). `base_value = value * base_factor(unit)[0]` (Fahrenheit: see `to_base`).
 - `base_unit`: CNY or the ISO code of a foreign currency, m2, m, t, m3, degC, s (durations:
-  年 = 365.25 days, 个月 = 1/12 year), count, percent, percentage_point, kWh, W, bit, year (age),
-  times (倍), number (a bare number, no unit).
-- `kind`: money, area, length, mass, volume, temperature, duration, age, count, percent,
-  percentage_point, tenths (成, base percent), discount (折, base percent), energy, power, speed,
-  data, multiple, number.
-- `qualifier`: the qualifier word as written (超, 逾, 以上, 不少于, 约, 多, 余, 左右, 几, ...) or None.
-- `low`/`high` (base unit): plain or approximate (约, 左右, 近) value -> both equal base_value;
-  lower bound (超, 超过, 逾, 以上, 不少于, 突破, 多, 余, 几) -> low=base_value, high=None;
-  upper bound (不超过, 以内, 以下, 不到) -> low=None, high=base_value;
-  range (50至200粒, 3-5年, 大于10小于20) -> low and high; value/base_value are the low end.
+  年 = 365.25 days, 个月 = 1/12 year), count, percent, percentage_point, kWh, W, Pa, Hz, V, dB, bit,
+  m/s, year (age), times (倍), level (级 on a scale: 4到5级, 6.1级地震), number (a bare number, no unit).
+- `kind`: see KINDS.
+- `qualifier`: the word(s) that make the number inexact or a bound, as written (超, 逾, 以上, 不少于, 约,
+  多, 余, 左右, 几, 数, 上, 级, 比…低, 大于…小于 for a merged pair) or the digit pair of an approximate
+  range (两三, 七八); None when exact. 
+- `low`/`high` (base unit), always with low <= base_value <= high where both are set:
+  exact or approximate (约, 左右, 近) -> both equal base_value;
+  lower bound (超, 超过, 逾, 以上, 不少于, 突破, 上千, 多, 余, X几, 级) -> low = base_value, high None;
+  upper bound (不超过, 以内, 以下, 不到) -> low None, high = base_value;
+  数/几 + 十/百/千/万/亿 (数十, 几百, 数千万) -> low = base_value, high = 10 x base_value (value = the
+  power as written: 数十家 -> value 10, low 10, high 100);
+  ranges (50至200粒, 3-5年, 两三个月, 零下5℃至3℃) -> low and high; value/base_value are the low end.
 - `counted`: the noun counted for counts when clear, else None: the noun phrase after the classifier
   (50个项目 -> 项目, 6个现代农业示范园区 -> the whole phrase, 78个村 -> 村) or a noun before the
   number (问题6项 -> 问题); see `_counted` for the single-character rule.
+- `sentence`: the sentence containing the metric.
+- `unit_implied`: True when the currency in `unit` is not written but implied by the clause (a money
+  noun before the number, 投资总额/营收/GDP ..., or right after it, 上百亿产值: metrics_context.tsv).
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
-七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= as bounds.
-- `sentence`: the sentence containing the metric.
+七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低.
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
-(一个, 一批), numerals that start with 百/千/万 (千万, 万人助万企), quoted numbers ("1469") and
-anything on the look-alike lists produce no metric.
+(一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
+and anything on the look-alike lists produce no metric.
 """
 from __future__ import annotations
 
@@ -398,7 +413,7 @@ def _scan_re() -> re.Pattern:
     without a call."""
     units = _units()
     post = _qualifiers()["post"]
-    measure = {u[0] for u, (_, _, k) in units.items() if k != "count"}
+    measure = {u[0] for u, (f, _, k) in units.items() if k != "count" or f != 1}  # 一打 (twelve) too
     count = {u[0] for u, (_, _, k) in units.items() if k == "count"}
     extra = {w[0] for w in post} | set("分又到至~～-－—度 和与及")
     def cls(chars):
@@ -413,6 +428,7 @@ def _scan_re() -> re.Pattern:
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
         rf"|[{single}](?=[{cls(measure | count | extra)}])"
         rf"|[一壹](?=[{cls(measure | extra)}])"
+        rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
         rf"|(?P<half>半百|半成|半折|(?<=打)对折)"
         rf")"
     )
@@ -680,13 +696,17 @@ def _counted(text: str, qual_start: int, end: int, unit: str | None = None) -> s
         cut = _CUT.split(after, maxsplit=1)[0]
         if cut:
             words = []
-            for w, tag in _tag(cut)[:3]:
+            tags = _tag(cut)
+            for w, tag in tags[:3]:
                 if not words:
                     if not (_is_noun(tag) or len(w) == 1 and tag in ("ng", "zg")):
                         break
                 elif w in _NOT_HEAD or tag not in ("n", "nz") or len(w) < 2:
                     break  # the phrase goes on only with plain nouns: 传统装备领域
                 words.append(w)
+            if words and len(tags) > len(words) and tags[len(words)][1] == "a" and len(words[-1]) >= 2:
+                # 50个起点高、体量大的重点项目: the noun is described (起点高), the counted one follows 的
+                return _noun_after_de(text, end)
             if words and len(words[0]) == 1 and len(words) == 1 and unit and unit[-1] not in "个個":
                 glued = _tag(unit[-1] + words[0])
                 if len(glued) == 1:
@@ -701,6 +721,20 @@ def _counted(text: str, qual_start: int, end: int, unit: str | None = None) -> s
             if _is_noun(tag) and len(w) >= 2:
                 return w
     return None
+
+
+def _noun_after_de(text: str, end: int) -> str | None:
+    """The noun phrase after the first 的 of the clause that starts at `end` (None if none)."""
+    clause = re.split(r"[，。；;,！？!?\n]", text[end:end + 40], maxsplit=1)[0]
+    k = clause.find("的")
+    if k < 0:
+        return None
+    words = []
+    for w, tag in _tag(_CUT.split(clause[k + 1:], maxsplit=1)[0])[:3] if clause[k + 1:] else []:
+        if tag not in ("n", "nz") or w in _NOT_HEAD:
+            break
+        words.append(w)
+    return "".join(words) or None
 
 
 # ---------------------------------------------------------------- the extractor
@@ -866,8 +900,8 @@ def _unit_is_word(text: str, W: _Words, us: int, ue: int, unit: str) -> bool:
         return True  # glued by the tokenizer (5天未发现)
     if _may_follow(text[ue:b]):
         return True  # 50年来, 7天内, 3年后, 5000吨级
-    if base_factor(unit)[2] == "count" and _tag(text[ue:b])[0][1][0] == "n":
-        return True  # 3个人, 六部门: a noun glued to the measure word (20首次: 首次 is a word)
+    if base_factor(unit)[2] == "count":
+        return True  # 3个人, 六部门, 700辆车, 14亿多人口: the tokenizer glues a noun to a measure word
     # 40天全社会: the tokenizer took 天全 (a county) where 全社会 is a word too
     return any(rjieba.has_word(text[ue:ue + k]) for k in range(b - ue + 1, min(5, len(text) - ue) + 1))
 
@@ -1201,21 +1235,24 @@ def _one(text, s, e, P, W):
                     unit1, u1_end = unit2, u2_end
                 elif unit2 == "" and not unit1:
                     return None  # 2到3号线: the first number is the same code
+    if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
+        return None  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
     if unit1 == "级" and low_num is None and "." not in num.raw and not _scale_context(text, num.s, u1_end, P, W):
         return None
     if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
             and not low_num and not qualifier and not bounded:
         return None  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
-    if num.raw[0] in _POWER_CHARS and not (low_num or qualifier or unit1 or num.approx or bounded) \
+    if num.raw[0] in _BIG_POWER_CHARS and not (low_num or qualifier or unit1 or num.approx or bounded) \
             and all(c in _POWER_CHARS for c in num.raw):
         return None  # 千万 (不要), 万人助万企
     if num.single and num.raw in "零〇壹贰貳叁參肆伍陆陸柒捌玖":
         return None  # 零部件, 零售; a lone financial-form digit is a name's character (张陆, 队伍)
     if num.single and not low_num:
-        if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]):
-            return None  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹
-        if unit1 and num.raw in "一壹" and base_factor(unit1)[2] == "count":
-            return None  # 一个, 一批, 一家: too common and mostly not facts
+        if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]) \
+                and text.strip() != raw:
+            return None  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹; a numeral alone is a number
+        if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count"):
+            return None  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve)
         if unit1 and num.raw == "二" and unit1 != "人" and base_factor(unit1)[2] == "count":
             return None  # 二次会议, 二次创业: a count is written 两 (两次), 二 + measure word is an ordinal
     if not unit1 and num.is_cn and num.single is False and num.digits is not None:
@@ -1287,6 +1324,7 @@ def _one(text, s, e, P, W):
 
 
 _POWER_CHARS = frozenset("十拾百佰千仟万萬亿億")
+_BIG_POWER_CHARS = frozenset("百佰千仟万萬亿億")
 
 
 _CN_NUM_SET = frozenset(_CN_NUM_CHARS)
@@ -1560,5 +1598,5 @@ def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None
 KINDS = (
     "money", "area", "length", "mass", "volume", "temperature", "duration", "age", "count",
     "percent", "percentage_point", "tenths", "discount", "energy", "power", "speed", "data",
-    "multiple", "level", "pressure", "frequency", "voltage", "sound", "number",
+    "multiple", "level", "pressure", "frequency", "voltage", "charge", "sound", "number",
 )
