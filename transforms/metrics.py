@@ -880,30 +880,28 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False, compared:
             return "级", sm.end()
         return "", -1
     if um:
-        unit, end = um.group(1), um.end()
-        if end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and not _unit_is_word(text, W, um.start(1), end, unit):
-            return "", -1
-        return unit, end
+        return um.group(1), um.end()  # a word of the tokenization? checked on the whole metric (_spills)
     return None, e
 
 
-def _unit_is_word(text: str, W: _Words, us: int, ue: int, unit: str) -> bool:
-    if ue >= len(text) or not ("\u4e00" <= text[ue] <= "\u9fff"):
-        return True  # the tokenizer ends a word where Chinese text ends
-    a, b = W.token(ue - 1)
-    if b == ue:
-        return True
-    if a < us:
-        return True  # one word holds the number and goes on: settled by the caller (_numeral_in_word)
-    word = text[a:b]
-    if not rjieba.has_word(word):
-        return True  # glued by the tokenizer (5天未发现)
-    if _may_follow(text[ue:b]):
-        return True  # 50年来, 7天内, 3年后, 5000吨级
-    if base_factor(unit)[2] == "count":
-        return True  # 3个人, 六部门, 700辆车, 14亿多人口: the tokenizer glues a noun to a measure word
-    # 40天全社会: the tokenizer took 天全 (a county) where 全社会 is a word too
-    return any(rjieba.has_word(text[ue:ue + k]) for k in range(b - ue + 1, min(5, len(text) - ue) + 1))
+def _spills(text: str, W: _Words, first: int, us: int | None, end: int, unit: str | None) -> bool:
+    """The number (from `first`) with its unit (from `us`) ends inside a longer word (True: no metric):
+    - a word that starts with the unit: 5元素, 五成员 (not 3个人, 700辆车: the tokenizer glues a noun to a
+      measure word; not 50年来, 7天内, 5000吨级; not 40天全社会, where 全社会 is a word too);
+    - a dictionary word that holds the number and goes on: 四面八方, 三天两头, 二十世纪, 五棵松, 十年磨一剑
+      (not 一年来, nor a number before a noun that starts with the measure word: 五部委, 六部门).
+    Words the tokenizer made up (HMM: 5天未) are its glue, not words."""
+    a, b = W.token(end - 1)
+    if b <= end:
+        return False
+    rest = text[end:b]
+    if us is not None and a >= us:
+        if not rjieba.has_word(text[a:b]) or _may_follow(rest) or base_factor(unit)[2] == "count":
+            return False
+        return not any(rjieba.has_word(text[end:end + k]) for k in range(b - end + 1, min(5, len(text) - end) + 1))
+    if a > first or not _has_word(text[a:b]) or _may_follow(rest):
+        return False
+    return not (us is not None and text[us:end] in _classifier_set() and rjieba.has_word(text[us:b]))
 
 
 @lru_cache(maxsize=4096)
@@ -996,19 +994,8 @@ def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
         return False
     if not _has_word(text[a:b]):
         return False
-    return _tag(lead)[-1][1][0] != "v"  # 增加一倍: a verb before the number is no part of its word
-
-
-def _word_goes_on(text: str, W: _Words, s: int, end: int, us: int | None) -> bool:
-    """A dictionary word holds the number (and its unit) and goes on past `end`: 四面八方, 三天两头,
-    二十世纪, 五棵松, 十年磨一剑 (not 一年来, 近一年来, nor a number before a noun that starts with the
-    measure word: 五部委, 六部门). Words the tokenizer made up (HMM) do not count."""
-    if end >= len(text) or not ("\u4e00" <= text[end] <= "\u9fff"):
-        return False
-    a, b = W.token(end - 1)
-    if b <= end or a > s or not _has_word(text[a:b]) or _may_follow(text[end:b]):
-        return False
-    return not (us is not None and text[us:end] in _classifier_set() and rjieba.has_word(text[us:b]))
+    # 增加一倍: a verb before a number and its unit is no part of them (统一打造 is: 统一 ends at 一)
+    return b - s < 2 or _tag(lead)[-1][1][0] != "v"
 
 
 def _idiom_half(text: str, s: int, end: int) -> bool:
@@ -1235,6 +1222,9 @@ def _one(text, s, e, P, W):
                     unit1, u1_end = unit2, u2_end
                 elif unit2 == "" and not unit1:
                     return None  # 2到3号线: the first number is the same code
+    if negative and not unit1 and not low_num and text[start] in "-－" and start > 0 \
+            and "\u4e00" <= text[start - 1] <= "\u9fff" and "." not in num.raw:
+        return None  # 歼-20, 运-20: a model's code (a minus is written with a unit: 气温-5℃, 增长-0.5%)
     if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
         return None  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
     if unit1 == "级" and low_num is None and "." not in num.raw and not _scale_context(text, num.s, u1_end, P, W):
@@ -1281,7 +1271,7 @@ def _one(text, s, e, P, W):
     # an idiom's half (惊艳四座), a session (人大二次会议)
     first = low_num.s if low_num is not None else num.s
     us = u1_end - len(unit1) if unit1 else None
-    if (end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _word_goes_on(text, W, first, end, us)) \
+    if (end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _spills(text, W, first, us, end, unit1)) \
             or (num.is_cn and end - num.s == 2 and qualifier is None
                                                    and low_num is None and _idiom_half(text, num.s, end)):
         return None
