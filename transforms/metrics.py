@@ -1223,8 +1223,9 @@ def _one(text, s, e, P, W):
                 elif unit2 == "" and not unit1:
                     return None  # 2到3号线: the first number is the same code
     if negative and not unit1 and not low_num and text[start] in "-－" and start > 0 \
-            and "\u4e00" <= text[start - 1] <= "\u9fff" and "." not in num.raw:
-        return None  # 歼-20, 运-20: a model's code (a minus is written with a unit: 气温-5℃, 增长-0.5%)
+            and "\u4e00" <= text[start - 1] <= "\u9fff" and "." not in num.raw \
+            and _tag(text[W.token(start - 1)[0]:start])[-1][1][0] not in "vpdc":
+        return None  # 歼-20, 运-20: a model's code (得分为-3 is a number; 气温-5℃, 增长-0.5%)
     if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
         return None  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
     if unit1 == "级" and low_num is None and "." not in num.raw and not _scale_context(text, num.s, u1_end, P, W):
