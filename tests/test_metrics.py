@@ -536,3 +536,12 @@ def test_numbers_filter_has_the_implied_flag():
                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
     m = json.loads(out.stdout)["metrics"][0]
     assert m["kind"] == "money" and m["unit"] == "万亿(元)" and m["unit_implied"] is True
+
+
+@pytest.mark.parametrize("text,value", [("身高一米八", 1.8), ("一米七五的个子", 1.75), ("两元五角钱", 2.5)])
+def test_next_unit_down_as_a_digit(text, value):
+    assert close(one(text)["value"], value)
+
+
+def test_digit_after_a_metre_that_counts_something_else():
+    assert [m["surface"] for m in extract_metrics("三米五个人")] == ["三米", "五个"]

@@ -325,23 +325,31 @@ class _Forward:
 
     def __init__(self, words):
         self.words = frozenset(words)
-        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
-        self.first = frozenset(w[0] for w in self.words)
+        lengths: dict[str, set[int]] = {}
+        for w in self.words:
+            lengths.setdefault(w[0], set()).add(len(w))
+        # first character -> the lengths of the words starting with it, longest first
+        self.lengths = {c: tuple(sorted(ns, reverse=True)) for c, ns in lengths.items()}
+        self.first = frozenset(self.lengths)
 
     def match(self, text, pos):
         if pos >= len(text):
             return None
         ch = text[pos]
-        if ch != " " and ch not in self.first:  # the common case: one set lookup
-            return None
-        k = pos
-        while k < len(text) and text[k] == " " and k - pos < 3:
-            k += 1
-        if k >= len(text) or text[k] not in self.first:
-            return None
-        for n in self.lengths:
+        if ch != " ":
+            if ch not in self.first:  # the common case: one set lookup
+                return None
+            k = pos
+        else:
+            k = pos
+            while k < len(text) and text[k] == " " and k - pos < 3:
+                k += 1
+            if k >= len(text) or text[k] not in self.first:
+                return None
+        words = self.words
+        for n in self.lengths[text[k]]:
             w = text[k:k + n]
-            if len(w) == n and w in self.words:
+            if w in words:
                 return _Hit(pos, k, k + n, w)
         return None
 
@@ -351,9 +359,13 @@ class _Backward:
 
     def __init__(self, words, fillers=""):
         self.words = frozenset(words)
-        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        lengths: dict[str, set[int]] = {}
+        for w in self.words:
+            lengths.setdefault(w[-1], set()).add(len(w))
+        # last character -> the lengths of the words ending with it, longest first
+        self.by_last = {c: tuple(sorted(ns, reverse=True)) for c, ns in lengths.items()}
         self.fillers = fillers
-        self.last = frozenset(w[-1] for w in self.words)
+        self.last = frozenset(self.by_last)
 
     def search(self, text, lo, hi):
         if hi <= lo:
@@ -365,7 +377,9 @@ class _Backward:
         while k > lo and text[k - 1] == " ":
             k -= 1
         for kk in ((k, k - 1) if k > lo and text[k - 1] in self.fillers else (k,)):
-            for n in self.lengths:
+            if kk <= lo:
+                continue
+            for n in self.by_last.get(text[kk - 1], ()):
                 if kk - n >= lo and text[kk - n:kk] in self.words:
                     return _Hit(kk - n, kk - n, hi, text[kk - n:kk])
         return None
@@ -1286,6 +1300,12 @@ def _one(text, s, e, P, W):
             if not ("\u4e00" <= nxt2 <= "\u9fff") or nxt2 == "的" or P.post.match(text, k + 1):
                 value += _DIGITS[text[k]] / 10
                 end = k + 1
+    # --- 一米八 (1.8 m), 一米七五, 两元五角 (2.5 yuan): the next unit down written as a digit
+    if unit1 in _NEXT_DIGIT_UNITS and not low_num and not num.mag_str and value == int(value) and not negative:
+        tail = _next_digits(text, end, unit1)
+        if tail:
+            value += tail[0]
+            end = tail[1]
     # --- 半 after a measure: 一吨半, 两米半, 三年半
     if unit1 and end < len(text) and text[end] == "半" and value == int(value) and not num.mag_str \
             and base_factor(unit1)[2] not in ("count", "percent", "tenths", "discount"):
@@ -1312,6 +1332,30 @@ def _one(text, s, e, P, W):
         qkind = "lower"
     return _finish(text, start, end, s if qualifier is None or pair is not None else start, value, unit,
                    qualifier, qkind, low_value, low_num, P, W, num)
+
+
+# units after which a bare digit is the next unit down: 一米八 = 1.8 m, 两元五角 = 2.5 yuan
+_NEXT_DIGIT_UNITS = {"米": "", "元": "角毛"}
+_NEXT_DIGITS = re.compile(r"([一二三四五六七八九])([一二三四五六七八九])?")
+
+
+def _next_digits(text: str, end: int, unit: str) -> tuple[float, int] | None:
+    """(fraction, end) of 一米[八], 一米[七五], 两元[五角]; None unless the digits stand alone
+    (三米五个人 is no 3.5 m: 五个 counts)."""
+    m = _NEXT_DIGITS.match(text, end)
+    if m is None:
+        return None
+    k = m.end()
+    sub = _NEXT_DIGIT_UNITS[unit]
+    if sub and k < len(text) and text[k] in sub:
+        k += 1
+    elif sub and m.group(2):
+        return None  # 两元五六: not money
+    nxt = text[k:k + 1]
+    if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in "的高左多钱":
+        return None
+    frac = _DIGITS[m.group(1)] / 10 + (_DIGITS[m.group(2)] / 100 if m.group(2) else 0)
+    return frac, k
 
 
 _POWER_CHARS = frozenset("十拾百佰千仟万萬亿億")
