@@ -241,6 +241,46 @@ def _has_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _numeral_prefixes() -> tuple[frozenset[str], frozenset[str], int]:
+    """Proper prefixes of the dictionary words that hold a numeral, the pairs of adjacent characters
+    inside them, and their greatest length."""
+    words = _dictionary()[0]
+    return (frozenset(w[:k] for w in words for k in range(1, len(w))),
+            frozenset(w[k:k + 2] for w in words for k in range(len(w) - 1)), max(map(len, words), default=0))
+
+
+def _numeral_word_across(text: str, i: int, a_max: int) -> bool:
+    """Some dictionary word holding a numeral could be a word of the text's tokenization that starts
+    at or before `a_max` (< i) and ends after offset i: without one, no question about a numeral in a
+    longer word needs the tokenization (reading every word of a text costs more than this)."""
+    prefixes, pairs, longest = _numeral_prefixes()
+    if text[i - 1:i + 1] not in pairs:
+        return False  # no such word has these two characters side by side
+    words = _dictionary()[0]
+    n = len(text)
+    for a in range(min(a_max, i - 1), max(0, i - longest) - 1, -1):
+        if text[a:i] not in prefixes:
+            continue
+        for b in range(i + 1, min(n, a + longest) + 1):
+            piece = text[a:b]
+            if piece in words:
+                return True
+            if piece not in prefixes:
+                break
+    return False
+
+
+def _word_across(text: str, i: int, a_min: int) -> bool:
+    """Some dictionary word of up to six characters starting in [a_min, i) runs past offset i."""
+    n = len(text)
+    for a in range(a_min, i):
+        for b in range(i + 1, min(n, a + 6) + 1):
+            if rjieba.has_word(text[a:b]):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
 def _dictionary() -> tuple[frozenset[str], dict[str, int], dict[str, list[tuple[str, str]]]]:
     """From jieba's dictionary (the one rjieba's tokenizer uses):
     - the words of two or more characters that hold a Chinese numeral (is 同一天, 二十世纪, 四面八方 one word);
@@ -871,8 +911,8 @@ def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
     _merge_bound_pairs(text, out)
     if out:
         _implied_money(text, out, P, W)
-    if words is not None and W.ends is None:
-        W._load()  # never asked: still check that the caller's words are this text's
+    if words is not None and W.ends is None and sum(map(len, words)) != len(text):
+        W._load()  # never asked: still check that the caller's words are this text's (this raises)
     return out
 
 
@@ -906,6 +946,11 @@ def _spills(text: str, W: _Words, first: int, us: int | None, end: int, unit: st
     - a dictionary word that holds the number and goes on: 四面八方, 三天两头, 二十世纪, 五棵松, 十年磨一剑
       (not 一年来, nor a number before a noun that starts with the measure word: 五部委, 六部门).
     Words the tokenizer made up (HMM: 5天未) are its glue, not words."""
+    if not ("\u4e00" <= text[end - 1] <= "\u9fff"):
+        return False  # %, ℃, km end a word
+    if not _numeral_word_across(text, end, first) and not (
+            us is not None and base_factor(unit)[2] != "count" and _word_across(text, end, us)):
+        return False  # no dictionary word could hold it (the cheap question first)
     a, b = W.token(end - 1)
     if b <= end:
         return False
@@ -1001,6 +1046,8 @@ def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num] | None:
 def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
     """The numeral starting at s begins inside a dictionary word (同一天, 老两口, 大年三十, 正月十五),
     not after a qualifier, sign or vague word glued to it (近百人, 数十家, 上万)."""
+    if not _numeral_word_across(text, s, s - 1):
+        return False
     a, b = W.token(s)
     if a == s:
         return False
@@ -1072,19 +1119,23 @@ def _one(text, s, e, P, W):
                            P, W, num)
     if raw.startswith(" "):
         return None
-    if s > 0 and text[s] in _CN_NUM_SET and "\u4e00" <= text[s - 1] <= "\u9fff" and _numeral_in_word(text, W, s, P):
-        return None
-    # --- what stands right before the numeral: a vague word (数十, 几百), a qualifier that may take a
-    # numeral starting with 百/千/万/亿 (近百, 逾千, 上万, 超亿), or nothing
-    lead = _lead(text, s, P, W) if s > 0 and text[s] in _POWER_CHARS else None
-    if lead and lead[0] in P.vague:
-        k = s
-        while k < e and text[k] in _POWER_CHARS:
-            k += 1
-        e, raw = k, text[s:k]  # 数百三甲医院: 数百, then 三甲
-    pair = _pair(text, s, e) if raw[:2] in _PAIRS else None
-    bounded = raw[0] in _POWER_CHARS and _power_with_bound(text, raw, e, P)
-    leading_power = bool(lead) or bounded
+    if raw[0] in _CN_NUM_SET:
+        if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and _numeral_in_word(text, W, s, P):
+            return None
+        # --- what stands right before the numeral: a vague word (数十, 几百), a qualifier that may take
+        # a numeral starting with 百/千/万/亿 (近百, 逾千, 上万, 超亿), or nothing
+        lead = _lead(text, s, P, W) if s > 0 and raw[0] in _POWER_CHARS else None
+        if lead and lead[0] in P.vague:
+            k = s
+            while k < e and text[k] in _POWER_CHARS:
+                k += 1
+            e, raw = k, text[s:k]  # 数百三甲医院: 数百, then 三甲
+        pair = _pair(text, s, e) if raw[:2] in _PAIRS else None
+        bounded = raw[0] in _POWER_CHARS and _power_with_bound(text, raw, e, P)
+        leading_power = bool(lead) or bounded
+    else:
+        lead = pair = None
+        bounded = leading_power = False
     num = _read_number(text, s, e, allow_leading_power=leading_power) if pair is None else pair[1]
     if num is None:
         return None
@@ -1241,30 +1292,10 @@ def _one(text, s, e, P, W):
             and "\u4e00" <= text[start - 1] <= "\u9fff" and "." not in num.raw \
             and _tag(text[W.token(start - 1)[0]:start])[-1][1][0] not in "vpdc":
         return None  # 歼-20, 运-20: a model's code (得分为-3 is a number; 气温-5℃, 增长-0.5%)
-    if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
-        return None  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
     if unit1 == "级" and low_num is None and "." not in num.raw and not _scale_context(text, num.s, u1_end, P, W):
         return None
-    if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
-            and not low_num and not qualifier and not bounded:
-        return None  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
-    if num.raw[0] in _BIG_POWER_CHARS and not (low_num or qualifier or unit1 or num.approx or bounded) \
-            and all(c in _POWER_CHARS for c in num.raw):
-        return None  # 千万 (不要), 万人助万企
-    if num.single and num.raw in "零〇壹贰貳叁參肆伍陆陸柒捌玖":
-        return None  # 零部件, 零售; a lone financial-form digit is a name's character (张陆, 队伍)
-    if num.single and not low_num:
-        if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]) \
-                and text.strip() != raw:
-            return None  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹; a numeral alone is a number
-        if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count"):
-            return None  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve)
-        if unit1 and num.raw == "二" and unit1 != "人" and base_factor(unit1)[2] == "count":
-            return None  # 二次会议, 二次创业: a count is written 两 (两次), 二 + measure word is an ordinal
-    if not unit1 and num.is_cn and num.single is False and num.digits is not None:
-        return None  # digit strings 八六三, 九九 are names
-    if unit1 and num.digits is not None and unit1 not in ("折",) and not low_num:
-        return None  # 二〇二三年 is a year
+    if num.is_cn and _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded):
+        return None
     # years: 2023年, 1987年 -> dates belong elsewhere
     if unit1 and unit1.startswith("年"):
         c = _clean(text[num.s:num.e])
@@ -1364,6 +1395,36 @@ _BIG_POWER_CHARS = frozenset("百佰千仟万萬亿億")
 
 
 _CN_NUM_SET = frozenset(_CN_NUM_CHARS)
+
+
+def _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded) -> bool:
+    """Chinese numerals that are no quantity (precision over recall)."""
+    if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
+        return True  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
+    if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
+            and not low_num and not qualifier and not bounded:
+        return True  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
+    if num.raw[0] in _BIG_POWER_CHARS and not (low_num or qualifier or unit1 or num.approx or bounded) \
+            and all(c in _POWER_CHARS for c in num.raw):
+        return True  # 千万 (不要), 万人助万企
+    if num.single:
+        if num.raw in "零〇壹贰貳叁參肆伍陆陸柒捌玖":
+            return True  # 零部件, 零售; a lone financial-form digit is a name's character (张陆, 队伍)
+        if low_num:
+            return False
+        if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]) \
+                and text.strip() != raw:
+            return True  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹; a numeral alone is a number
+        if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count"):
+            return True  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve)
+        if unit1 and num.raw == "二" and unit1 != "人" and base_factor(unit1)[2] == "count":
+            return True  # 二次会议, 二次创业: a count is written 两 (两次), 二 + measure word is an ordinal
+    if num.digits is not None:
+        if not unit1 and num.single is False:
+            return True  # digit strings 八六三, 九九 are names
+        if unit1 and unit1 != "折" and not low_num:
+            return True  # 二〇二三年 is a year
+    return False
 
 
 def _lead(text: str, s: int, P, W: _Words) -> tuple[str, int, str] | None:
@@ -1555,9 +1616,7 @@ def _implied_money(text: str, out: list[dict], P, W: _Words) -> None:
     (投资总额突破50亿, 营收达3.2万亿) or right after it (上百亿产值) is money: its unit gets the currency in
     parentheses, "亿(元)" (the currency of an earlier amount in the same sentence, else 元), and
     `unit_implied` is True. Not when a word follows that could be a unit we do not know (5025亿瑞郎)."""
-    for m in out:
-        if m["kind"] != "number" or not m["unit"]:
-            continue
+    for m in [m for m in out if m["kind"] == "number" and m["unit"]]:
         after = _money_noun_after(text, m["end"], P, W)
         if not after and not (_followed_by_function_word(text, m["end"])
                               and _money_noun_before(text, m["start"], P) is not None):
