@@ -241,46 +241,6 @@ def _has_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _numeral_prefixes() -> tuple[frozenset[str], frozenset[str], int]:
-    """Proper prefixes of the dictionary words that hold a numeral, the pairs of adjacent characters
-    inside them, and their greatest length."""
-    words = _dictionary()[0]
-    return (frozenset(w[:k] for w in words for k in range(1, len(w))),
-            frozenset(w[k:k + 2] for w in words for k in range(len(w) - 1)), max(map(len, words), default=0))
-
-
-def _numeral_word_across(text: str, i: int, a_max: int) -> bool:
-    """Some dictionary word holding a numeral could be a word of the text's tokenization that starts
-    at or before `a_max` (< i) and ends after offset i: without one, no question about a numeral in a
-    longer word needs the tokenization (reading every word of a text costs more than this)."""
-    prefixes, pairs, longest = _numeral_prefixes()
-    if text[i - 1:i + 1] not in pairs:
-        return False  # no such word has these two characters side by side
-    words = _dictionary()[0]
-    n = len(text)
-    for a in range(min(a_max, i - 1), max(0, i - longest) - 1, -1):
-        if text[a:i] not in prefixes:
-            continue
-        for b in range(i + 1, min(n, a + longest) + 1):
-            piece = text[a:b]
-            if piece in words:
-                return True
-            if piece not in prefixes:
-                break
-    return False
-
-
-def _word_across(text: str, i: int, a_min: int) -> bool:
-    """Some dictionary word of up to six characters starting in [a_min, i) runs past offset i."""
-    n = len(text)
-    for a in range(a_min, i):
-        for b in range(i + 1, min(n, a + 6) + 1):
-            if rjieba.has_word(text[a:b]):
-                return True
-    return False
-
-
-@lru_cache(maxsize=1)
 def _dictionary() -> tuple[frozenset[str], dict[str, int], dict[str, list[tuple[str, str]]]]:
     """From jieba's dictionary (the one rjieba's tokenizer uses):
     - the words of two or more characters that hold a Chinese numeral (is 同一天, 二十世纪, 四面八方 one word);
@@ -948,9 +908,6 @@ def _spills(text: str, W: _Words, first: int, us: int | None, end: int, unit: st
     Words the tokenizer made up (HMM: 5天未) are its glue, not words."""
     if not ("\u4e00" <= text[end - 1] <= "\u9fff"):
         return False  # %, ℃, km end a word
-    if not _numeral_word_across(text, end, first) and not (
-            us is not None and base_factor(unit)[2] != "count" and _word_across(text, end, us)):
-        return False  # no dictionary word could hold it (the cheap question first)
     a, b = W.token(end - 1)
     if b <= end:
         return False
@@ -1046,8 +1003,6 @@ def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num] | None:
 def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
     """The numeral starting at s begins inside a dictionary word (同一天, 老两口, 大年三十, 正月十五),
     not after a qualifier, sign or vague word glued to it (近百人, 数十家, 上万)."""
-    if not _numeral_word_across(text, s, s - 1):
-        return False
     a, b = W.token(s)
     if a == s:
         return False
