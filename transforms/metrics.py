@@ -259,26 +259,30 @@ def _dictionary() -> tuple[frozenset[str], dict[str, int], dict[str, list[tuple[
     endings: dict[str, list[str]] = {}
     for w in [*q["pre"], *q["post"], *q["power"], *q["vague"], "负", "負", "比"]:
         endings.setdefault(w[-1], []).append(w)
-    numeral = frozenset(_CN_NUM_CHARS)
     units = _units()
     with_numeral: set[str] = set()
     freq: dict[str, int] = {}
     halves: dict[str, list[tuple[str, str]]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 2 or len(parts[0]) < 2:
-                continue
-            word = parts[0]
-            if not numeral.isdisjoint(word):
-                with_numeral.add(word)
-                if len(word) == 4 and len(parts) > 2 and parts[2] == "i":
-                    for half, other, side in ((word[:2], word[2:], "after"), (word[2:], word[:2], "before")):
-                        if half[0] in _DIGITS and half[1:] in units:
-                            halves.setdefault(half, []).append((other, side))
-            for q in endings.get(word[-1], ()):
-                if len(word) > len(q) and word.endswith(q):
-                    freq[word] = int(parts[1])
+    data = path.read_text(encoding="utf-8")
+    cls = "".join(sorted(set(_CN_NUM_CHARS)))
+    # lines whose word (two or more characters) holds a numeral: word, frequency, tag
+    for m in re.finditer(rf"^(\S*[{cls}]\S*) (\d+) ?(\S*)$", data, re.M):
+        word = m.group(1)
+        if len(word) < 2:
+            continue
+        with_numeral.add(word)
+        if len(word) == 4 and m.group(3) == "i":
+            for half, other, side in ((word[:2], word[2:], "after"), (word[2:], word[:2], "before")):
+                if half[0] in _DIGITS and half[1:] in units:
+                    halves.setdefault(half, []).append((other, side))
+    # lines whose word ends with a qualifier's (or the sign's) last character
+    tails = "".join(sorted(re.escape(c) for c in endings))
+    for m in re.finditer(rf"^(\S+[{tails}]) (\d+)", data, re.M):
+        word = m.group(1)
+        for q in endings[word[-1]]:
+            if len(word) > len(q) and word.endswith(q):
+                freq[word] = int(m.group(2))
+                break
     return frozenset(with_numeral), freq, halves
 
 
