@@ -220,6 +220,7 @@ def test_offsets_always_slice_to_surface(text):
     last_end = -1
     for m in ms:
         assert text[m["start"]:m["end"]] == m["surface"]
+        assert 0 <= m["start"] < m["end"] <= len(text) and m["end"] - m["start"] == len(m["surface"])
         assert m["start"] >= last_end  # no overlaps, in order
         last_end = m["end"]
         assert math.isfinite(m["base_value"])
@@ -231,7 +232,7 @@ def test_offsets_always_slice_to_surface(text):
 @given(st.text(max_size=60))
 def test_never_crashes_on_arbitrary_text(text):
     for m in extract_metrics(text):
-        assert text[m["start"]:m["end"]] == m["surface"]
+        assert text[m["start"]:m["end"]] == m["surface"] and 0 <= m["start"] < m["end"] <= len(text)
 
 
 # ------------------------------------------------------------------ more grammar
@@ -475,6 +476,11 @@ def test_words_given_or_not_give_the_same_metrics():
         == [extract_metrics(t, w) for t, w in zip(texts, words)]
 
 
+def test_a_unit_at_the_end_of_the_text():
+    m = one("人民币 50元")
+    assert m["end"] == len("人民币 50元") and m["surface"] == "50元"
+
+
 def test_full_width_text_with_the_pipelines_words():
     text = "投资３２８亿元，约５０个项目"
     folded = text.translate({i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)})
@@ -501,7 +507,7 @@ def test_offsets_with_words_given(text):
     with_words = extract_metrics(text, words)
     assert with_words == extract_metrics(text)
     for m in with_words:
-        assert text[m["start"]:m["end"]] == m["surface"]
+        assert text[m["start"]:m["end"]] == m["surface"] and 0 <= m["start"] < m["end"] <= len(text)
         assert m["low"] is None or m["high"] is None or m["low"] <= m["high"]
         assert (m["low"] is None or m["low"] <= m["base_value"]) and (m["high"] is None or m["base_value"] <= m["high"])
         factor, base_unit, kind = base_factor(m["unit"])
@@ -519,7 +525,7 @@ def test_any_segmentation_keeps_offsets(text, rnd):
         words.append(text[i:i + k])
         i += k
     for m in extract_metrics(text, words):
-        assert text[m["start"]:m["end"]] == m["surface"]
+        assert text[m["start"]:m["end"]] == m["surface"] and 0 <= m["start"] < m["end"] <= len(text)
 
 
 def test_counted_noun_after_a_described_noun():

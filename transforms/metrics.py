@@ -354,7 +354,7 @@ class _Forward:
         words = self.words
         for n in self.lengths[text[k]]:
             w = text[k:k + n]
-            if w in words:
+            if len(w) == n and w in words:  # (a slice at the text's end is shorter)
                 return _Hit(pos, k, k + n, w)
         return None
 
