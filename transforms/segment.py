@@ -12,6 +12,7 @@ import importlib.util
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
@@ -71,12 +72,61 @@ def _weight(token: str) -> float:
     return w
 
 
+_FOLD = {chr(i): chr(i - 0xFEE0) for i in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+_FOLD_TABLE = str.maketrans(_FOLD)
+_FOLD_CHARS = frozenset(_FOLD)
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII and the ideographic space to half-width, one character for one (offsets hold), so
+    that rjieba and the tagger see "２０日" as "20日"."""
+    if _FOLD_CHARS.isdisjoint(text):
+        return text
+    return text.translate(_FOLD_TABLE)
+
+
+def user_words() -> list[tuple[str, str]]:
+    """(word, tag) of the user dictionary: China's administrative divisions (entities_gazetteer.tsv), world
+    places (entities_world_places.txt) and the reviewed aliases (entity_aliases.tsv) that jieba's own
+    dictionary lacks, so that "由经开区" is 由 / 经开区 and not 由经 / 开区."""
+    words: dict[str, str] = {}
+    for line in lexicons.lines("entities_gazetteer.tsv"):
+        words.setdefault(line.split("\t")[0], "ns")
+    for line in lexicons.lines("entities_world_places.txt"):
+        for w in line.split():
+            words.setdefault(w, "ns")
+    for line in lexicons.lines("entity_aliases.tsv"):
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) >= 3 and cols[2] in ("LOC", "ORG"):
+            for w in cols[:2]:
+                words.setdefault(w, "ns" if cols[2] == "LOC" else "nt")
+    return sorted((w, t) for w, t in words.items() if len(w) >= 2 and not any(c.isspace() or c in "()（）" for c in w))
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> rjieba.Jieba:
+    """The pipeline's tokenizer: jieba's dictionary (through rjieba) plus `user_words()` it does not have."""
+    tok = rjieba.Jieba()
+    for word, tag in user_words():
+        if not tok.has_word(word):
+            tok.add_word(word, None, tag)
+    return tok
+
+
+def tag_batch(texts: list[str]) -> list[list[tuple[str, str]]]:
+    """rjieba (word, POS tag) pairs of each (folded) text: the one tokenization the pipeline shares between
+    segmentation, entities and numbers. Same words as `cut`."""
+    tag = tokenizer().tag
+    return [tag(t) for t in texts]
+
+
 def cut(text: str) -> list[str]:
-    return rjieba.cut(text)
+    return tokenizer().cut(text)
 
 
 def cut_batch(texts: list[str]) -> list[list[str]]:
-    return [rjieba.cut(t) for t in texts]
+    cut_ = tokenizer().cut
+    return [cut_(t) for t in texts]
 
 
 def keywords(tokens: list[str], k: int = KEYWORDS_PER_ARTICLE) -> list[str]:
@@ -101,11 +151,31 @@ def _stats(tokens: list[str], k: int) -> tuple[int, list[str]]:
     return n, [t for _, t in heapq.nlargest(k, scored)]
 
 
-def token_stats(texts: list[str]) -> tuple[list[int], list[list[str]]]:
-    """(token_count, keywords) per text, from one segmentation pass."""
+def merge_spans(text: str, words: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    """The words of `text` with every span (start, end) made one token: words inside a span join it, a word
+    that crosses a span's edge is cut there ("德国人" with the place 德国 -> 德国 / 人)."""
+    if not spans:
+        return words
+    cuts = set(accumulate(map(len, words), initial=0))
+    for s, e in spans:
+        cuts.difference_update(range(s + 1, e))
+        cuts.add(s)
+        cuts.add(e)
+    edges = sorted(cuts)
+    return [text[a:b] for a, b in zip(edges, edges[1:])]
+
+
+def token_stats(texts: list[str], words: list[list[str]] | None = None,
+                spans: list[list[tuple[int, int]]] | None = None) -> tuple[list[int], list[list[str]]]:
+    """(token_count, keywords) per text. `words`: the texts' tokens if the caller has them already (else one
+    segmentation pass here); `spans`: entity spans per text, each counted as one token."""
+    if words is None:
+        words = cut_batch(texts)
     counts, kws = [], []
-    for tokens in cut_batch(texts):
-        n, top = _stats(tokens, KEYWORDS_PER_ARTICLE)
+    for i, (text, toks) in enumerate(zip(texts, words)):
+        if spans is not None and spans[i]:
+            toks = merge_spans(text, toks, spans[i])
+        n, top = _stats(toks, KEYWORDS_PER_ARTICLE)
         counts.append(n)
         kws.append(top)
     return counts, kws
