@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m transforms.entities.tagger --warm    # compiles the tagger's kernels once (numba cache)
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -1,6 +1,6 @@
 """Score transforms.entities on an NER evaluation file: exact span + type match.
 
-    python benchmarks/eval_ner.py ../shared/eval/ner/msra_dev.jsonl [--errors N]
+    python benchmarks/eval_ner.py ../shared/eval/ner/msra_dev.jsonl [--errors N] [--without COMPONENT]
 
 Input: JSON lines `{"id","text","entities":[{"start","end","type"}]}` (char offsets, end exclusive).
 Prints precision / recall / F1 per type (PER, LOC, ORG) and micro-averaged, plus throughput.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transforms.entities import extract_entities_batch  # noqa: E402
+from transforms.entities import PIPELINE, extract_entities_batch  # noqa: E402
 
 TYPES = ("PER", "LOC", "ORG")
 
@@ -53,11 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path")
     ap.add_argument("--errors", type=int, default=0, help="print N sentences with mistakes")
+    ap.add_argument("--without", action="append", default=[], choices=[n for n, _ in PIPELINE],
+                    help="leave a component out (repeatable), to measure what it adds")
     args = ap.parse_args(argv)
     rows = load(args.path)
     texts = [r["text"] for r in rows]
     t0 = time.perf_counter()
-    predicted = extract_entities_batch(texts)
+    predicted = extract_entities_batch(texts, skip=frozenset(args.without))
     secs = time.perf_counter() - t0
     counts = score(rows, predicted)
     print(f"{args.path}: {len(rows)} sentences, {secs:.2f}s")

@@ -1,8 +1,9 @@
 """Versioned data files used by the transforms (word lists, unit tables, title lists, gazetteers).
 
 Every file in this folder is data, read through `lines()` / `text()`. `version()` is a short hash of all
-of them; it lands in `runs.lexicon_version` and in the transform cache key, so changing a word list
-re-processes pages and is visible in the warehouse.
+of them and of the entity tagger's model file (transforms/entities/models/); it lands in
+`runs.lexicon_version` and in the transform cache key, so changing a word list or the model re-processes
+pages and is visible in the warehouse.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+MODELS = HERE.parent / "entities" / "models"
 _DATA_SUFFIXES = {".txt", ".tsv", ".json"}
 
 
@@ -37,8 +39,9 @@ def lines(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def version() -> str:
     h = hashlib.sha256()
-    for p in sorted(HERE.iterdir()):
-        if p.suffix in _DATA_SUFFIXES:
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    files = [p for p in HERE.iterdir() if p.suffix in _DATA_SUFFIXES]
+    files += [p for p in MODELS.glob("*.npz")] if MODELS.is_dir() else []
+    for p in sorted(files):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     return h.hexdigest()[:12]

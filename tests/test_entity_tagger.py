@@ -1,0 +1,124 @@
+"""The entity tagger's kernels, its training command and the committed model (own sentences only)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from transforms import segment
+from transforms.entities import kernels as K
+from transforms.entities import tagger as tg
+from transforms.entities import train as tr
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bioes_constraints():
+    ok = K.allowed()
+    B, I, E, S = 1, 2, 3, 4            # PER
+    assert ok[K.START, 0] and ok[K.START, B] and ok[K.START, S] and not ok[K.START, I]
+    assert ok[B, I] and ok[B, E] and not ok[B, 0] and not ok[B, B] and not ok[B, 2 + 4]   # no I-LOC after B-PER
+    assert ok[E, 0] and ok[E, 1 + 4] and not ok[E, I]
+    assert ok[K.END, E] and ok[K.END, S] and ok[K.END, 0] and not ok[K.END, B]
+
+
+def test_decoding_respects_constraints_whatever_the_scores():
+    rng = np.random.default_rng(0)
+    W = rng.normal(size=(50, K.ROW)).astype(np.float32)
+    T = np.zeros((15, K.ROW), np.float32)
+    ids = rng.integers(-1, 50, size=(40, 5)).astype(np.int32)
+    offsets = np.array([0, 7, 7, 40], np.int64)
+    labels = K.decode(ids, offsets, W, T)
+    ok = K.allowed()
+    for a, b in zip(offsets, offsets[1:]):
+        if b > a:
+            seq = [K.START, *labels[a:b].tolist()]
+            assert all(ok[p, c] for p, c in zip(seq, seq[1:])) and ok[K.END, seq[-1]]
+    for s, a, b, t in K.spans(labels, offsets):
+        assert 0 <= a < b <= offsets[s + 1] - offsets[s] and t in (0, 1, 2)
+
+
+def test_feature_keys_are_stable_and_local():
+    texts = ["市工信局局长王智明说", "王智明说"]
+    enc = tg.encode(texts, segment.tag_batch(texts))
+    again = tg.encode(texts[1:], segment.tag_batch(texts[1:]))
+    # the same characters in the same context give the same keys, whatever the batch
+    assert (enc.keys[enc.offsets[1]:] == again.keys).all()
+    assert (enc.keys[:, 0] == enc.keys[0, 0]).all()        # the bias feature
+
+
+def _tiny_corpus(path: Path) -> None:
+    rows = []
+    names = ["王建国", "李小明", "张伟", "刘芳", "陈志强", "杨帆"]
+    places = ["北京", "上海", "郑州", "广州"]
+    orgs = ["市教育局", "省财政厅", "县人民医院"]
+    for i in range(60):
+        n, p, o = names[i % 6], places[i % 4], orgs[i % 3]
+        text = f"{p}{o}局长{n}昨天说，工作很顺利。"
+        rows.append({"id": f"t{i}", "text": text, "entities": [
+            {"start": 0, "end": len(p), "type": "LOC"},
+            {"start": len(p), "end": len(p) + len(o), "type": "ORG"},
+            {"start": len(p) + len(o) + 2, "end": len(p) + len(o) + 2 + len(n), "type": "PER"}]})
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_training_is_deterministic_and_learns(tmp_path):
+    data = tmp_path / "train.jsonl"
+    _tiny_corpus(data)
+    opts = tr.Options(epochs=3, seed=5, name_lists=10, ensemble=2)
+    counts = tr.train(data, data, tmp_path / "a.npz", opts, log=lambda _: None)
+    tr.train(data, data, tmp_path / "b.npz", opts, log=lambda _: None)
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert tr.micro_f1(counts) > 0.95            # it fits what it was trained on
+    model = tg.Model.load(tmp_path / "a.npz")
+    assert model.meta["epochs"] == "3" and model.meta["ensemble"] == "2"
+    assert model.meta["dictionary_sha256"] == tg.dictionary().sha256
+
+
+def test_train_ner_command(tmp_path):
+    data = tmp_path / "train.jsonl"
+    _tiny_corpus(data)
+    out = tmp_path / "m.npz"
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "train-ner", "--train", str(data), "--dev", str(data),
+                           "--out", str(out), "--epochs", "2", "--ensemble", "1", "--name-lists", "5"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "epoch  2" in proc.stdout and "PER P" in proc.stdout and out.is_file()
+    bad = subprocess.run([sys.executable, "-m", "flows.cli", "train-ner", "--train", str(tmp_path / "none.jsonl"),
+                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and bad.stderr.startswith("zhnews: no such file") and "Traceback" not in bad.stderr
+
+
+def test_model_from_another_dictionary_is_refused(tmp_path):
+    m = tg.model()
+    other = tg.Model(m.keys[:10], m.W[:10], m.T, m.scale, {**m.meta, "dictionary_sha256": "0" * 64})
+    other.save(tmp_path / "x.npz")
+    with pytest.raises(tg.ModelError, match="another jieba dictionary"):
+        tg.Model.load(tmp_path / "x.npz")
+
+
+# -- the committed model on sentences written for this test
+KNOWN = [
+    ("国务院总理李强昨天在北京会见了法国总统马克龙。",
+     {("李强", "PER"), ("北京", "LOC"), ("法国", "LOC"), ("马克龙", "PER"), ("国务院", "ORG")}),
+    ("郑州市教育局和河南省人民医院联合开展义诊活动，副院长张海涛带队。",
+     {("郑州市教育局", "ORG"), ("河南省人民医院", "ORG"), ("张海涛", "PER")}),
+    ("中国女排在东京以3比1战胜日本队。", {("中国女排", "ORG"), ("东京", "LOC"), ("日本队", "ORG")}),
+]
+
+
+@pytest.mark.parametrize("text,expected", KNOWN)
+def test_committed_model_reproduces_known_spans(text, expected):
+    enc = tg.encode([segment.fold(text)], segment.tag_batch([segment.fold(text)]))
+    got = {(text[a:b], tg.TYPES[t]) for _, a, b, t in tg.model().spans(enc)}
+    assert expected <= got, got
+
+
+def test_committed_model_file():
+    path = tg.MODEL_PATH
+    assert path.is_file() and path.stat().st_size < 20 * 1024 * 1024
+    meta = tg.model().meta
+    assert meta["train_file"] == "msra_train.jsonl" and int(meta["features_version"]) == tg.FEATURES_VERSION

@@ -1,0 +1,290 @@
+"""The trained entity tagger: a first-order averaged perceptron over characters (BIOES, PER / LOC / ORG).
+
+This module owns the model file (`models/ner-msra.npz`, written by `zhnews train-ner`, see train.py) and its
+loader, and turns texts plus their rjieba words into spans. The features and the decoding are compiled
+(kernels.py); Python touches each text of a batch a constant number of times.
+
+Inputs are the texts after `segment.fold` (full-width ASCII to half-width, one character for one, so offsets
+hold) and their rjieba `(word, tag)` pairs, which the pipeline computes once per text and shares with
+segmentation and the number extractor. Dictionary features come from jieba's own dictionary (the one rjieba
+segments with); the model records the dictionary's sha256 so a different dictionary is an error, not a
+silent drop in quality.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from transforms.entities import kernels as K
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-msra.npz"
+TYPES = ("PER", "LOC", "ORG")
+HOT_FEATURES = 20_000       # the most frequent features, in a table that stays in a core's cache (512 KB)
+HOT_LOG2 = 15
+BLOOM_BITS = 10             # Bloom filter bits per cold feature (about 1% false positives)
+FEATURES_VERSION = 1
+# POS tags of jieba's dictionary and rjieba's output, in a fixed order (id 0 = anything else)
+POS_TAGS = ("a ad ag an b c d df dg e eng f g h i j k l m mg mq n ng nr nrfg nrt ns nt nz o p q r rg rr rz s t "
+            "tg u ud ug uj ul uv uz v vd vg vi vn vq x y z zg").split()
+_TAG_ID = {t: i + 1 for i, t in enumerate(POS_TAGS)}
+# dictionary classes for the lattice features (kernels.N_CLASSES bits)
+_DICT_CLASS = {"nr": 1, "nrt": 1, "nrfg": 1, "ns": 2, "nt": 4, "nz": 8}
+
+
+class ModelError(RuntimeError):
+    """The model file is missing, damaged or was trained with another dictionary."""
+
+
+def jieba_dictionary() -> Path:
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("jieba is not installed: the tagger's dictionary features read its dict.txt")
+    return Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+@dataclass
+class Encoded:
+    """A batch of texts as the kernels read it: characters, word and dictionary information per character."""
+    offsets: np.ndarray     # text s is characters offsets[s]:offsets[s+1]
+    sym: np.ndarray         # normalized characters (kernels.normalize)
+    info: tuple             # kernels.word_info arrays
+    lattice: tuple          # kernels.lattice, kernels.suffix_distances and the abbreviation classes
+
+    @property
+    def keys(self) -> np.ndarray:
+        """[n, N_TEMPLATES] feature keys (what training reads; 320 bytes a character)."""
+        return K.feature_keys(self.sym, self.offsets, *self.info, *self.lattice)
+
+
+class Dictionary:
+    """jieba's dictionary words of the entity-like tags, as two hash tables for the lattice kernel."""
+
+    def __init__(self, path: Path):
+        raw = path.read_bytes()
+        self.sha256 = hashlib.sha256(raw).hexdigest()
+        words, masks = [], []
+        for line in raw.decode("utf-8").splitlines():
+            parts = line.split()
+            if len(parts) < 3:
+                continue
+            cls = _DICT_CLASS.get(parts[2])
+            if cls and 2 <= len(parts[0]) <= K.MAX_WORD:
+                words.append(parts[0])
+                masks.append(cls)
+        lens = np.fromiter((len(w) for w in words), np.int64, len(words))
+        offsets = np.zeros(len(words) + 1, np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        wkeys, pkeys = K.dictionary_keys(_codes("".join(words)), offsets)
+        uniq, inverse = np.unique(wkeys, return_inverse=True)
+        mask = np.zeros(uniq.shape[0], np.int64)
+        np.bitwise_or.at(mask, inverse, np.asarray(masks, np.int64))
+        self.slots, self.vals = K.table_build(uniq, _log2_size(uniq.shape[0]))
+        self.masks = mask
+        puniq = np.unique(pkeys)
+        self.pslots, self.pvals = K.table_build(puniq, _log2_size(puniq.shape[0]))
+
+
+def _log2_size(n: int) -> int:
+    """Slots of an open-addressing table for n keys: a power of two, at most about 70% full."""
+    return max(4, int(np.ceil(np.log2(max(n, 1) * 1.4 + 1))))
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary:
+    return Dictionary(jieba_dictionary())
+
+
+class Suffixes:
+    """The words that end organization names (lexicons/entities_org_suffixes.txt) and place names
+    (lexicons/entities_place_suffixes.txt), as a hash table for kernels.suffix_marks."""
+
+    def __init__(self) -> None:
+        from transforms import lexicons
+
+        cls: dict[str, int] = {}
+        for name, bit in (("entities_org_suffixes.txt", 1), ("entities_place_suffixes.txt", 2)):
+            for line in lexicons.lines(name):
+                word = line.split()[0]
+                if 1 <= len(word) <= 6:
+                    cls[word] = cls.get(word, 0) | bit
+        words = sorted(cls)
+        self.text = "\n".join(f"{w}\t{cls[w]}" for w in words)
+        lens = np.fromiter((len(w) for w in words), np.int64, len(words))
+        offsets = np.zeros(len(words) + 1, np.int64)
+        np.cumsum(lens, out=offsets[1:])
+        keys, _ = K.dictionary_keys(_codes("".join(words)), offsets)
+        self.slots, self.vals = K.table_build(keys, _log2_size(len(words)))
+        self.masks = np.array([cls[w] for w in words], np.int64)
+        # one-character abbreviations of countries and provinces (中美, 访华, 湘赣): the reviewed aliases
+        abbrev = sorted({line.split("\t")[0] for line in lexicons.lines("entity_aliases.tsv")
+                         if line.count("\t") >= 2 and len(line.split("\t")[0]) == 1
+                         and line.split("\t")[2].strip() == "LOC"})
+        self.abbrev_codes = np.array([ord(c) for c in abbrev], np.int64)
+        self.abbrev_classes = np.ones(len(abbrev), np.int64)
+
+
+@lru_cache(maxsize=1)
+def suffixes() -> Suffixes:
+    return Suffixes()
+
+
+def encode(texts: list[str], tokens: list[list[tuple[str, str]]]) -> Encoded:
+    """Feature keys of a batch: `texts` folded, `tokens` their rjieba (word, tag) pairs."""
+    lens = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+    offsets = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    cp = _codes("".join(texts))
+    get = _TAG_ID.get
+    word_lens = [len(w) for toks in tokens for w, _ in toks]
+    word_tags = np.fromiter((get(t, 0) for toks in tokens for _, t in toks), np.int64, len(word_lens))
+    nwords = np.fromiter((len(toks) for toks in tokens), np.int64, len(tokens))
+    word_offsets = np.zeros(len(tokens) + 1, np.int64)
+    np.cumsum(nwords, out=word_offsets[1:])
+    word_ends = _ends_within_texts(np.asarray(word_lens, np.int64), word_offsets)
+    sym = K.normalize(cp)
+    info = K.word_info(sym, offsets, word_ends, word_tags, word_offsets)
+    d = dictionary()
+    lat = K.lattice(cp, offsets, d.slots, d.vals, d.masks, d.pslots, d.pvals)
+    sx = suffixes()
+    marks = K.suffix_marks(cp, offsets, word_ends, word_offsets, sx.slots, sx.vals, sx.masks)
+    abbr = K.char_classes(cp, sx.abbrev_codes, sx.abbrev_classes)
+    return Encoded(offsets, sym, info, (*lat, *K.suffix_distances(cp, offsets, marks), abbr))
+
+
+def _ends_within_texts(word_lens: np.ndarray, word_offsets: np.ndarray) -> np.ndarray:
+    """Cumulative word ends restarted at every text."""
+    ends = np.cumsum(word_lens)
+    starts_of_text = np.repeat(np.concatenate(([0], ends))[word_offsets[:-1]], np.diff(word_offsets))
+    return ends - starts_of_text
+
+
+@dataclass
+class Model:
+    """The shipped model: feature keys, their int8 weights per label and the int32 transitions, all in units of
+    `scale` (weight = value / scale), and what it was trained with (`meta`)."""
+    keys: np.ndarray        # uint64 [n], most often seen in training first
+    W: np.ndarray           # int8 [n, N_LABELS]
+    T: np.ndarray           # int32 [15, ROW] transitions (rows: previous label, START, END)
+    scale: float
+    meta: dict
+
+    def __post_init__(self) -> None:
+        hot = min(HOT_FEATURES, self.keys.shape[0])            # the keys come most frequent first
+        self.hot = K.slots_build(self.keys[:hot], self.W[:hot], HOT_LOG2)
+        cold = self.keys[hot:]
+        self.cold = K.slots_build(cold, self.W[hot:], _log2_size(cold.shape[0]))
+        self.bloom_log2 = max(0, int(np.ceil(np.log2(max(cold.shape[0], 1) * BLOOM_BITS / 512))))
+        self.bloom = K.bloom_build(cold, self.bloom_log2)
+
+    @classmethod
+    def quantize(cls, keys: np.ndarray, W: np.ndarray, T: np.ndarray, meta: dict, prune: float) -> "Model":
+        """From averaged float weights: features whose largest weight is below `prune` are dropped, the rest
+        rounded to int8 on one scale (the largest weight is 127)."""
+        W = W[:, :K.N_LABELS]
+        keep = np.abs(W).max(axis=1) >= max(prune, 1e-12)
+        keys, W = keys[keep], W[keep]
+        scale = 127.0 / float(np.abs(W).max()) if W.size else 1.0
+        Wq = np.clip(np.rint(W * scale), -127, 127).astype(np.int8)
+        nonzero = np.abs(Wq).max(axis=1) > 0            # rows that round to all zeros change nothing
+        Tq = np.rint(T * scale).astype(np.int32)
+        return cls(np.ascontiguousarray(keys[nonzero]), np.ascontiguousarray(Wq[nonzero]), Tq, scale, meta)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = np.array(sorted(f"{k}={v}" for k, v in self.meta.items()))
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, keys=self.keys, W=self.W, T=self.T, scale=np.array(self.scale), meta=meta)
+
+    @classmethod
+    def load(cls, path: Path) -> "Model":
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = dict(str(m).split("=", 1) for m in z["meta"])
+                model = cls(z["keys"], z["W"], z["T"], float(z["scale"]), meta)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"cannot load the entity model {path}: {exc}") from None
+        if int(meta.get("features_version", -1)) != FEATURES_VERSION:
+            raise ModelError(f"{path} was trained with features version {meta.get('features_version')}, "
+                             f"this code computes version {FEATURES_VERSION}: retrain with `zhnews train-ner`")
+        if meta.get("dictionary_sha256") != dictionary().sha256:
+            raise ModelError(f"{path} was trained with another jieba dictionary; install the pinned jieba "
+                             "(requirements.lock) or retrain with `zhnews train-ner`")
+        return model
+
+    def labels(self, enc: Encoded) -> np.ndarray:
+        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot, self.hot.view(np.uint32),
+                           self.cold, self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
+
+    def spans(self, enc: Encoded) -> np.ndarray:
+        """(text index, start, end, type index) rows."""
+        return K.spans(self.labels(enc), enc.offsets)
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    return Model.load(MODEL_PATH)
+
+
+def model_sha256() -> str:
+    """sha256 of the committed model file (part of the transform version)."""
+    return hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest() if MODEL_PATH.exists() else "none"
+
+
+CHUNK_CHARS = 200_000       # characters encoded at once (about 80 bytes a character of word and dictionary data)
+
+
+def tag_docs(docs: list) -> None:
+    """The tagger component: the model's spans for every doc of the batch."""
+    from transforms.entities.doc import Span
+
+    m = model()
+    i = 0
+    while i < len(docs):
+        j, size = i, 0
+        while j < len(docs) and (j == i or size + len(docs[j].folded) <= CHUNK_CHARS):
+            size += len(docs[j].folded)
+            j += 1
+        group = docs[i:j]
+        enc = encode([d.folded for d in group], [d.tokens for d in group])
+        for s, a, b, t in m.spans(enc).tolist():
+            text = group[s].folded
+            while a < b and text[a].isspace():       # a span never starts or ends with white space
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                group[s].spans.append(Span(a, b, TYPES[t]))
+        i = j
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--warm"]:
+        # compile (or load from numba's cache) every kernel the tagger and the trainer run, so that the first
+        # `zhnews run` or test does not pay for it, then say how long loading takes
+        import time
+
+        from transforms import segment
+        from transforms.entities import extract_entities
+        from transforms.entities import train as _train
+
+        t0 = time.perf_counter()
+        extract_entities("市工信局局长王智明说")
+        texts = ["国务院总理李强会见马克龙。"]
+        enc = encode(texts, segment.tag_batch(texts))
+        kept, ids, _ = _train.feature_ids(enc.keys, 1)
+        K.train_epoch(ids, enc.offsets, np.zeros(ids.shape[0], np.int8), np.zeros(1, np.int64),
+                      np.zeros((kept.shape[0], K.ROW), np.int32), np.zeros((kept.shape[0], K.ROW), np.int64),
+                      np.zeros((15, K.ROW), np.int32), np.zeros((15, K.ROW), np.int64), 0)
+        K.decode(ids, enc.offsets, np.zeros((kept.shape[0], K.ROW), np.float32), np.zeros((15, K.ROW), np.float32))
+        print(f"entity tagger ready in {time.perf_counter() - t0:.1f} s ({model().keys.shape[0]} features)")
