@@ -229,8 +229,31 @@ def cmd_ner(args) -> int:
     from transforms.entities import extract_entities
 
     def run(text: str) -> list[dict]:
-        return [{"start": m.start, "end": m.end, "type": m.type} for m in extract_entities(text)]
+        out = []
+        for m in extract_entities(text):
+            item = {"start": m.start, "end": m.end, "type": m.type, "text": m.surface}
+            if m.title:
+                item["title"] = m.title
+            out.append(item)
+        return out
     return _filter(run, "entities")
+
+
+def cmd_train_ner(args) -> int:
+    from transforms.entities.options import Options
+    from transforms.entities.train import train
+    for path in (args.train, args.dev):
+        if path and not Path(path).is_file():
+            return _fail(f"no such file: {path}")
+    if args.epochs < 1 or args.ensemble < 1:
+        return _fail("--epochs and --ensemble must be at least 1")
+    options = Options(epochs=args.epochs, seed=args.seed, min_count=args.min_count, prune=args.prune,
+                      name_lists=args.name_lists, ensemble=args.ensemble)
+    try:
+        train(args.train, args.dev, args.out, options, log=lambda line: print(line, flush=True))
+    except (ValueError, KeyError) as exc:
+        return _fail(f"bad training data: {type(exc).__name__}: {exc}")
+    return 0
 
 
 def cmd_numbers(args) -> int:
@@ -238,8 +261,10 @@ def cmd_numbers(args) -> int:
     keys = ("start", "end", "surface", "value", "unit", "base_value", "base_unit", "kind", "qualifier", "low",
             "high", "unit_implied")
 
-    def run(text: str) -> list[dict]:
-        return [{k: m.get(k) for k in keys} for m in extract_metrics(text)]
+    from transforms import segment
+
+    def run(text: str) -> list[dict]:        # the pipeline's tokenization (the words its metrics see)
+        return [{k: m.get(k) for k in keys} for m in extract_metrics(text, segment.cut(segment.fold(text)))]
     return _filter(run, "metrics")
 
 
@@ -283,6 +308,24 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("ner", help='filter: {"id","text"} lines -> entities').set_defaults(fn=cmd_ner)
     sub.add_parser("numbers", help='filter: {"id","text"} lines -> metrics').set_defaults(fn=cmd_numbers)
+
+    from transforms.entities.options import Options
+    d = Options()
+    t = sub.add_parser("train-ner", help="train the entity tagger from JSON lines {id, text, entities}",
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    t.add_argument("--train", required=True, help="training file (JSON lines, character offsets)")
+    t.add_argument("--dev", help="development file: P/R/F1 per type printed after every epoch")
+    t.add_argument("--out", required=True, help="model file to write (.npz)")
+    t.add_argument("--epochs", type=int, default=d.epochs, help="passes over the training file")
+    t.add_argument("--seed", type=int, default=d.seed, help="seed of the shuffle (same seed, same model)")
+    t.add_argument("--min-count", type=int, default=d.min_count, help="keep features seen at least this often")
+    t.add_argument("--prune", type=float, default=d.prune,
+                   help="drop features whose averaged weights are all below this in magnitude")
+    t.add_argument("--name-lists", type=int, default=d.name_lists,
+                   help="synthetic texts of unseparated person names from the training file's own names")
+    t.add_argument("--ensemble", type=int, default=d.ensemble,
+                   help="perceptrons trained in different orders (seeds SEED, SEED+1, ...) and averaged into one model")
+    t.set_defaults(fn=cmd_train_ner)
 
     b = sub.add_parser("bench", help="throughput benchmark")
     b.add_argument("--mb", type=float, default=30.0)

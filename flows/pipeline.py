@@ -161,7 +161,7 @@ def code_version() -> str:
     """zhnews version + hash of the transform code: part of every transform cache key."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent.parent / "transforms"
-    for p in sorted(here.glob("*.py")):
+    for p in sorted(here.rglob("*.py")):
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 

@@ -36,7 +36,7 @@ MENTION_SCHEMA = {
 METRIC_SCHEMA = {
     "metric_id": _STR, "article_id": _STR, "char_start": _INT, "char_end": _INT, "surface": _STR,
     "value": _FLOAT, "unit": _STR, "base_value": _FLOAT, "base_unit": _STR, "kind": _STR, "qualifier": _STR,
-    "low": _FLOAT, "high": _FLOAT, "counted": _STR, "sentence": _STR,
+    "low": _FLOAT, "high": _FLOAT, "counted": _STR, "sentence": _STR, "unit_implied": pl.Boolean,
 }
 RESIDUE_SCHEMA = {"source_id": _STR, "seq": _INT, "kind": _STR, "text": _STR}
 
@@ -80,14 +80,18 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
     article_rows, residue_rows = layout_rows(pages)
     lap("clean_layout")
     bodies = [r["body"] for r in article_rows]
-    token_counts, keywords = segment.token_stats(bodies)
+    tokens = segment.tag_batch([segment.fold(b) for b in bodies])      # the one tokenization
+    lap("segmentation")
+    found = entities.extract_entities_batch(bodies, tokens)
+    mention_rows, entity_rows = _mentions(article_rows, found)
+    lap("entities")
+    words = [[w for w, _ in toks] for toks in tokens]
+    token_counts, keywords = segment.token_stats(bodies, words, [[(m.start, m.end) for m in ms] for ms in found])
     for row, n, kw in zip(article_rows, token_counts, keywords):
         row["token_count"] = n
         row["keywords"] = kw
     lap("segmentation")
-    mention_rows, entity_rows = _mentions(article_rows, entities.extract_entities_batch(bodies))
-    lap("entities")
-    metric_rows = _metrics(article_rows, metrics.extract_metrics_batch(bodies))
+    metric_rows = _metrics(article_rows, metrics.extract_metrics_batch(bodies, words))
     lap("metrics")
 
     frames = build_frames(article_rows, entity_rows, mention_rows, metric_rows, residue_rows)
@@ -193,5 +197,6 @@ def _metrics(article_rows: list[dict], found: list[list[dict]]) -> list[dict]:
             out.append({"metric_id": short_hash("metric", aid, m["start"], m["end"]), "article_id": aid,
                         "char_start": m["start"], "char_end": m["end"],
                         **{k: m.get(k) for k in ("surface", "value", "unit", "base_value", "base_unit", "kind",
-                                                 "qualifier", "low", "high", "counted", "sentence")}})
+                                                 "qualifier", "low", "high", "counted", "sentence",
+                                                 "unit_implied")}})
     return out

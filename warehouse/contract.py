@@ -152,6 +152,8 @@ METRICS = Table(
         Column("high", "DOUBLE", True, "upper bound in base_unit (null when unbounded above)"),
         Column("counted", "VARCHAR", True, "noun counted, e.g. 项目"),
         Column("sentence", "VARCHAR", True, "sentence containing the fact"),
+        Column("unit_implied", "BOOLEAN", True, "the unit is not written but implied by the sentence "
+               "(投资总额突破50亿: 亿元)", extra=True),
     ),
     primary_key=("metric_id",),
     foreign_keys={"article_id": ("articles", "article_id")},

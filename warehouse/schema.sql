@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS main.metrics (
     high DOUBLE,
     counted VARCHAR,
     sentence VARCHAR,
+    unit_implied BOOLEAN,
     PRIMARY KEY (metric_id)
 );
 
