@@ -37,6 +37,10 @@ _M1 = np.uint64(0x100000001B3)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
 _SEED = np.uint64(0x243F6A8885A308D3)
+_K0 = np.uint64(0x9E3779B97F4A7C15)
+_K1 = np.uint64(0xC2B2AE3D27D4EB4F)
+_K2 = np.uint64(0x165667B19E3779F9)
+_K3 = np.uint64(0xD6E8FEB86659FD93)
 _S29 = np.uint64(29)
 _S31 = np.uint64(31)
 _S30 = np.uint64(30)
@@ -235,7 +239,12 @@ def _c(sym, a, b, i):
 
 @njit(cache=True)
 def _key(t, x, y, z):
-    return _final(_mix(_mix(_mix(_mix(_SEED, t), x), y), z))
+    """The key of template t reading the values x, y, z: odd multipliers and xor-shifts, then the 64-bit
+    finalizer (5 multiplications; keys of one character and template differ in every bit)."""
+    h = np.uint64(t) * _K0 + np.uint64(x) * _K1
+    h = (h ^ (h >> _S29)) + np.uint64(y) * _K2
+    h = (h ^ (h >> _S29)) + np.uint64(z) * _K3
+    return _final(h)
 
 
 @njit(cache=True)
@@ -520,7 +529,8 @@ def _fingerprint(k):
 
 @njit(cache=True)
 def slots_build(keys, weights, size_log2):
-    """keys: uint64 [n] distinct; weights: int8 [n, N_LABELS] -> the int8 [2**size_log2, 16] slot table."""
+    """keys: uint64 [n] distinct; weights: int8 [n, N_LABELS] -> the [2**size_log2, 16] slot table (weights
+    stored biased by 128 as unsigned bytes, fingerprint in bytes 13-15)."""
     size = 1 << size_log2
     mask = np.uint64(size - 1)
     table = np.zeros((size, ROW), np.int8)
@@ -531,7 +541,7 @@ def slots_build(keys, weights, size_log2):
         while table[j, 13] != 0 or table[j, 14] != 0 or table[j, 15] != 0:
             j = (j + _ONE) & mask
         for c in range(N_LABELS):
-            table[j, c] = weights[n, c]
+            table[j, c] = np.int8(np.uint8(np.int64(weights[n, c]) + 128))     # biased: 0..255, 128 = 0
         table[j, 13] = np.int8(np.uint8(fp & 0xFF))
         table[j, 14] = np.int8(np.uint8((fp >> 8) & 0xFF))
         table[j, 15] = np.int8(np.uint8((fp >> 16) & 0xFF))
@@ -582,87 +592,187 @@ def bloom_maybe(bits, log2_blocks, k):
     return True
 
 
+WAYS = 4
+
+
+@njit(cache=True)
+def buckets_build(keys, weights, log2_buckets):
+    """A table of 2**log2_buckets buckets of WAYS slots (one 64-byte cache line each) for the keys (most
+    important first) that find a free slot in their bucket, and one last row of zero weights that a key
+    not in the table reads instead: (int8 [buckets * WAYS + 1, 16] table, placed mask). A lookup reads one
+    line and compares four fingerprints without a branch."""
+    nb = 1 << log2_buckets
+    mask = np.uint64(nb - 1)
+    table = np.zeros((nb * WAYS + 1, ROW), np.int8)
+    for c in range(N_LABELS):                       # the last row: weight 0 everywhere, no fingerprint
+        table[nb * WAYS, c] = np.int8(np.uint8(128))
+    placed = np.zeros(keys.shape[0], np.bool_)
+    for n in range(keys.shape[0]):
+        k = keys[n]
+        fp = _fingerprint(k)
+        base = np.int64((k >> _SLOT_SHIFT) & mask) * WAYS
+        free = -1
+        clash = False
+        for w in range(WAYS):
+            j = base + w
+            f = (np.int64(np.uint8(table[j, 13])) | (np.int64(np.uint8(table[j, 14])) << 8)
+                 | (np.int64(np.uint8(table[j, 15])) << 16))
+            if f == fp:
+                clash = True
+            elif f == 0 and free < 0:
+                free = j
+        if clash or free < 0:
+            continue
+        for c in range(N_LABELS):
+            table[free, c] = np.int8(np.uint8(np.int64(weights[n, c]) + 128))  # biased: 0..255, 128 = 0
+        table[free, 13] = np.int8(np.uint8(fp & 0xFF))
+        table[free, 14] = np.int8(np.uint8((fp >> 8) & 0xFF))
+        table[free, 15] = np.int8(np.uint8((fp >> 16) & 0xFF))
+        placed[n] = True
+    return table, placed
+
+
+@njit(cache=True)
+def _bloom_bits(bits, log2_blocks, k):
+    """1 if the Bloom filter may hold k, else 0 (no branch)."""
+    h = k * _BLOOM_MUL
+    block = np.int64(h >> np.uint64(64 - log2_blocks)) if log2_blocks > 0 else np.int64(0)
+    b0 = np.int64(h & np.uint64(511))
+    b1 = np.int64((h >> np.uint64(9)) & np.uint64(511))
+    b2 = np.int64((h >> np.uint64(18)) & np.uint64(511))
+    x = (bits[block * 8 + (b0 >> 6)] >> np.uint64(b0 & 63)) & (bits[block * 8 + (b1 >> 6)] >> np.uint64(b1 & 63)) \
+        & (bits[block * 8 + (b2 >> 6)] >> np.uint64(b2 & 63))
+    return np.int64(x & np.uint64(1))
+
+
+_EVEN = np.uint64(0x00FF00FF00FF00FF)      # bytes 0, 2, 4, 6 of a word as four 16-bit lanes
+_EVEN_HI = np.uint64(0x000000FF00FF00FF)   # bytes 8, 10, 12 (13-15 are the fingerprint)
+_ODD_HI = np.uint64(0x0000000000FF00FF)    # bytes 9, 11
+_B8 = np.uint64(8)
+_B40 = np.uint64(40)
+_L16 = np.uint64(0xFFFF)
+
+
 @njit(cache=True)
 def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr,
-              hot, hot_words, cold, cold_words, bloom, bloom_log2, T):
-    """Labels of every text: features, emission scores and Viterbi in one pass per text; `T` is the int32
-    transition matrix in the tables' units. Nothing of size (characters x features) is ever built.
+              hot64, cold, cold_words, bloom, bloom_log2, T):
+    """Labels of every text: features, emission scores and Viterbi, one text at a time; `T` is the int32
+    transition matrix in the tables' units. Nothing of size (characters x features) outlives a text.
 
-    `hot` and `cold` are slot tables (`slots_build`), `*_words` the same memory viewed as uint32 [slots, 4];
-    a key is looked up in `hot`, then, if the Bloom filter may hold it, in `cold`. Viterbi follows the BIOES
-    structure: O, B and S follow O, E or S; I and E follow B or I of their own type."""
+    `hot64` is the bucket table (`buckets_build`) viewed as uint64 [slots, 2], `cold` a slot table
+    (`slots_build`), `cold_words` it viewed as uint32 [slots, 4]. Every key of a character reads one row of
+    `hot` without a branch (its own, or the zero row when hot lacks it); the rows' biased bytes are summed
+    in 16-bit lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
+    Keys hot lacks that the Bloom filter lets through go to a list, looked up in `cold` in a second loop whose
+    iterations do not depend on one another, so several cache misses are in flight at once. Viterbi follows
+    the BIOES structure: O, B and S follow O, E or S; I and E follow B or I of their own type."""
     out = np.zeros(sym.shape[0], np.int8)
     r = np.zeros(N_TEMPLATES, np.uint64)
     NEG = np.int64(-(1 << 50))
-    maxlen = 0
+    maxlen = 1
     for s in range(offsets.shape[0] - 1):
         maxlen = max(maxlen, offsets[s + 1] - offsets[s])
+    E = np.zeros((maxlen, ROW), np.int64)
+    cand_key = np.zeros(maxlen * N_TEMPLATES + 1, np.uint64)
+    cand_pos = np.zeros(maxlen * N_TEMPLATES + 1, np.int64)
     back = np.zeros((maxlen, N_LABELS), np.int8)
     prev = np.empty(N_LABELS, np.int64)
     cur = np.empty(N_LABELS, np.int64)
-    e = np.empty(N_LABELS, np.int64)
     closed = np.array([0, 3, 4, 7, 8, 11, 12])         # O, E-x, S-x: labels after which a name may start
+    zero_row = np.int64(hot64.shape[0] - 1)
+    hmask = np.uint64((hot64.shape[0] - 1) // WAYS - 1)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
+        n = b - a
+        if n == 0:
+            continue
+        m = 0
         for i in range(a, b):
             _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr)
-            for c in range(N_LABELS):
-                e[c] = 0
+            s0 = np.uint64(0)
+            s1 = np.uint64(0)
+            s2 = np.uint64(0)
+            s3 = np.uint64(0)
+            rows = 0
             for j in range(N_TEMPLATES):
                 k = r[j]
-                if k != 0:
-                    q = _slot_of(hot, hot_words, k)
-                    if q >= 0:
-                        for c in range(N_LABELS):
-                            e[c] += hot[q, c]
-                    elif bloom_maybe(bloom, bloom_log2, k):
-                        q = _slot_of(cold, cold_words, k)
-                        if q >= 0:
-                            for c in range(N_LABELS):
-                                e[c] += cold[q, c]
-            t = i - a
-            if t == 0:
+                if k == 0:
+                    continue
+                rows += 1
+                fp = np.uint64(_fingerprint(k))
+                base = np.int64((k >> _SLOT_SHIFT) & hmask) * WAYS
+                m1 = np.int64((hot64[base + 1, 1] >> _B40) == fp)
+                m2 = np.int64((hot64[base + 2, 1] >> _B40) == fp)
+                m3 = np.int64((hot64[base + 3, 1] >> _B40) == fp)
+                hit = np.int64((hot64[base, 1] >> _B40) == fp) | m1 | m2 | m3
+                q = ((base + m1 + 2 * m2 + 3 * m3) & -hit) | (zero_row & (hit - 1))
+                x0 = hot64[q, 0]
+                x1 = hot64[q, 1]
+                s0 += x0 & _EVEN
+                s1 += (x0 >> _B8) & _EVEN
+                s2 += x1 & _EVEN_HI
+                s3 += (x1 >> _B8) & _ODD_HI
+                cand_key[m] = k                         # a candidate for the cold table, kept or not
+                cand_pos[m] = i - a
+                m += (1 - hit) & _bloom_bits(bloom, bloom_log2, k)
+            e = E[i - a]
+            bias = np.int64(128 * rows)
+            for lane in range(4):
+                sh = np.uint64(16 * lane)
+                e[2 * lane] = np.int64((s0 >> sh) & _L16) - bias
+                e[2 * lane + 1] = np.int64((s1 >> sh) & _L16) - bias
+            for lane in range(3):
+                sh = np.uint64(16 * lane)
+                e[8 + 2 * lane] = np.int64((s2 >> sh) & _L16) - bias
+            for lane in range(2):
+                sh = np.uint64(16 * lane)
+                e[9 + 2 * lane] = np.int64((s3 >> sh) & _L16) - bias
+        for x in range(m):
+            q = _slot_of(cold, cold_words, cand_key[x])
+            if q >= 0:
+                e = E[cand_pos[x]]
                 for c in range(N_LABELS):
-                    kind = (c - 1) & 3
-                    cur[c] = e[c] + T[START, c] if (c == 0 or kind == 0 or kind == 3) else NEG
-            else:
-                for c in range(N_LABELS):
-                    kind = (c - 1) & 3
-                    if c == 0 or kind == 0 or kind == 3:       # O, B, S: after a closed label
-                        best = NEG
-                        arg = 0
-                        for x in range(7):
-                            p = closed[x]
-                            v = prev[p] + T[p, c]
-                            if v > best:
-                                best = v
-                                arg = p
-                    else:                                      # I, E: after B or I of the same type
-                        bb = c - kind
-                        v1 = prev[bb] + T[bb, c]
-                        v2 = prev[bb + 1] + T[bb + 1, c]
-                        if v1 >= v2:
-                            best = v1
-                            arg = bb
-                        else:
-                            best = v2
-                            arg = bb + 1
-                    cur[c] = best + e[c]
-                    back[t, c] = arg
+                    e[c] += np.int64(np.uint8(cold[q, c])) - 128
+        for c in range(N_LABELS):
+            kind = (c - 1) & 3
+            prev[c] = E[0, c] + T[START, c] if (c == 0 or kind == 0 or kind == 3) else NEG
+        for t in range(1, n):
+            for c in range(N_LABELS):
+                kind = (c - 1) & 3
+                if c == 0 or kind == 0 or kind == 3:           # O, B, S: after a closed label
+                    best = NEG
+                    arg = 0
+                    for x in range(7):
+                        p = closed[x]
+                        v = prev[p] + T[p, c]
+                        if v > best:
+                            best = v
+                            arg = p
+                else:                                          # I, E: after B or I of the same type
+                    bb = c - kind
+                    v1 = prev[bb] + T[bb, c]
+                    v2 = prev[bb + 1] + T[bb + 1, c]
+                    if v1 >= v2:
+                        best = v1
+                        arg = bb
+                    else:
+                        best = v2
+                        arg = bb + 1
+                cur[c] = best + E[t, c]
+                back[t, c] = arg
             for c in range(N_LABELS):
                 prev[c] = cur[c]
-        if b > a:
-            best = NEG
-            arg = 0
-            for x in range(7):                                 # a text ends on O, E or S
-                c = closed[x]
-                v = prev[c] + T[END, c]
-                if v > best:
-                    best = v
-                    arg = c
-            for t in range(b - a - 1, -1, -1):
-                out[a + t] = arg
-                arg = back[t, arg]
+        best = NEG
+        arg = 0
+        for x in range(7):                                     # a text ends on O, E or S
+            c = closed[x]
+            v = prev[c] + T[END, c]
+            if v > best:
+                best = v
+                arg = c
+        for t in range(n - 1, -1, -1):
+            out[a + t] = arg
+            arg = back[t, arg]
     return out
 
 

@@ -24,10 +24,10 @@ from transforms.entities import kernels as K
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner-msra.npz"
 TYPES = ("PER", "LOC", "ORG")
-HOT_FEATURES = 20_000       # the most frequent features, in a table that stays in a core's cache (512 KB)
-HOT_LOG2 = 15
+HOT_FEATURES = 24_000       # the most frequent features, in a table that stays in a core's cache: 2**13
+HOT_LOG2_BUCKETS = 13       # buckets of 4 slots of 16 bytes = 512 KB
 BLOOM_BITS = 10             # Bloom filter bits per cold feature (about 1% false positives)
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 # POS tags of jieba's dictionary and rjieba's output, in a fixed order (id 0 = anything else)
 POS_TAGS = ("a ad ag an b c d df dg e eng f g h i j k l m mg mq n ng nr nrfg nrt ns nt nz o p q r rg rr rz s t "
             "tg u ud ug uj ul uv uz v vd vg vi vn vq x y z zg").split()
@@ -178,10 +178,12 @@ class Model:
     meta: dict
 
     def __post_init__(self) -> None:
-        hot = min(HOT_FEATURES, self.keys.shape[0])            # the keys come most frequent first
-        self.hot = K.slots_build(self.keys[:hot], self.W[:hot], HOT_LOG2)
-        cold = self.keys[hot:]
-        self.cold = K.slots_build(cold, self.W[hot:], _log2_size(cold.shape[0]))
+        # the most frequent keys (they come first) that fit the cache-resident bucket table; the rest are cold
+        self.hot, placed = K.buckets_build(self.keys[:HOT_FEATURES], self.W[:HOT_FEATURES], HOT_LOG2_BUCKETS)
+        rest = np.ones(self.keys.shape[0], np.bool_)
+        rest[:placed.shape[0]] = ~placed
+        cold = self.keys[rest]
+        self.cold = K.slots_build(cold, self.W[rest], _log2_size(cold.shape[0]))
         self.bloom_log2 = max(0, int(np.ceil(np.log2(max(cold.shape[0], 1) * BLOOM_BITS / 512))))
         self.bloom = K.bloom_build(cold, self.bloom_log2)
 
@@ -221,8 +223,8 @@ class Model:
         return model
 
     def labels(self, enc: Encoded) -> np.ndarray:
-        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot, self.hot.view(np.uint32),
-                           self.cold, self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
+        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot.view(np.uint64), self.cold,
+                           self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
 
     def spans(self, enc: Encoded) -> np.ndarray:
         """(text index, start, end, type index) rows."""
