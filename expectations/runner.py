@@ -342,6 +342,18 @@ class Validator:
                 log.warning("could not publish the data-quality artifacts: %s: %s", type(exc).__name__, exc)
         return index
 
+    def failed_warnings(self) -> list[str]:
+        """The warning checks (drift included) that failed in this run, one entry per check with the rows it
+        flagged summed over batches: what the end-of-run summary lists after "ok, N warnings"."""
+        if self.warehouse is None:
+            return []
+        rows = self.warehouse.con.execute("""
+            SELECT table_name, coalesce(column_name, '*'), any_value(description), sum(unexpected_count)
+            FROM dq_results WHERE run_id = ? AND NOT success AND severity = 'warning'
+            GROUP BY ALL ORDER BY sum(unexpected_count) DESC NULLS LAST, table_name""", [self.run_name]).fetchall()
+        return [f"{t}.{c}: {d}" + (f" ({n} rows)" if n is not None and t != "run_profiles" else "")
+                for t, c, d, n in rows]
+
     def validate_profile(self, frame, checks: list[Check]) -> list[CheckResult]:
         """Validate the one-row run-profile frame against bounds computed from recent runs (drift)."""
         self._ready()
