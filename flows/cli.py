@@ -95,12 +95,20 @@ def cmd_run(args) -> int:
     except BaseException as exc:
         if is_interrupt(exc):
             guard.finish(exc)               # one line, exit 130; never returns
-        if guard.server is not None:
-            guard.server.stop()
+        _stop_server(guard)
         raise
-    if guard.server is not None:
-        guard.server.stop()
+    _stop_server(guard)
     return code
+
+
+def _stop_server(guard: Guard) -> None:
+    """The temporary server goes last: Prefect's queued logs and events are sent to it first (otherwise they
+    are sent at exit, to a server that is gone, and Prefect prints an error about it)."""
+    if guard.server is None:
+        return
+    from flows.interrupts import flush_prefect
+    flush_prefect()
+    guard.server.stop()
 
 
 def _checked_run(args, guard: Guard) -> int:
@@ -223,11 +231,9 @@ def cmd_serve(args) -> int:
     except BaseException as exc:
         if is_interrupt(exc):
             guard.finish(exc)               # one line, exit 130; never returns
-        if guard.server is not None:
-            guard.server.stop()
+        _stop_server(guard)
         raise
-    if guard.server is not None:
-        guard.server.stop()
+    _stop_server(guard)
     return code
 
 

@@ -299,15 +299,23 @@ def _quiet_threads() -> None:
     sys.unraisablehook = lambda args: None
 
 
-def _flush_prefect_logs() -> None:
-    """Send the flow run's last log lines (the crash report) to the Prefect API before the server stops."""
+def flush_prefect(timeout: float = 3.0) -> None:
+    """Send the flow run's last log lines and events to the Prefect API before the server stops."""
     if "prefect" not in sys.modules:
         return
     try:
         from prefect.logging.handlers import APILogWorker
-        APILogWorker.drain_all(timeout=2)
+        APILogWorker.drain_all(timeout=timeout)
     except Exception:  # noqa: BLE001 - logs are a courtesy here
         pass
+    try:
+        from prefect.events.worker import EventsWorker
+        EventsWorker.drain_all(timeout=timeout)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+_flush_prefect_logs = flush_prefect
 
 
 def _run_multiprocessing_finalizers() -> None:

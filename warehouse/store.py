@@ -142,6 +142,24 @@ class Warehouse:
             con.execute(contract.create_table_sql(table, "staging"))
         self._add_missing_columns()
         con.execute((HERE / "views.sql").read_text(encoding="utf-8"))
+        self._comment_from_contract()
+
+    def _comment_from_contract(self) -> None:
+        """COMMENT ON every table, column and view, from warehouse/contract.py (only the ones that changed:
+        views are recreated every run, so theirs always)."""
+        have = {(r[0], r[1], r[2]): r[3] for r in self.con.execute(
+            "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name IN ('main', 'staging')").fetchall()}
+        have.update({(r[0], r[1], None): r[2] for r in self.con.execute(
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE schema_name IN ('main', 'staging')"
+        ).fetchall()})
+        for schema in ("main", "staging"):
+            for statement in contract.comment_statements(schema):
+                target = statement.split(" IS ", 1)[0].split()[-1].split(".")       # schema.table[.column]
+                key = (target[0], target[1], target[2] if len(target) > 2 else None)
+                wanted = statement.split(" IS ", 1)[1][1:-1].replace("''", "'")
+                if have.get(key) != wanted:
+                    self.con.execute(statement)
 
     def _add_missing_columns(self) -> None:
         """Forward migration: columns added to the contract after a warehouse was created."""
