@@ -572,7 +572,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.fn(args)
+        code = args.fn(args)
+        sys.stdout.flush()                  # a reader gone meanwhile shows here, not at interpreter exit
+        return code
     except BrokenPipeError:
         # the reader went away (`zhnews report | head`): not an error; keep Python from complaining at exit
         try:
