@@ -41,7 +41,7 @@ LOCAL = {
 }
 VEGA = ("vega@", "vega-lite@", "vega-embed@")
 _TAG = re.compile(r'<(script|link)\b[^>]*?\b(src|href)="(https?://[^"]+)"[^>]*>(\s*</script>)?', re.I)
-_REMOTE_LOGO = re.compile(r'src="https://great-expectations-web-assets\.[^"]*?/(logo-long|full_logo_dark)[^"]*"')
+_REMOTE_LOGO = re.compile(r'https://great-expectations-web-assets\.[^"\')\s]*?/(?:logo-long|full_logo_dark)[^"\')\s]*')
 
 
 def _local(url: str) -> str | None:
@@ -64,7 +64,7 @@ def _rewrite(html: str, vendor: str, images: str) -> tuple[str, list[str]]:
         dropped.append(url)
         return ""
     html = _TAG.sub(swap, html)
-    html = _REMOTE_LOGO.sub(f'src="{images}/logo-long.png"', html)
+    html = _REMOTE_LOGO.sub(f"{images}/logo-long.png", html)         # in <img src> and in a CSS url()
     return html, dropped
 
 
