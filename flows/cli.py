@@ -90,11 +90,17 @@ def _check_warehouse(warehouse: Path) -> str | None:
 def cmd_run(args) -> int:
     _prefect_env(args.verbose)
     guard = _guard(_interrupted_run_line)
+    return _guarded(_checked_run, args, guard)
+
+
+def _guarded(work, args, guard: Guard) -> int:
+    """Run a long command's `work`; an interrupt ends it through `guard.finish` (one line, exit 130, never
+    returns); otherwise the temporary server is stopped last."""
     try:
-        code = _checked_run(args, guard)
+        code = work(args, guard)
     except BaseException as exc:
         if is_interrupt(exc):
-            guard.finish(exc)               # one line, exit 130; never returns
+            guard.finish(exc)
         _stop_server(guard)
         raise
     _stop_server(guard)
@@ -226,15 +232,7 @@ def cmd_serve(args) -> int:
     _prefect_env(args.verbose)
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     guard = _guard(lambda signame: _served_runs_line(signame, args.warehouse, since), children_wait=1.0)
-    try:
-        code = _serve(args, guard)
-    except BaseException as exc:
-        if is_interrupt(exc):
-            guard.finish(exc)               # one line, exit 130; never returns
-        _stop_server(guard)
-        raise
-    _stop_server(guard)
-    return code
+    return _guarded(_serve, args, guard)
 
 
 def _serve(args, guard: Guard) -> int:
