@@ -17,8 +17,7 @@ import time
 import pytest
 
 from conftest import SEEDS
-from ops_procs import (env_for, kill_all, prefect_flow_runs, prefect_logs, run_cli, signal_group, start,
-                       survivors, tree)
+from ops_procs import env_for, kill_all, prefect_flow_runs, prefect_logs, signal_group, start, survivors, tree
 from ops_snapshot import query, seed_pages
 
 BATCH_MB = "0.02"          # about 8 transform batches over the 10 pages, each published alone
@@ -100,9 +99,7 @@ def test_ctrl_c_mid_run_with_worker_processes(pages, tmp_path):
     logs = prefect_logs(home, run_id)
     assert any(m.startswith("publish unit 1:") for m in logs) and any("interrupted by SIGINT" in m for m in logs)
 
-    again = run_cli(_run_cmd(pages, wh)[:-1], env_for(home))           # without --full-refresh
-    assert again.returncode == 0, again.stderr[-2000:]
-    assert query(wh, "SELECT count(*) FROM sources WHERE status = 'loaded'")[0][0] == total
+    # that the next run finishes the rest is tested after a SIGKILL (tests/test_ops_crash.py)
 
 
 @pytest.mark.slow
