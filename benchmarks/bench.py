@@ -1,6 +1,7 @@
 """`zhnews bench`: end-to-end throughput of the real flow, against two references measured in the same run.
 
-1. Pages: N MB built from ../shared/corpus (benchmarks/pages.py), or an existing folder (--input).
+1. Pages: N MB built from ../shared/corpus (benchmarks/pages.py), or an existing folder (--input); on a fresh
+   clone without ../shared, from the repository's seeds (it says so).
 2. zhnews: the real Prefect flow end to end into a temporary warehouse; wall time, MB/s, time per stage,
    peak memory (RSS of this process and its children).
 3. Near-limit reference: `rjieba.tag` alone over the same text on all cores (threads; rjieba releases the
@@ -112,10 +113,10 @@ def main(args) -> int:
         if args.input:
             folder = Path(args.input)
         else:
-            from benchmarks.pages import build_pages
+            from benchmarks.pages import build_pages_or_seeds
             folder = tmp / "pages"
-            files, nbytes = build_pages(folder, args.mb, args.corpus)
-            print(f"built {files} pages, {nbytes / 1e6:.1f} MB from {args.corpus}")
+            files, nbytes, source = build_pages_or_seeds(folder, args.mb, args.corpus)
+            print(f"built {files} pages, {nbytes / 1e6:.1f} MB from {source}", flush=True)
         texts = _read_texts(folder)
         total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
         task_runner = getattr(args, "task_runner", None) or "process"

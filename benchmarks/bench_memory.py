@@ -2,7 +2,8 @@
 
 Builds pages (headline, blank line, paragraphs) from ../shared/corpus/xwlb_articles.jsonl.gz into a temp
 folder (cycling through the corpus with a numbered edition line when more MB are asked than it holds, so
-every page has its own bytes), runs `python -m flows.cli run` on it in a fresh warehouse and PREFECT_HOME,
+every page has its own bytes; on a fresh clone without ../shared, from the repository's seeds, and it says
+so), runs `python -m flows.cli run` on it in a fresh warehouse and PREFECT_HOME,
 and samples the RSS of the run process and of its whole process tree (Prefect server, pool workers) every
 0.2 s. Prints one line per size and the ratio of the peaks.
 
@@ -55,7 +56,13 @@ def build_pages(dest: Path, mb: float, corpus: Path = CORPUS) -> tuple[int, int]
 def measure(mb: float, args) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"zhnews-mem-{mb:g}-"))
     try:
-        files, nbytes = build_pages(work / "pages", mb)
+        if Path(args.corpus).is_file():
+            files, nbytes = build_pages(work / "pages", mb, Path(args.corpus))
+        else:
+            from benchmarks.pages import build_pages_from_seeds
+            files, nbytes = build_pages_from_seeds(work / "pages", mb)
+            print(f"pages from the repository's seeds/ ({args.corpus} not found: a fresh clone without ../shared)",
+                  flush=True)
         env = dict(os.environ, PREFECT_HOME=str(work / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                    PREFECT_LOGGING_LEVEL="WARNING")
         cmd = [sys.executable, "-m", "flows.cli", "run", "--input", str(work / "pages"),
@@ -90,6 +97,7 @@ def main() -> int:
     p.add_argument("--mb", type=float, nargs="+", default=[30.0, 120.0])
     p.add_argument("--task-runner", default="thread")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--corpus", default=str(CORPUS), help="news corpus (JSONL.gz); the seeds when it is missing")
     args = p.parse_args()
     results = []
     for mb in args.mb:

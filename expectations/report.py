@@ -42,6 +42,9 @@ def collect(con, run_id: str | None = None) -> Summary:
     where = "WHERE run_id = ?" if run_id else ""
     row = con.execute(f"SELECT {', '.join(_RUN_COLUMNS)} FROM runs {where} ORDER BY started_at DESC LIMIT 1",
                       [run_id] if run_id else []).fetchone()
+    if row is None and run_id:
+        raise WarehouseError(f"no run {run_id!r} in the warehouse: `zhnews sql \"SELECT run_id, status, started_at "
+                             f"FROM runs ORDER BY started_at DESC\"` lists the runs")
     if row is None:
         raise WarehouseError("no runs recorded in the warehouse: run `zhnews run` first")
     run = dict(zip(_RUN_COLUMNS, row))
@@ -94,10 +97,18 @@ def _clip(text: str | None, n: int = 160) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def warnings_failed(s: Summary) -> int:
+    """Warning checks that failed (per table) plus drift measures out of their recent range."""
+    return sum(t[4] for t in s.tables) + sum(1 for _, _, ok, _ in s.drift if not ok)
+
+
 def _verdict(s: Summary) -> str:
     crit = sum(t[3] for t in s.tables)
     if s.passed:
-        return "PASS — every critical check passed"
+        warn = warnings_failed(s)
+        if warn:
+            return f"PASS — every critical check passed; {warn} warning{'s' if warn != 1 else ''} (below)"
+        return "PASS — every check passed"
     parts = []
     if crit:
         parts.append(f"{crit} critical check{'s' if crit != 1 else ''} failed")
@@ -190,13 +201,44 @@ def table_rows(s: Summary) -> list[dict]:
             for t, n, ok, c, w in s.tables]
 
 
-def render_report(warehouse: str) -> str:
-    """What `zhnews report` prints."""
+def to_json(s: Summary, docs: str | None = None) -> dict:
+    """The summary as plain JSON values (`zhnews report --json`)."""
+    def plain(value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    docs = docs or s.run.get("data_docs")
+    return {
+        "run": {k: plain(v) for k, v in s.run.items()},
+        "checked_run": s.checked_run,
+        "verdict": _verdict(s),
+        "passed": s.passed,
+        "warnings": warnings_failed(s),
+        "tables": table_rows(s),
+        "worst_failures": [{"severity": sev, "table": t, "column": c, "description": d, "rows": n, "examples": ex}
+                           for sev, t, c, d, n, ex in s.worst],
+        "drift": [{"measure": m, "value": v, "ok": ok, "description": d} for m, v, ok, d in s.drift],
+        "quarantined": [{"path": p, "error": e, "rows_kept": n} for p, e, n in s.quarantined],
+        "rejected": [{"path": p, "error": e} for p, e in s.rejected],
+        "quarantined_total": s.quarantined_total,
+        "data_docs": str(Path(docs).resolve()) if docs and Path(docs).exists() else None,
+    }
+
+
+def render_report(warehouse: str, run_id: str | None = None, as_json: bool = False) -> str:
+    """What `zhnews report` prints: the latest run (or `run_id`), as text or JSON."""
+    import json
+
+    import duckdb
+
     con = read_only(warehouse)
     try:
-        return render_text(collect(con))
+        s = collect(con, run_id)
+    except duckdb.CatalogException:
+        raise WarehouseError(f"{warehouse} has no zhnews tables (is it a zhnews warehouse?): "
+                             f"run `zhnews run --warehouse {warehouse}` first") from None
     finally:
         con.close()
+    return json.dumps(to_json(s), ensure_ascii=False, indent=2) if as_json else render_text(s)
 
 
 def publish_artifacts(con, run_id: str, docs: str | Path, run_fields: dict | None = None) -> None:

@@ -326,6 +326,8 @@ class Validator:
         self._prune_old_results()
         self.context.build_data_docs(site_names=[DOCS_SITE])
         index = docs_index(self.root)
+        from expectations.offline_docs import make_offline
+        make_offline(index.parent)          # vendored scripts and styles instead of CDNs
         self._add_offline_summary(index)
         self._count("docs", time.perf_counter() - t0)
         log.info("validation seconds: %s", {k: round(v, 2) for k, v in self.seconds.items()})
@@ -341,6 +343,18 @@ class Validator:
             except Exception as exc:  # noqa: BLE001 - artifacts need a Prefect run context; not fatal
                 log.warning("could not publish the data-quality artifacts: %s: %s", type(exc).__name__, exc)
         return index
+
+    def failed_warnings(self) -> list[str]:
+        """The warning checks (drift included) that failed in this run, one entry per check with the rows it
+        flagged summed over batches: what the end-of-run summary lists after "ok, N warnings"."""
+        if self.warehouse is None:
+            return []
+        rows = self.warehouse.con.execute("""
+            SELECT table_name, coalesce(column_name, '*'), any_value(description), sum(unexpected_count)
+            FROM dq_results WHERE run_id = ? AND NOT success AND severity = 'warning'
+            GROUP BY ALL ORDER BY sum(unexpected_count) DESC NULLS LAST, table_name""", [self.run_name]).fetchall()
+        return [f"{t}.{c}: {d}" + (f" ({n} rows)" if n is not None and t != "run_profiles" else "")
+                for t, c, d, n in rows]
 
     def validate_profile(self, frame, checks: list[Check]) -> list[CheckResult]:
         """Validate the one-row run-profile frame against bounds computed from recent runs (drift)."""
@@ -376,17 +390,36 @@ class Validator:
             if pages or failing:
                 items.append(f'<li>{link}: <b style="color:{color}">{status}</b>'
                              + (f"<ul>{details}</ul>" if details else "") + "</li>")
+        if self.batches_checked == 0:
+            latest = self._latest_result_pages(site)
+            links = "".join(f'<li><a href="{html.escape(str(page.relative_to(site)))}">zhnews.{html.escape(t)}</a> '
+                            f"(run {html.escape(run)})</li>" for t, run, page in latest)
+            intro = ("<p><b>This run loaded nothing new</b>: every input file was unchanged since an earlier run "
+                     "(or rejected), so no batch was validated. The latest validation results are those of the "
+                     "runs below.</p>")
+            body = f"{intro}<ul>{links}</ul>" if links else intro
+        else:
+            body = (f"<p>This run's validation results ({self.batches_checked} batch validation"
+                    f"{'s' if self.batches_checked != 1 else ''}; the first batch of each table and every batch "
+                    f"with a critical failure are stored here):</p><ul>{''.join(items)}</ul>")
         block = (f'<section id="zhnews-run-summary" style="font-family:sans-serif;margin:1em;padding:1em;'
                  f'border:2px solid #444"><h2>zhnews data quality, run {html.escape(self.run_name)}</h2>'
-                 f"<p>This run's validation results ({self.batches_checked} batch validation"
-                 f"{'s' if self.batches_checked != 1 else ''}; the first batch of each table and every batch with "
-                 f"a critical failure are stored here):</p>"
-                 f"<ul>{''.join(items)}</ul><p>Older runs are in the list below (it needs network for its "
-                 f"scripts); <code>zhnews report</code> prints the same summary.</p></section>")
+                 f"{body}<p>Earlier runs are in the list below; <code>zhnews report</code> prints the same summary "
+                 f"(<code>zhnews report --run ID</code> for another run).</p></section>")
         text = index.read_text(encoding="utf-8")
         text = re.sub(r'<section id="zhnews-run-summary".*?</section>', "", text, flags=re.S)
         text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + block, text, count=1)
         index.write_text(text, encoding="utf-8")
+
+    @staticmethod
+    def _latest_result_pages(site: Path) -> list[tuple[str, str, Path]]:
+        """(table, run, page) of the most recent stored validation result of each table."""
+        out = []
+        for table_dir in sorted((site / "validations" / "zhnews").glob("*")):
+            pages = sorted(table_dir.glob("*/*/*.html"), key=lambda p: p.stat().st_mtime)
+            if pages:
+                out.append((table_dir.name, pages[-1].parent.parent.name, pages[-1]))
+        return out
 
     def _prune_old_results(self) -> None:
         """Keep the validation results (and Data Docs pages) of the latest KEEP_RUNS runs per suite, so the

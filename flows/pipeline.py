@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import signal
 import threading
 import time
 import uuid
@@ -41,12 +42,17 @@ from transforms.pipeline import PageInput, transform_pages_timed
 from warehouse.store import Warehouse
 
 from flows import cache as cache_mod
+from flows import defaults
 from flows import inputs as inputs_mod
+from flows.interrupts import (Interrupted, is_interrupt, is_signal_exception, leave_terminal_session, received,
+                              recording_sigint, signal_of, signals_deferred)
 from flows.progress import Progress
+from flows.runners import ThreadRunner
 
-DEFAULT_BATCH_BYTES = 4 * 1024 * 1024      # pages per transform task
-PUBLISH_BATCHES = 3                        # transform batches validated and published together (one transaction)
+DEFAULT_BATCH_BYTES = int(defaults.BATCH_MB * 1024 * 1024)   # pages per transform task
+PUBLISH_BATCHES = defaults.PUBLISH_BATCHES   # transform batches validated and published together (one transaction)
 LISTED = 50          # rejected/quarantined files and failed checks kept in the summary (the rest are counted)
+LIVE: "RunSummary | None" = None   # the summary of the run in progress in this process (the CLI reads it on Ctrl-C)
 
 
 class Capped(list):
@@ -121,7 +127,61 @@ class RunSummary:
     rejected: list[tuple[str, str]] = field(default_factory=Capped)
     quarantined: list[tuple[str, str]] = field(default_factory=Capped)
     failed_checks: list[str] = field(default_factory=Capped)
+    warnings: list[str] = field(default_factory=list)   # distinct warning checks that failed, with their rows
+    error: str | None = None                            # why the run failed (the `runs.error` column)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def files_left(self) -> int:
+        """Files of this run neither published, skipped, rejected nor quarantined (an interrupted run's rest)."""
+        return max(0, self.files_seen - self.files_loaded - self.files_skipped - self.files_rejected
+                   - self.files_quarantined)
+
+    def data_quality(self) -> str:
+        """One truthful phrase: "ok" only when no check failed."""
+        if not self.dq_success:
+            return "critical failures (see zhnews report)"
+        if not self.warnings:
+            return "ok"
+        shown = "; ".join(self.warnings[:3]) + ("; …" if len(self.warnings) > 3 else "")
+        return f"ok, {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}: {shown}"
+
+
+def _is_deployment_run() -> bool:
+    from prefect.runtime import deployment
+    return deployment.id is not None
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
+def flow_run_name() -> str:
+    """The Prefect flow run is named after the zhnews run id (the `run_id` parameter, or a new one), so a
+    run in the UI and its `runs` row carry the same name."""
+    from prefect.runtime import flow_run
+    return (flow_run.parameters or {}).get("run_id") or new_run_id()
+
+
+def _prefect_cancel_intent() -> bool:
+    """Whether Prefect's runner asked this flow run to cancel (its SIGTERM came with a "cancel" intent)."""
+    try:
+        from prefect._internal.control_listener import get_intent
+        return get_intent() == "cancel"
+    except Exception:  # noqa: BLE001 - a Prefect without the control channel
+        return False
+
+
+def failure_reason(exc: BaseException, summary: "RunSummary") -> str:
+    """What `runs.error` says about a run that did not finish."""
+    if is_interrupt(exc):
+        done = f"after publishing {summary.files_loaded} of {summary.files_seen} files" + (
+            f" ({summary.files_skipped} unchanged)" if summary.files_skipped else "") + (
+            f"; the next run does the other {summary.files_left}" if summary.files_left else "")
+        if _prefect_cancel_intent():
+            return f"cancelled through Prefect (zhnews serve stopping, or a cancel in the UI) {done}"
+        return f"interrupted by {signal_of(exc)} {done}"
+    return f"{type(exc).__name__}: {exc}"[:1000]
 
 
 def share_api_with_workers() -> str | None:
@@ -318,34 +378,42 @@ def plan_batches(files: list[inputs_mod.InputFile], batch_bytes: int) -> list[li
     return batches
 
 
-@flow(name="zhnews-run", log_prints=False, validate_parameters=False)
+# served runs (`zhnews serve`) get this task runner; `zhnews run` chooses its own (flows/cli.py)
+@flow(name="zhnews-run", flow_run_name=flow_run_name, log_prints=False, validate_parameters=False,
+      task_runner=ThreadRunner(max_workers=defaults.WORKERS))
 def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
-               batch_bytes: int = DEFAULT_BATCH_BYTES, max_in_flight: int = 3,
+               batch_bytes: int = DEFAULT_BATCH_BYTES, max_in_flight: int = defaults.WORKERS + 1,
                task_runner_name: str = "thread", progress: bool = False, use_cache: bool = True,
-               cache_dir: str | None = None, publish_batches: int = PUBLISH_BATCHES) -> RunSummary:
+               cache_dir: str | None = None, publish_batches: int = PUBLISH_BATCHES,
+               run_id: str | None = None) -> RunSummary:
     """One run over `inputs` into the DuckDB file `warehouse`.
 
     `max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False` or
     `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
-    local results path.
+    local results path; `run_id` (default: new) names the `runs` row and the Prefect flow run.
     """
     logger = get_run_logger()
+    if os.environ.get("PREFECT__FLOW_RUN_ID") and _is_deployment_run():
+        leave_terminal_session()            # a served run: see flows/interrupts.py
     shared_api = share_api_with_workers()
     try:
-        return _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress,
-                    use_cache, cache_dir, publish_batches, logger)
+        with recording_sigint():
+            return _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress,
+                        use_cache, cache_dir, publish_batches, logger, run_id)
     finally:
         if shared_api:
             os.environ.pop("PREFECT_API_URL", None)
 
 
 def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress, use_cache,
-         cache_dir, publish_batches, logger) -> RunSummary:
+         cache_dir, publish_batches, logger, run_id=None) -> RunSummary:
+    global LIVE
     from prefect.runtime import flow_run
 
     started = time.perf_counter()
-    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+    run_id = run_id or flow_run.name or new_run_id()
     summary = RunSummary(run_id=run_id, flow_run_id=str(flow_run.id) if flow_run.id else None)
+    LIVE = summary
     wh = Warehouse(warehouse)
     with wh.lock():
         files = discover_files(inputs)
@@ -387,6 +455,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                 frames = cache_mod.concat_pages(parts)
                 del parts, hits
                 ready.append((batch, frames))
+                meter.advance(files=batch.files, nbytes=batch.seen_bytes)      # progress per transform batch
                 if sum(b.bytes for b, _ in ready) >= publish_bytes:
                     publish_ready()
 
@@ -399,9 +468,13 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                 batch = merge_batches([b for b, _ in ready])
                 frames = cache_mod.concat_pages([f for _, f in ready])
                 ready.clear()
+                before = summary.files_loaded
                 stage_validate_publish(wh, validator, batch, frames, run_id, summary)
                 summary.batches += 1
-                meter.advance(files=batch.files, nbytes=batch.seen_bytes)
+                meter.publish(summary.files_loaded)
+                logger.info("publish unit %s: %s files published (%s so far of %s), %s quarantined in all",
+                            summary.batches, summary.files_loaded - before, summary.files_loaded,
+                            summary.files_seen, summary.files_quarantined)
 
             for number, group in enumerate(plan_batches(files, batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
@@ -440,10 +513,14 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
             t0 = time.perf_counter()
             summary.data_docs = str(validator.build_docs())
             summary.stage_seconds["data_docs_drift"] = time.perf_counter() - t0
+            summary.warnings = validator.failed_warnings()
             summary.status = "published"
         except BaseException as exc:
-            summary.status = "failed"
-            wh.finish_run(run_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:1000])
+            _record_failure(wh, run_id, summary, exc, logger)
+            if is_interrupt(exc) and not is_signal_exception(exc):
+                # a signal that surfaced as another error (DuckDB: "Query interrupted"): Prefect must see the
+                # interrupt (the flow run is Crashed, not Failed) and so must the command line
+                raise Interrupted(received() or signal.SIGINT) from exc
             raise
         summary.seconds = time.perf_counter() - started
         wh.finish_run(run_id, **{k: getattr(summary, k) for k in (
@@ -456,13 +533,42 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
     return summary
 
 
-def build_deployment(cron: str, inputs: list[str], warehouse: str, name: str = "zhnews-scheduled"):
-    """The served deployment of `zhnews serve`: this flow on a cron schedule with absolute paths (a served
-    run starts in its own process). Raises ValueError on a bad cron expression."""
+def _record_failure(wh: Warehouse, run_id: str, summary: RunSummary, exc: BaseException, logger) -> None:
+    """A run that did not finish (an error, Ctrl-C, SIGTERM): its `runs` row becomes `failed` with the reason
+    and with what it did publish, counted in the warehouse (each publish unit was one transaction, so the
+    tables say exactly what is in). Never raises: the original exception must reach the caller."""
+    summary.status = "failed"
+    with signals_deferred():
+        try:
+            wh.abandon_transaction()        # an interrupt between BEGIN and COMMIT: that unit is not published
+            summary.files_loaded, summary.articles, summary.mentions, summary.metrics = wh.published_by(run_id)
+        except Exception:  # noqa: BLE001 - keep the counts kept so far
+            pass
+        summary.error = failure_reason(exc, summary)
+        try:
+            wh.finish_run(run_id, status="failed", error=summary.error, **{k: getattr(summary, k) for k in (
+                "files_loaded", "files_skipped", "files_rejected", "files_quarantined", "articles", "mentions",
+                "metrics", "bytes_loaded")})
+        except Exception as record_exc:  # noqa: BLE001 - the next run marks the row failed instead
+            try:
+                logger.error("could not record the end of run %s: %s", run_id, record_exc)
+            except Exception:  # noqa: BLE001
+                pass
+    try:
+        logger.error("run %s failed: %s", run_id, summary.error)
+    except BaseException:  # noqa: BLE001
+        pass
+
+
+def build_deployment(cron: str | None, inputs: list[str], warehouse: str, name: str = defaults.DEPLOYMENT_NAME,
+                     interval: float | None = None):
+    """The served deployment of `zhnews serve`: this flow on a cron schedule, or every `interval` seconds, with
+    absolute paths (a served run starts in its own process). Raises ValueError on a bad cron expression."""
     params = {"inputs": [str(Path(p).resolve()) for p in inputs], "warehouse": str(Path(warehouse).resolve())}
-    return zhnews_run.to_deployment(name=name, cron=cron, parameters=params,
+    schedule = {"interval": interval} if interval else {"cron": cron}
+    return zhnews_run.to_deployment(name=name, parameters=params,
                                     description="zhnews: incremental load of the input folder",
-                                    tags=["zhnews"])
+                                    tags=["zhnews"], **schedule)
 
 
 def _publish_artifacts(summary: RunSummary) -> None:
@@ -476,7 +582,7 @@ def _publish_artifacts(summary: RunSummary) -> None:
              f"- rows: {summary.articles} articles, {summary.mentions} mentions, {summary.metrics} metrics",
              f"- transform: {summary.pages_transformed} pages transformed, {summary.pages_cached} from cache, "
              f"{summary.batches} batches",
-             f"- data quality: {'all critical checks passed' if summary.dq_success else 'CRITICAL FAILURES'}",
+             f"- data quality: {summary.data_quality()}",
              f"- Data Docs: {summary.data_docs}"]
     for title, items in (("Rejected files", summary.rejected), ("Quarantined files", summary.quarantined)):
         if items:

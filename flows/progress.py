@@ -1,4 +1,8 @@
-"""Terminal progress for long runs: files and MB done, rate, time left.
+"""Terminal progress for long runs: files and MB done, rate, time left, files published.
+
+"Done" moves when a transform batch is back from its worker (or was skipped, or came from the cache); files
+are published later, a few batches at a time (one transaction per publish unit), and the line says how many
+are in the warehouse so far.
 
 Off unless asked: the CLI turns it on when stderr is a terminal (one line rewritten in place, at most a few
 times a second) or with `--progress` (plain lines, one per batch, for logs). Unattended runs (cron, served
@@ -31,6 +35,7 @@ class Progress:
         self.total_files = total_files
         self.files = 0
         self.bytes = 0
+        self.published = 0
         self.t0 = time.perf_counter()
         self._last = 0.0
 
@@ -41,7 +46,19 @@ class Progress:
         files = f"{self.files}/{self.total_files}" if self.total_files is not None else f"{self.files}"
         digits = 1 if self.total >= 10e6 else 3
         return (f"{files} files, {self.bytes / 1e6:.{digits}f}/{self.total / 1e6:.{digits}f} MB, {rate:.2f} MB/s, "
-                f"{_clock(elapsed)} elapsed, ~{_clock(left)} left")
+                f"{_clock(elapsed)} elapsed, ~{_clock(left)} left; {self.published} published")
+
+    def publish(self, files_published: int) -> None:
+        """The count of files in the warehouse so far (a publish unit committed): redrawn on a terminal, one
+        more line in a log."""
+        self.published = files_published
+        if not self.enabled:
+            return
+        if self.tty:
+            self._draw(force=True)
+        else:
+            self.stream.write("progress: " + self.line() + "\n")
+            self.stream.flush()
 
     def advance(self, files: int, nbytes: int) -> None:
         self.files += files
@@ -49,13 +66,17 @@ class Progress:
         if not self.enabled:
             return
         if self.tty:
-            now = time.perf_counter()
-            if now - self._last < MIN_INTERVAL and self.bytes < self.total:
-                return
-            self._last = now
-            self.stream.write("\r" + self.line() + "   ")
+            self._draw(force=self.bytes >= self.total)
         else:
             self.stream.write("progress: " + self.line() + "\n")
+            self.stream.flush()
+
+    def _draw(self, force: bool) -> None:
+        now = time.perf_counter()
+        if now - self._last < MIN_INTERVAL and not force:
+            return
+        self._last = now
+        self.stream.write("\r" + self.line() + "   ")
         self.stream.flush()
 
     def close(self) -> None:

@@ -60,8 +60,9 @@ def test_sigkill_mid_run_then_next_run_ends_like_an_uninterrupted_run(prefect_ha
         for line in proc.stderr:
             lines.append(line)
             if line.startswith("progress: "):
-                done = int(line.split()[1].split("/")[0])
-                if 2 <= done < total:
+                done = int(line.split()[1].split("/")[0])             # files transformed
+                published = int(line.rsplit("; ", 1)[1].split()[0])   # files in the warehouse
+                if published >= 1 and done < total:
                     os.killpg(proc.pid, signal.SIGKILL)          # the run and everything it started
                     break
     finally:

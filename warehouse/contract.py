@@ -178,18 +178,18 @@ RUNS = Table(
     (
         Column("run_id", "VARCHAR", False, "zhnews run id"),
         Column("flow_run_id", "VARCHAR", True, "Prefect flow run id"),
-        Column("started_at", "TIMESTAMP", False, ""),
-        Column("finished_at", "TIMESTAMP", True, ""),
+        Column("started_at", "TIMESTAMP", False, "when the run began (UTC)"),
+        Column("finished_at", "TIMESTAMP", True, "when the run ended (UTC); null while running or if killed"),
         Column("status", "VARCHAR", False, "running | published | failed", values=("running", "published", "failed")),
-        Column("files_seen", "INTEGER", True, "", min=0),
-        Column("files_loaded", "INTEGER", True, "", min=0),
+        Column("files_seen", "INTEGER", True, "input files found by the run", min=0),
+        Column("files_loaded", "INTEGER", True, "files published by the run", min=0),
         Column("files_skipped", "INTEGER", True, "unchanged since a previous run", min=0),
-        Column("files_rejected", "INTEGER", True, "", min=0),
+        Column("files_rejected", "INTEGER", True, "files refused at ingest (empty, binary, not Chinese, absurd lines)", min=0),
         Column("articles", "INTEGER", True, "articles published by this run", min=0),
-        Column("mentions", "INTEGER", True, "", min=0),
-        Column("metrics", "INTEGER", True, "", min=0),
+        Column("mentions", "INTEGER", True, "entity mentions published by this run", min=0),
+        Column("metrics", "INTEGER", True, "numeric facts published by this run", min=0),
         Column("dq_success", "BOOLEAN", True, "every critical expectation passed"),
-        Column("files_quarantined", "INTEGER", True, "", min=0, extra=True),
+        Column("files_quarantined", "INTEGER", True, "files whose rows failed a critical check (kept in quarantine)", min=0, extra=True),
         Column("bytes_loaded", "BIGINT", True, "raw bytes of loaded files", min=0, extra=True),
         Column("lexicon_version", "VARCHAR", True, "hash of transforms/lexicons", extra=True),
         Column("code_version", "VARCHAR", True, "zhnews version + transform code hash", extra=True),
@@ -205,14 +205,14 @@ DQ_RESULTS = Table(
     "dq_results",
     "One row per expectation checked per run (and batch).",
     (
-        Column("run_id", "VARCHAR", False, ""),
-        Column("table_name", "VARCHAR", False, ""),
+        Column("run_id", "VARCHAR", False, "the run that checked"),
+        Column("table_name", "VARCHAR", False, "table checked (run_profiles: the drift checks)"),
         Column("expectation", "VARCHAR", False, "Great Expectations expectation type"),
-        Column("column_name", "VARCHAR", True, ""),
-        Column("success", "BOOLEAN", False, ""),
+        Column("column_name", "VARCHAR", True, "column(s) checked; null for table-level checks"),
+        Column("success", "BOOLEAN", False, "the check passed"),
         Column("severity", "VARCHAR", False, "critical | warning", values=SEVERITIES),
-        Column("unexpected_count", "BIGINT", True, ""),
-        Column("checked_at", "TIMESTAMP", False, ""),
+        Column("unexpected_count", "BIGINT", True, "rows that failed the check"),
+        Column("checked_at", "TIMESTAMP", False, "when it was checked (UTC)"),
         Column("batch", "INTEGER", True, "batch number within the run", extra=True),
         Column("examples", "VARCHAR", True, "a few unexpected values", extra=True),
         Column("description", "VARCHAR", True, "what the check means", extra=True),
@@ -224,12 +224,12 @@ QUARANTINE = Table(
     "quarantine",
     "Rows of a batch that failed a critical expectation, kept for inspection; never published.",
     (
-        Column("run_id", "VARCHAR", False, ""),
+        Column("run_id", "VARCHAR", False, "the run that quarantined the row"),
         Column("source_id", "VARCHAR", True, "page the row came from"),
         Column("table_name", "VARCHAR", False, "table the row was staged for"),
         Column("row_json", "VARCHAR", False, "the staged row as JSON"),
         Column("reason", "VARCHAR", False, "failed expectations"),
-        Column("quarantined_at", "TIMESTAMP", False, ""),
+        Column("quarantined_at", "TIMESTAMP", False, "when (UTC)"),
     ),
     published=False,
 )
@@ -239,14 +239,14 @@ RUN_PROFILES = Table(
     "One row per run that published pages: the shape of what it published, compared with recent runs "
     "to warn of drift (expectations/drift.py).",
     (
-        Column("run_id", "VARCHAR", False, ""),
-        Column("computed_at", "TIMESTAMP", False, ""),
+        Column("run_id", "VARCHAR", False, "the run profiled"),
+        Column("computed_at", "TIMESTAMP", False, "when (UTC)"),
         Column("pages", "INTEGER", False, "pages published by the run", min=0),
         Column("articles", "INTEGER", False, "articles published by the run", min=0),
-        Column("articles_per_page", "DOUBLE", True, ""),
+        Column("articles_per_page", "DOUBLE", True, "articles / pages"),
         Column("share_without_byline", "DOUBLE", True, "share of articles with neither reporter nor correspondent"),
         Column("entities_per_article", "DOUBLE", True, "mentioned entities (not byline people) per article"),
-        Column("metrics_per_article", "DOUBLE", True, ""),
+        Column("metrics_per_article", "DOUBLE", True, "numeric facts per article"),
     ),
     primary_key=("run_id",),
     published=False,
@@ -268,10 +268,95 @@ def create_table_sql(table: Table, schema: str = "main") -> str:
     return f"CREATE TABLE IF NOT EXISTS {schema}.{table.name} (\n" + ",\n".join(cols) + "\n);"
 
 
+VIEWS = {
+    "person_mentions": "Every mention of a person with the title the text gives, the article's headline and date, "
+                       "and the source file (entity_mentions + entities + articles + sources).",
+    "money_facts": "Every money fact (metrics.kind = 'money') with its amount in CNY, qualifier and range, and "
+                   "the headline of its article.",
+    "latest_run": "The most recent row of runs.",
+}
+STAGING = ("The `staging` schema holds one copy of each content table (articles, entities, entity_mentions, "
+           "metrics, page_residue) with the same columns and no constraints: the batch being validated. A publish "
+           "moves its rows to `main` in one transaction and empties it; a run clears leftovers of a killed run "
+           "before it starts.")
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def comment_statements(schema: str = "main") -> list[str]:
+    """COMMENT ON every table and column (and, in `main`, view), from the descriptions above, so that
+    `duckdb_tables()`, `duckdb_columns()` and `zhnews sql ".schema"` show them."""
+    out = []
+    tables = ALL_TABLES if schema == "main" else CONTENT_TABLES
+    for t in tables:
+        what = t.description if schema == "main" else f"staging copy of {t.name}: the batch being validated. {t.description}"
+        out.append(f"COMMENT ON TABLE {schema}.{t.name} IS {_sql_text(what)}")
+        for c in t.columns:
+            out.append(f"COMMENT ON COLUMN {schema}.{t.name}.{c.name} IS {_sql_text(c.description)}")
+    if schema == "main":
+        out += [f"COMMENT ON VIEW main.{name} IS {_sql_text(text)}" for name, text in VIEWS.items()]
+    return out
+
+
+def markdown(view_columns: dict[str, list[tuple[str, str]]] | None = None) -> str:
+    """docs/tables.md: every table and column described once (`python -m warehouse.contract --markdown`)."""
+    lines = ["# Warehouse tables", "",
+             "Generated from `warehouse/contract.py` by `python -m warehouse.contract --markdown > docs/tables.md`; "
+             "do not edit by hand. The same descriptions are stored in the warehouse (`COMMENT ON`): "
+             "`zhnews sql \"SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = "
+             "'main'\"` shows them, and `.schema TABLE` at the `zhnews sql` prompt.", "",
+             "Columns marked * are zhnews additions to the published contract (../shared/CONTRACT.md). "
+             "`critical` checks quarantine the pages that fail them; `warning` checks are reported only.", ""]
+    for t in ALL_TABLES:
+        lines += [f"## `{t.name}`", "", t.description, ""]
+        if t.primary_key:
+            lines.append(f"Primary key: `{', '.join(t.primary_key)}`.")
+        if t.foreign_keys:
+            lines.append("References: " + ", ".join(f"`{c}` → `{rt}.{rc}`" for c, (rt, rc) in t.foreign_keys.items())
+                         + " (checked by the expectations, not by DuckDB).")
+        if t.primary_key or t.foreign_keys:
+            lines.append("")
+        lines += ["| column | type | null | description | checks |", "| --- | --- | --- | --- | --- |"]
+        for c in t.columns:
+            checks = []
+            if c.values:
+                checks.append("one of " + ", ".join(f"`{v}`" for v in c.values))
+            if c.min is not None or c.max is not None:
+                checks.append(f"{'' if c.min is None else f'≥ {c.min:g}'}{' and ' if c.min is not None and c.max is not None else ''}"
+                              f"{'' if c.max is None else f'≤ {c.max:g}'}")
+            if checks:
+                checks.append(c.severity)
+            desc = c.description.replace("|", "\\|")
+            lines.append(f"| `{c.name}`{' *' if c.extra else ''} | {c.type} | {'yes' if c.nullable else 'no'} | "
+                         f"{desc} | {'; '.join(checks)} |")
+        lines.append("")
+    lines += ["## Views", ""]
+    for name, text in VIEWS.items():
+        cols = ", ".join(f"`{c}`" for c, _ in (view_columns or {}).get(name, []))
+        lines += [f"### `{name}`", "", text, ""] + ([f"Columns: {cols}.", ""] if cols else [])
+    lines += ["## The `staging` schema", "", STAGING, ""]
+    return "\n".join(lines)
+
+
+def view_columns() -> dict[str, list[tuple[str, str]]]:
+    """The views' columns, from an empty in-memory warehouse (schema.sql + views.sql)."""
+    import duckdb
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    con = duckdb.connect()
+    con.execute((here / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((here / "views.sql").read_text(encoding="utf-8"))
+    return {name: [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()] for name in VIEWS}
+
+
 def ddl(schema: str = "main") -> str:
     header = "-- Generated from warehouse/contract.py by `python -m warehouse.contract`; do not edit by hand.\n"
     return header + "\n\n".join(create_table_sql(t, schema) for t in ALL_TABLES) + "\n"
 
 
 if __name__ == "__main__":
-    print(ddl(), end="")
+    import sys
+    print(markdown(view_columns()) if "--markdown" in sys.argv[1:] else ddl(), end="")

@@ -169,7 +169,7 @@ def quarantine_sources(wh: Warehouse, run_id: str, reasons: dict[str, str], load
             con.unregister("_dq_sources")
         wh.drop_staged_sources(ids)
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:              # Ctrl-C between BEGIN and COMMIT too
         con.execute("ROLLBACK")
         raise
     return rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from warehouse import contract
 from warehouse.contract import CONTENT_TABLES, Table
 
 HERE = Path(__file__).resolve().parent
+OPEN_WAIT_SECONDS = 30      # how long a run waits for a reader to close the file before it gives up
 _POLARS_TYPES = {
     "VARCHAR": pl.String, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
     "BOOLEAN": pl.Boolean, "DATE": pl.Date, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.String),
@@ -106,11 +108,24 @@ class Warehouse:
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
+        """The writing connection. A reader (`zhnews sql`, `zhnews report`, a notebook) holding the file open
+        keeps DuckDB from opening it for writing: wait up to OPEN_WAIT_SECONDS for it to close (a scheduled
+        run must not fail because someone ran a query), then say who holds it."""
         if self._con is None:
-            try:
-                self._con = duckdb.connect(str(self.path))
-            except duckdb.Error as exc:
-                raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}") from None
+            deadline = time.monotonic() + OPEN_WAIT_SECONDS
+            while True:
+                try:
+                    self._con = duckdb.connect(str(self.path))
+                    break
+                except duckdb.IOException as exc:
+                    if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                        time.sleep(0.25)
+                        continue
+                    first = str(exc).strip().splitlines()[0]
+                    raise WarehouseError(f"cannot open the warehouse {self.path} for writing: {first}; close the "
+                                         "process that has it open and run again") from None
+                except duckdb.Error as exc:
+                    raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}") from None
         return self._con
 
     def close(self) -> None:
@@ -127,6 +142,24 @@ class Warehouse:
             con.execute(contract.create_table_sql(table, "staging"))
         self._add_missing_columns()
         con.execute((HERE / "views.sql").read_text(encoding="utf-8"))
+        self._comment_from_contract()
+
+    def _comment_from_contract(self) -> None:
+        """COMMENT ON every table, column and view, from warehouse/contract.py (only the ones that changed:
+        views are recreated every run, so theirs always)."""
+        have = {(r[0], r[1], r[2]): r[3] for r in self.con.execute(
+            "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name IN ('main', 'staging')").fetchall()}
+        have.update({(r[0], r[1], None): r[2] for r in self.con.execute(
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE schema_name IN ('main', 'staging')"
+        ).fetchall()})
+        for schema in ("main", "staging"):
+            for statement in contract.comment_statements(schema):
+                target = statement.split(" IS ", 1)[0].split()[-1].split(".")       # schema.table[.column]
+                key = (target[0], target[1], target[2] if len(target) > 2 else None)
+                wanted = statement.split(" IS ", 1)[1][1:-1].replace("''", "'")
+                if have.get(key) != wanted:
+                    self.con.execute(statement)
 
     def _add_missing_columns(self) -> None:
         """Forward migration: columns added to the contract after a warehouse was created."""
@@ -161,6 +194,25 @@ class Warehouse:
                              "WHERE status = 'running'", [_now()])
         return stale
 
+    def abandon_transaction(self) -> None:
+        """Roll back a transaction an interrupt left open (nothing happens when none is open)."""
+        if self._con is None:
+            return
+        try:
+            self._con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass                                # "no transaction is active"
+
+    def published_by(self, run_id: str) -> tuple[int, int, int, int]:
+        """(files, articles, mentions, metrics) that `run_id` has published so far, counted in the tables."""
+        files = self.con.execute("SELECT count(*) FROM sources WHERE last_run_id = ? AND status = 'loaded'",
+                                 [run_id]).fetchone()[0]
+        articles, mentions, metrics = self.con.execute("""
+            SELECT count(*), (SELECT count(*) FROM entity_mentions m JOIN articles a USING (article_id) WHERE a.run_id = ?),
+                   (SELECT count(*) FROM metrics m JOIN articles a USING (article_id) WHERE a.run_id = ?)
+            FROM articles WHERE run_id = ?""", [run_id, run_id, run_id]).fetchone()
+        return files, articles, mentions, metrics
+
     def finish_run(self, run_id: str, **fields) -> None:
         fields = {"finished_at": _now(), **fields}
         sets = ", ".join(f"{k} = ?" for k in fields)
@@ -186,7 +238,7 @@ class Warehouse:
         try:
             self._upsert_sources(rows, run_id, now)
             self.con.execute("COMMIT")
-        except Exception:
+        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
             self.con.execute("ROLLBACK")
             raise
 
@@ -222,7 +274,7 @@ class Warehouse:
                 finally:
                     con.unregister("_stage")
             con.execute("COMMIT")
-        except Exception:
+        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
             con.execute("ROLLBACK")
             raise
 
@@ -273,7 +325,7 @@ class Warehouse:
                                  run_id, now)
             self.clear_staging()
             con.execute("COMMIT")
-        except Exception:
+        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
             con.execute("ROLLBACK")
             raise
         return counts
@@ -304,7 +356,7 @@ class Warehouse:
                 con.execute(f"DELETE FROM main.{table.name}")
             con.execute("DELETE FROM sources")
             con.execute("COMMIT")
-        except Exception:
+        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
             con.execute("ROLLBACK")
             raise
 
@@ -339,5 +391,14 @@ def _now() -> dt.datetime:
 def read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     p = Path(path)
     if not p.exists():
-        raise WarehouseError(f"no warehouse at {p}: run `zhnews run` first")
-    return duckdb.connect(str(p), read_only=True)
+        raise WarehouseError(f"no warehouse at {p}: run `zhnews run` first (or give --warehouse FILE)")
+    if p.is_dir():
+        raise WarehouseError(f"the warehouse {p} is a directory: give the DuckDB file with --warehouse FILE")
+    try:
+        return duckdb.connect(str(p), read_only=True)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, duckdb.IOException) and "lock" in first.lower():
+            raise WarehouseError(f"cannot read the warehouse {p} now: a zhnews run is writing it ({first}); "
+                                 "try again when the run has finished") from None
+        raise WarehouseError(f"cannot open the warehouse {p} (DuckDB {duckdb.__version__}): {first}") from None

@@ -1,0 +1,35 @@
+"""Every default of the command line and the flow, in one place (issue 16 lifts this into a settings object).
+
+Each value is read by the `zhnews` parser (flows/cli.py), which shows it in `--help`, and by the flow where
+it has a parameter of the same meaning (flows/pipeline.py). Nothing else should hard-code these.
+"""
+from __future__ import annotations
+
+# where things are
+WAREHOUSE = "warehouse/zhnews.duckdb"       # the DuckDB file `run` writes and `report`/`sql`/`export` read
+INPUT = "seeds"                             # input folder when no --input is given
+PREFECT_HOME = ".prefect"                   # Prefect's state (flow runs, transform cache), under the working directory
+
+# zhnews run
+WORKERS = 2                                 # transform workers (threads, processes or Dask workers)
+TASK_RUNNER = "auto"                        # auto | thread | process | dask
+BATCH_MB = 4.0                              # MB of pages per transform batch
+PUBLISH_BATCHES = 3                         # transform batches validated and published together
+SHUTDOWN_DEADLINE_SECONDS = 7.0             # after Ctrl-C/SIGTERM, forced exit if the orderly stop takes longer
+SERVER_STARTUP_TIMEOUT_SECONDS = 90         # how long to wait for the temporary Prefect server
+
+# zhnews serve
+SERVE_CRON = "0 6 * * *"                    # daily at 06:00 (the server's time zone, UTC by default)
+DEPLOYMENT_NAME = "zhnews-scheduled"
+SERVE_RUN_STOP_SECONDS = 4.0                # after Ctrl-C/SIGTERM, how long a served run gets to record its end
+
+# zhnews sql / export
+SQL_FORMAT = "table"                        # table | csv | json
+SQL_MAX_ROWS = 40                           # rows a table shows on a terminal (--out writes them all)
+SQL_HISTORY = "~/.zhnews_sql_history"       # history file of the interactive prompt
+EXPORT_FORMAT = "parquet"                   # parquet | csv
+
+# zhnews bench
+BENCH_MB = 30.0
+BENCH_CORPUS = "../shared/corpus/xwlb_articles.jsonl.gz"
+BENCH_TASK_RUNNER = "process"
