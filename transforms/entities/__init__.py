@@ -25,10 +25,18 @@ from transforms.entities.bylines import byline_people
 from transforms.entities.canonical import canonical_name
 from transforms.entities.doc import Doc, Mention
 from transforms.entities.propagate import propagate_names
-from transforms.entities.tagger import tag_docs
 from transforms.entities.titles import assign_titles, title_anchored_people
 
 __all__ = ["Mention", "PIPELINE", "canonical_name", "extract_entities", "extract_entities_batch", "version"]
+
+
+
+def tag_docs(docs) -> None:
+    """The tagger component (tagger.py), imported on first use: the compiled kernels and the model are not
+    loaded by what only needs this package's options or rules (`zhnews --help`, the CLI's parser)."""
+    from transforms.entities.tagger import tag_docs as tag
+    tag(docs)
+
 
 PIPELINE = (
     ("tagger", tag_docs),

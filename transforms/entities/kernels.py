@@ -781,8 +781,9 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
 # (省, 市, 镇, 街道 ...) name ends: a long name ("黑龙江省牡丹江市煤气公司") is decided at its first
 # character, which a window of a few characters cannot see past.
 MAX_AHEAD = 12
-_CLAUSE_END = (0x3002, 0xFF0C, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 44, 46, 59, 58, 33, 63, 10, 32, 9,
-               0x201C, 0x201D, 0x300A, 0x300B, 0xFF08, 0xFF09, 40, 41)
+_CLAUSE_END = np.zeros(0x10000, np.bool_)          # characters that end a clause (a constant of the kernels)
+_CLAUSE_END[[0x3002, 0xFF0C, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 44, 46, 59, 58, 33, 63, 10, 32, 9,
+             0x201C, 0x201D, 0x300A, 0x300B, 0xFF08, 0xFF09, 40, 41]] = True
 
 
 @njit(cache=True)
@@ -830,11 +831,7 @@ def suffix_distances(cp, offsets, marks):
         next_loc = -1
         for i in range(b - 1, a - 1, -1):
             c = cp[i]
-            stop = False
-            for x in _CLAUSE_END:
-                if c == x:
-                    stop = True
-            if stop:
+            if c < 0x10000 and _CLAUSE_END[c]:
                 next_org = -1
                 next_loc = -1
                 continue

@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from transforms import lexicons, segment
@@ -169,24 +170,36 @@ def _name_at(doc: Doc, pos: int, bounds: set[int]) -> int:
     return 0
 
 
+@lru_cache(maxsize=1)
+def _title_then_surname() -> re.Pattern:
+    """A title word right before a surname's first character (the place where `_name_at` is tried)."""
+    titles, _, _ = _lexicon()
+    one, two = _surnames()
+    first = "".join(sorted(one | {w[0] for w in two}))
+    alt = "|".join(map(re.escape, sorted(titles, key=len, reverse=True)))
+    return re.compile(f"(?:{alt})(?=[{first}])")
+
+
 def title_anchored_people(docs: list[Doc]) -> None:
     """A name the tagger left out right after a title word ("百岁离休老人牛思魁", "省领导赵志刚、钱文明") or
     along an enumeration after a person ("、钱文明"): a surname and one or two characters that are no
     dictionary word, ending where a token ends."""
     from transforms.entities.doc import Span
 
-    one, two = _surnames()
-    first = one | {w[0] for w in two}
+    rx = _title_then_surname()
     for doc in docs:
         text = doc.folded
+        hits = [m.end() for m in rx.finditer(text)]
+        ends = sorted({s.end for s in doc.spans if s.type == "PER"})
+        if not hits and not (ends and "、" in text):
+            continue
         taken = bytearray(len(text) + 1)
         for s in doc.spans:
             taken[s.start:s.end] = b"\x01" * (s.end - s.start)
         bounds = set(doc.starts)
-        ends = sorted({s.end for s in doc.spans if s.type == "PER"})
         added = []
-        for p in doc.starts[1:-1]:
-            if taken[p] or text[p] not in first or not _title_ending_at(text, p):
+        for p in hits:
+            if taken[p] or p not in bounds:
                 continue
             n = _name_at(doc, p, bounds)
             if n and not taken.find(1, p, p + n) >= 0:
