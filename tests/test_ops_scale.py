@@ -149,3 +149,18 @@ def test_auto_task_runner_uses_processes_only_when_they_pay():
     assert choose_task_runner("auto", 1, None, 30 * mb, 4 * mb) == "thread"
     assert choose_task_runner("auto", 2, "tcp://sched:8786", 1, 4 * mb) == "dask"
     assert choose_task_runner("thread", 2, None, 30 * mb, 4 * mb) == "thread"
+
+
+def test_a_batch_done_in_pieces_gives_the_frames_of_one_piece(seed_run, monkeypatch):
+    """transform_pages bounds its memory by transforming a batch CHUNK_CHARS at a time: the frames, row
+    order included, are those of the whole batch at once."""
+    import transforms.pipeline as tp
+    pages = _seed_pages(seed_run)
+    monkeypatch.setattr(tp, "CHUNK_CHARS", 10**9)
+    whole = tp.transform_pages(pages)
+    monkeypatch.setattr(tp, "CHUNK_CHARS", 1)                  # one page a piece
+    assert len(tp._chunks(pages)) == len(pages) > 1
+    pieces = tp.transform_pages(pages)
+    assert whole.keys() == pieces.keys()
+    for name in whole:
+        assert whole[name].equals(pieces[name]), name
