@@ -206,3 +206,13 @@ def test_bare_day_that_the_pages_month_cannot_have_gets_no_month():
     first, second = layout.split_page(page).articles
     assert (first.dateline_month, first.dateline_day) == (2, 5)
     assert (second.dateline_month, second.dateline_day, second.dateline_date) == (None, 30, None)
+
+
+def test_top_headline_with_spaced_clause_and_comma_is_not_glued_to_the_lead():
+    # invented text: a headline printed "subject space clause，clause" at the top of a page
+    page = layout.split_page("江城职业学院 改革课程体系，培养实用人才\n\n近年来，江城职业学院围绕本地产业调整专业设置。\n\n"
+                             "学院还与多家企业共建实训基地，学生毕业即可上岗。\n")
+    assert [a.headline for a in page.articles] == ["江城职业学院 改革课程体系，培养实用人才"]
+    assert page.articles[0].body.startswith("近年来")
+    assert layout.conservation_gap("江城职业学院 改革课程体系，培养实用人才\n\n近年来，江城职业学院围绕本地产业调整专业设置。\n\n"
+                                   "学院还与多家企业共建实训基地，学生毕业即可上岗。\n", page) == ""

@@ -609,6 +609,9 @@ def _units(text: str) -> list[_Unit]:
     return _join_wraps(out)
 
 
+_SPACED_CLAUSES = re.compile(r"^[\u4e00-\u9fff]{4,} [\u4e00-\u9fff]{4,}")
+
+
 def _body_ish(u: _Unit) -> bool:
     if u.kind == BODY:
         return True
@@ -616,6 +619,8 @@ def _body_ish(u: _Unit) -> bool:
         m = _lex().dateline_re.match(u.text)
         return bool(u.text[m.end():].strip()) or _unbalanced_open(u.text)
     if u.kind == HEAD:
+        if _SPACED_CLAUSES.search(u.text):            # "某大学 重塑…，创新…": a headline's spaced clause break
+            return False
         return ("，" in u.text or _unbalanced_open(u.text)) and not _column_tag(u.text)
     return False
 
