@@ -90,7 +90,7 @@ def run_zhnews(folder: Path, warehouse: Path, workers: int, task_runner: str) ->
     server = start_temporary_server()
     if server is not None:
         atexit.register(server.stop)
-    from flows.cli import build_task_runner
+    from flows.runners import build_task_runner
     from flows.pipeline import prewarm, zhnews_run
     flow = zhnews_run.with_options(task_runner=build_task_runner(task_runner, workers, None))
     prewarm()

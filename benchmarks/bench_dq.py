@@ -55,7 +55,7 @@ def main() -> None:
     try:
         size = build_pages(tmp / "pages", args.mb)
         from expectations import runner as dq
-        from flows.cli import build_task_runner
+        from flows.runners import build_task_runner
         from flows.pipeline import zhnews_run
 
         flow = zhnews_run.with_options(task_runner=build_task_runner(args.runner, args.workers, None))

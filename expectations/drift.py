@@ -52,7 +52,7 @@ def check_run(validator, wh, run_id: str, counts: ProfileCounts) -> list:
     """Store the run's profile, compare it with recent runs through Great Expectations, record the results."""
     import pandas as pd
 
-    from expectations.runner import result_rows
+    from expectations.results import result_rows
 
     write_profile(wh, run_id, counts)
     if counts.pages < MIN_PAGES:

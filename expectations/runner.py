@@ -25,9 +25,10 @@ import re
 import shutil
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from expectations.results import CheckResult, describe, result_rows  # noqa: F401 (re-exported)
 from expectations.suites import Check, all_checks
 
 log = logging.getLogger(__name__)
@@ -37,16 +38,6 @@ MAX_EXAMPLES = 5
 INDEX_COLUMN = {"entities": "entity_id"}
 LAST_SECONDS: dict[str, float] = {}   # the last run's validation time per part (benchmarks read it)
 KEEP_RUNS = 5                     # validation results (and their Data Docs pages) kept per suite
-
-
-@dataclass
-class CheckResult:
-    check: Check
-    success: bool
-    unexpected_count: int | None
-    examples: list
-    failing_sources: set[str] = field(default_factory=set)
-    check_index: int = -1            # position of the check in its table's suite
 
 
 @dataclass
@@ -272,7 +263,8 @@ class Validator:
 
     def check_batch(self, wh, batch_sources: list[dict]) -> BatchVerdict:
         """Validate what is staged now; say which pages fail a critical check and why."""
-        from warehouse.dq_store import sources_of_entities, validation_frames
+        from expectations.audit_inputs import validation_frames
+        from warehouse.dq_store import sources_of_entities
 
         self.warehouse = wh
         self.batches_checked += 1
@@ -433,20 +425,5 @@ class Validator:
                               ignore_errors=True)
 
 
-def describe(r: CheckResult) -> str:
-    return f"{r.check.table}: {r.check.description} ({r.unexpected_count if r.unexpected_count is not None else '?'} rows)"
-
-
 def docs_index(root: str | os.PathLike) -> Path:
     return Path(root) / "gx" / "uncommitted" / "data_docs" / DOCS_SITE / "index.html"
-
-
-def result_rows(results: list[CheckResult], run_id: str, batch: int | None) -> list[dict]:
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    return [{
-        "run_id": run_id, "table_name": r.check.table, "expectation": r.check.expectation,
-        "column_name": r.check.column, "success": r.success, "severity": r.check.severity,
-        "unexpected_count": r.unexpected_count, "checked_at": now, "batch": batch,
-        "examples": " | ".join(map(str, r.examples))[:1000] if r.examples else None,
-        "description": r.check.description,
-    } for r in results]

@@ -30,7 +30,7 @@ def prefect_harness():
 
 def run_flow(inputs, warehouse, **kwargs):
     """One real flow run (thread runner unless told otherwise)."""
-    from flows.cli import build_task_runner
+    from flows.runners import build_task_runner
     from flows.pipeline import zhnews_run
     runner = kwargs.pop("task_runner", "thread")
     workers = kwargs.pop("workers", 2)

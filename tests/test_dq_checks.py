@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from expectations import audit_inputs
 from expectations.suites import all_checks, fk_problem_column
 from warehouse import contract, dq_store
 from warehouse.store import Warehouse
@@ -90,7 +91,7 @@ def test_every_contract_key_and_foreign_key_is_checked():
 
 
 def test_audit_columns_exist_for_every_check(staged):
-    frames = dq_store.validation_frames(staged, BATCH)
+    frames = audit_inputs.validation_frames(staged, BATCH)
     for table, cks in all_checks().items():
         for c in cks:
             for col in (c.column or "").split(","):
@@ -98,7 +99,7 @@ def test_audit_columns_exist_for_every_check(staged):
 
 
 def test_audit_flags_exactly_the_faulty_rows(staged):
-    f = dq_store.validation_frames(staged, BATCH)
+    f = audit_inputs.validation_frames(staged, BATCH)
 
     def flagged(table, column, key):
         frame = f[table]
@@ -118,7 +119,7 @@ def test_audit_flags_exactly_the_faulty_rows(staged):
 
 
 def test_foreign_key_to_sources_uses_the_batch(staged):
-    f = dq_store.validation_frames(staged, BATCH[:1])        # BAD is not a page of this batch
+    f = audit_inputs.validation_frames(staged, BATCH[:1])        # BAD is not a page of this batch
     arts = f["articles"]
     assert sorted(arts.loc[arts.source_problem.notna(), "article_id"]) == ["b1", "b2"]
 

@@ -5,14 +5,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CONTENT
+import re
+
+from conftest import CONTENT, SEEDS
+
+N_SEEDS = sum(1 for p in SEEDS.rglob("*") if p.is_file() and p.suffix == ".txt")   # the seed pages
 
 
 def test_every_contract_table_has_rows(seed_run, seed_db):
     for table in ("sources", "articles", "entities", "entity_mentions", "metrics", "runs", "dq_results"):
         assert seed_db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
     assert seed_run["first"].status == "published"
-    assert seed_run["first"].files_loaded == 5
+    assert seed_run["first"].files_loaded == N_SEEDS
 
 
 def test_articles_have_headlines_and_reporters(seed_db):
@@ -49,7 +53,17 @@ def test_metrics_have_base_values(seed_db):
     assert by_surface["超2000亿元"][1:3] == (2e11, "CNY")
     assert by_surface["328亿元"][1] == 3.28e10
     surfaces = {r[0] for r in rows}
-    assert not {s for s in surfaces if s.startswith(("2号馆", "310国道"))}
+    assert not {s for s in surfaces if s.startswith("2号馆")}
+
+
+def test_road_names_are_not_quantities(seed_db):
+    """310国道 is a name, not a quantity: no metric covers the number of a road name in the body text."""
+    roads = [(aid, m.start(), m.end()) for aid, body in seed_db.execute("SELECT article_id, body FROM articles").fetchall()
+             for m in re.finditer(r"\d+国道", body)]
+    assert roads, "the seeds no longer name a road like 310国道: the test has nothing to check"
+    spans = seed_db.execute("SELECT article_id, char_start, char_end FROM metrics WHERE char_start IS NOT NULL").fetchall()
+    hits = [(aid, s, e) for aid, s, e in spans for raid, rs, re_ in roads if aid == raid and s < re_ and rs < e]
+    assert not hits, hits
 
 
 def test_offsets_slice_back_to_surface_on_every_row(seed_db):
@@ -68,7 +82,7 @@ def test_offsets_slice_back_to_surface_on_every_row(seed_db):
 
 def test_rerun_changes_no_row(seed_run):
     assert seed_run["counts1"] == seed_run["counts2"]
-    assert seed_run["second"].files_skipped == 5 and seed_run["second"].files_loaded == 0
+    assert seed_run["second"].files_skipped == N_SEEDS and seed_run["second"].files_loaded == 0
     assert all(seed_run["counts1"][t] > 0 for t in CONTENT if t != "page_residue")
 
 
@@ -76,7 +90,7 @@ def test_runs_and_dq_results_recorded(seed_run, seed_db):
     runs = seed_db.execute("SELECT status, files_loaded, files_skipped, dq_success FROM runs ORDER BY started_at"
                            ).fetchall()
     assert [r[0] for r in runs] == ["published", "published"]
-    assert runs[0][1] == 5 and runs[1][2] == 5
+    assert runs[0][1] == N_SEEDS and runs[1][2] == N_SEEDS
     failed = seed_db.execute("SELECT table_name, description FROM dq_results WHERE NOT success AND "
                              "severity = 'critical'").fetchall()
     assert failed == []

@@ -13,7 +13,6 @@ runs inside the single writer. What lives here:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,35 +25,11 @@ from warehouse.store import Warehouse, conform
 HERE = Path(__file__).resolve().parent
 
 
-def _unit_table(units: list[str | None]) -> pl.DataFrame:
-    """unit -> (factor, shift, base_unit) with base_value = value * factor + shift, from the metrics stage's
-    own conversion (so the check asks "is base_value what the unit says", not "is the unit table right")."""
-    from transforms.metrics import to_base        # a pure function; imported lazily (reads its lexicons)
-
-    rows = []
-    for unit in units:
-        try:
-            zero, base_unit, _ = to_base(0.0, unit)
-            one = to_base(1.0, unit)[0]
-            rows.append({"unit": unit, "factor": one - zero, "shift": zero, "base_unit": base_unit})
-        except (KeyError, ValueError):
-            rows.append({"unit": unit, "factor": None, "shift": None, "base_unit": None})
-    return pl.DataFrame(rows, schema={"unit": pl.String, "factor": pl.Float64, "shift": pl.Float64,
-                                      "base_unit": pl.String})
-
-
-@functools.lru_cache(maxsize=1)
-def _translit_chars() -> str:
-    """The characters of foreign personal names in Chinese (the entity extractor's lexicon)."""
-    from transforms import lexicons
-
-    chars = "".join(lexicons.lines("entities_translit_chars.txt"))
-    return "".join(sorted(set(c for c in chars if "\u4e00" <= c <= "\u9fff")))
-
-
-def validation_frames(wh: Warehouse, batch_sources: list[dict],
-                      columns: dict[str, list[str]] | None = None) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
+def validation_frames(wh: Warehouse, batch_sources: list[dict], columns: dict[str, list[str]] | None = None, *,
+                      unit_table, translit_chars: str) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
     """Staged rows plus derived check columns (warehouse/audit.sql), one pandas frame per validated table.
+    `unit_table(units)` (unit -> factor, shift, base_unit) and `translit_chars` come from the caller
+    (expectations/audit_inputs.py): warehouse/ imports nothing from transforms/.
     `columns` (table -> names) keeps only what the checks read: DuckDB then skips the rest, and neither
     pandas nor Great Expectations (which hashes every frame it is given) pays for it."""
     con = wh.con
@@ -64,7 +39,7 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
     units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM staging.metrics").fetchall()]
     con.execute("CREATE OR REPLACE TEMP MACRO txt(x) AS coalesce(CAST(x AS VARCHAR), 'null')")
     # a foreign name written without a middle dot (罗德里格斯, 尼古拉耶夫): only transliteration characters
-    con.execute(f"CREATE OR REPLACE TEMP MACRO transliterated(x) AS regexp_full_match(x, '[{_translit_chars()}]{{3,12}}')")
+    con.execute(f"CREATE OR REPLACE TEMP MACRO transliterated(x) AS regexp_full_match(x, '[{translit_chars}]{{3,12}}')")
     # null when body[s:e] == surface (or there is nothing to compare), else a sentence naming the article
     con.execute("""CREATE OR REPLACE TEMP MACRO slice_problem(aid, body, s, e, surface) AS
         CASE WHEN s IS NOT NULL AND body IS NOT NULL
@@ -72,7 +47,7 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
              THEN format('article {}: body[{}:{}] is "{}" but surface is "{}"', txt(aid), txt(s), txt(e),
                          txt(substr(body, s + 1, greatest(e - s, 0))), txt(surface)) END""")
     con.register("dq_batch_sources", sources.to_arrow(compat_level=pl.CompatLevel.newest()))
-    con.register("dq_units", _unit_table(units).to_arrow(compat_level=pl.CompatLevel.newest()))
+    con.register("dq_units", unit_table(units).to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         sql = (HERE / "audit.sql").read_text(encoding="utf-8")
         frames = {}
