@@ -18,10 +18,8 @@ class CheckResult:
     check_index: int = -1            # position of the check in its table's suite
 
 
-
 def describe(r: CheckResult) -> str:
     return f"{r.check.table}: {r.check.description} ({r.unexpected_count if r.unexpected_count is not None else '?'} rows)"
-
 
 
 def result_rows(results: list[CheckResult], run_id: str, batch: int | None) -> list[dict]:

@@ -18,7 +18,6 @@ and publishes the data-quality summary as Prefect artifacts.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -28,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from expectations.results import CheckResult, describe, result_rows  # noqa: F401 (re-exported)
+from expectations.results import CheckResult, describe
 from expectations.suites import Check, all_checks
 
 log = logging.getLogger(__name__)

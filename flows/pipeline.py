@@ -310,7 +310,7 @@ def stage_validate_publish(wh: Warehouse, validator, batch: IngestedBatch, frame
     transaction. So nothing that failed is published, and a quarantined new version of a page leaves its
     published previous version untouched. If a failure names no page, no page of the batch is published.
     """
-    from expectations.runner import describe, result_rows   # lazy, keeps GX out of import time
+    from expectations.results import describe, result_rows
     from warehouse.dq_store import quarantine_sources
 
     def timed(stage: str, t0: float) -> None:

@@ -30,7 +30,6 @@ from transforms.entities.titles import assign_titles, title_anchored_people
 __all__ = ["Mention", "PIPELINE", "canonical_name", "extract_entities", "extract_entities_batch", "version"]
 
 
-
 def tag_docs(docs) -> None:
     """The tagger component (tagger.py), imported on first use: the compiled kernels and the model are not
     loaded by what only needs this package's options or rules (`zhnews --help`, the CLI's parser)."""
