@@ -579,8 +579,7 @@ def parser() -> argparse.ArgumentParser:
 
     from transforms.entities.options import Options
     d = Options()
-    t = sub.add_parser("train-ner", help="train the entity tagger from JSON lines {id, text, entities}",
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    t = sub.add_parser("train-ner", help="train the entity tagger from JSON lines {id, text, entities}")
     t.add_argument("--train", required=True, metavar="FILE", help="training file (JSON lines, character offsets)")
     t.add_argument("--dev", metavar="FILE", help="development file: P/R/F1 per type printed after every epoch "
                    "(default: none)")

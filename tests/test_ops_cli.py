@@ -32,6 +32,7 @@ def test_every_option_has_help_and_shows_its_default():
             assert action.help, f"{name} {action.option_strings or action.dest} has no help"
             if action.option_strings and action.default not in (None, False):
                 assert f"(default: {action.default})" in " ".join(text.split()), (name, action.option_strings)
+        assert not re.search(r"\(default: [^)]*\)\s+\(default:", text), f"{name}: a default said twice"
 
 
 def test_version():
