@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+N_SEEDS = sum(1 for p in SEEDS.rglob("*") if p.is_file() and p.suffix == ".txt")   # the seed pages
 
 _home = tempfile.mkdtemp(prefix="zhnews-prefect-")
 os.environ["PREFECT_HOME"] = _home

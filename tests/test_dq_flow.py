@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from conftest import ROOT, SEEDS, run_flow
+from conftest import N_SEEDS, ROOT, SEEDS, run_flow
 
 PUBLISHED = ("articles", "entities", "entity_mentions", "metrics", "page_residue")
 BROKEN_PAGE = "001_3604f306ed372a90.txt"
@@ -53,7 +53,7 @@ def seeded(prefect_harness, tmp_path):
     shutil.copytree(SEEDS, inputs)
     wh = tmp_path / "wh" / "zhnews.duckdb"
     first = run_flow([inputs], wh, cache_dir=str(tmp_path / "cache"))
-    assert first.status == "published" and first.files_loaded == 5 and first.dq_success
+    assert first.status == "published" and first.files_loaded == N_SEEDS and first.dq_success
     return inputs, wh
 
 

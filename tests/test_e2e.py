@@ -7,9 +7,7 @@ from pathlib import Path
 
 import re
 
-from conftest import CONTENT, SEEDS
-
-N_SEEDS = sum(1 for p in SEEDS.rglob("*") if p.is_file() and p.suffix == ".txt")   # the seed pages
+from conftest import CONTENT, N_SEEDS, SEEDS
 
 
 def test_every_contract_table_has_rows(seed_run, seed_db):

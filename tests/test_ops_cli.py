@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import N_SEEDS, ROOT
 
 COMMANDS = ("run", "report", "serve", "sql", "export", "bench", "train-ner")
 
@@ -69,7 +69,7 @@ def test_report_for_a_given_run_and_as_json(seed_run):
     wh = str(seed_run["warehouse"])
     first = seed_run["first"].run_id
     data = json.loads(_cli("report", "--warehouse", wh, "--run", first, "--json").stdout)
-    assert data["run"]["run_id"] == first and data["run"]["files_loaded"] == 5 and data["passed"] is True
+    assert data["run"]["run_id"] == first and data["run"]["files_loaded"] == N_SEEDS and data["passed"] is True
     assert {t["table"] for t in data["tables"]} >= {"articles", "entity_mentions", "metrics"}
     text = _cli("report", "--warehouse", wh, "--run", first).stdout
     assert f"run {first}" in text and "verdict: PASS" in text

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import SEEDS, run_flow
+from conftest import N_SEEDS, SEEDS, run_flow
 from ops_snapshot import query, seed_pages, snapshot
 
 
@@ -42,8 +42,8 @@ def edited_run(prefect_harness, tmp_path_factory):
 
 def test_rerun_skips_every_file_and_changes_no_row(edited_run):
     r = edited_run
-    assert r["first"].files_loaded == 5 and r["first"].status == "published"
-    assert r["again"].files_skipped == 5 and r["again"].files_loaded == 0 and r["again"].pages_transformed == 0
+    assert r["first"].files_loaded == N_SEEDS and r["first"].status == "published"
+    assert r["again"].files_skipped == N_SEEDS and r["again"].files_loaded == 0 and r["again"].pages_transformed == 0
     assert r["before"] == r["after_rerun"]
     runs = query(r["wh"], "SELECT files_skipped, files_loaded FROM runs ORDER BY started_at")
     assert runs[1] == (5, 0)
@@ -79,15 +79,15 @@ def test_edited_page_replaces_only_its_own_rows(edited_run):
 
 def test_same_bytes_at_a_new_path_add_no_rows(edited_run):
     r = edited_run
-    assert r["fourth"].files_loaded == 0 and r["fourth"].files_skipped == 6
+    assert r["fourth"].files_loaded == 0 and r["fourth"].files_skipped == N_SEEDS + 1
     assert r["after_copy"] == r["after_edit"]
 
 
 def test_full_refresh_recomputes_everything_and_ends_identical(edited_run):
     r = edited_run
     refresh = r["refresh"]
-    assert refresh.status == "published" and refresh.files_loaded == 5 and refresh.files_skipped == 1
-    assert refresh.pages_transformed == 5 and refresh.pages_cached == 0
+    assert refresh.status == "published" and refresh.files_loaded == N_SEEDS and refresh.files_skipped == 1
+    assert refresh.pages_transformed == N_SEEDS and refresh.pages_cached == 0
     # a rebuild drops the superseded history row; the published content is unchanged
     strip = lambda snap: {t: [row for row in rows if "superseded" not in row] for t, rows in snap.items()}  # noqa: E731
     assert strip(r["after_refresh"]) == strip(r["after_copy"])
@@ -96,6 +96,6 @@ def test_full_refresh_recomputes_everything_and_ends_identical(edited_run):
 def test_new_warehouse_over_same_pages_is_served_from_the_page_cache(edited_run, tmp_path):
     r = edited_run
     summary = run_flow([r["inputs"]], tmp_path / "other.duckdb")
-    assert summary.pages_cached == 5 and summary.pages_transformed == 0
+    assert summary.pages_cached == N_SEEDS and summary.pages_transformed == 0
     assert snapshot(tmp_path / "other.duckdb")["articles"] == [
         row for row in r["after_refresh"]["articles"]]

@@ -7,7 +7,7 @@ import io
 import polars as pl
 import pytest
 
-from conftest import run_flow
+from conftest import N_SEEDS, run_flow
 from ops_snapshot import snapshot
 
 
@@ -19,7 +19,7 @@ def test_dask_two_workers_equal_thread_runner(seed_run, tmp_path):
     a = run_flow([inputs], thread, use_cache=False)
     b = run_flow([inputs], dask, task_runner="dask", workers=2, use_cache=False)
     assert a.status == b.status == "published"
-    assert b.pages_transformed == 5 and b.pages_cached == 0          # really computed on the workers
+    assert b.pages_transformed == N_SEEDS and b.pages_cached == 0          # really computed on the workers
     assert snapshot(dask) == snapshot(thread)
     assert snapshot(dask) == snapshot(seed_run["warehouse"])
 
@@ -120,9 +120,10 @@ def test_damaged_cache_record_is_a_miss_not_an_error(seed_run, tmp_path):
 
 
 @pytest.mark.slow
-def test_process_workers_use_the_runs_temporary_prefect_server(tmp_path):
+def test_process_workers_use_the_runs_temporary_prefect_server(seed_run, tmp_path):
     """Without PREFECT_API_URL, a run starts one temporary Prefect server; its worker processes must report
-    to it instead of each starting a server (and database) of its own."""
+    to it instead of each starting a server (and database) of its own. Two worker processes and tiny batches
+    land exactly the tables of the default thread runner."""
     import os
     import subprocess
     import sys
@@ -137,8 +138,10 @@ def test_process_workers_use_the_runs_temporary_prefect_server(tmp_path):
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     log = out.stdout + out.stderr
     assert out.returncode == 0, log[-2000:]
-    assert "5 pages transformed" in log
+    assert f"{N_SEEDS} pages transformed" in log
     assert log.count("Starting temporary server") == 1, log[-3000:]
+    content = lambda wh: {t: rows for t, rows in snapshot(wh).items() if t != "sources"}  # noqa: E731 (paths differ)
+    assert content(tmp_path / "wh" / "z.duckdb") == content(seed_run["warehouse"])
 
 
 def test_auto_task_runner_uses_processes_only_when_they_pay():
