@@ -8,6 +8,10 @@ Every default lives in flows/defaults.py and is shown by `--help`.
 """
 from __future__ import annotations
 
+if __name__ == "__main__":                 # `python -m flows.cli`: an interrupt during the imports below is one line
+    from flows import entry as _entry
+    _entry.install()
+
 import argparse
 import json
 import os
@@ -612,6 +616,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from flows.entry import restore
+    restore()                               # the command's own handling from here (flows/entry.py)
     try:
         code = args.fn(args)
         sys.stdout.flush()                  # a reader gone meanwhile shows here, not at interpreter exit
@@ -625,7 +631,8 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+        before = " before the run started; nothing was published" if args.fn is cmd_run else ""
+        return _fail(f"interrupted by SIGINT{before}", 130)
 
 
 if __name__ == "__main__":
