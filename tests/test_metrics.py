@@ -361,6 +361,19 @@ def test_vague_numerals(text, surface, value, low, high, qualifier):
     assert m["base_value"] == m["low"]
 
 
+@pytest.mark.parametrize("text,surface,low,high,qualifier", [
+    ("来了一位三十五六岁的男子", "三十五六岁", 35, 36, "五六"),
+    ("来了十七八个学生", "十七八个", 17, 18, "七八"),
+    ("能坐一百二三十人", "一百二三十人", 120, 130, "二三"),
+    ("月租两千三四百元", "两千三四百元", 2300, 2400, "三四"),
+    ("销量二十五六万台", "二十五六万台", 2.5e5, 2.6e5, "五六"),
+])
+def test_digit_pair_after_a_numeral(text, surface, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["qualifier"]) == (surface, qualifier)
+    assert close(m["low"], low) and close(m["high"], high) and m["base_value"] == m["low"]
+
+
 @pytest.mark.parametrize("text", ["一二类树苗", "二三级医院", "三五成群地走"])
 def test_digit_pairs_that_are_ranks_or_idioms(text):
     assert not any(m["high"] != m["low"] for m in extract_metrics(text))

@@ -981,27 +981,55 @@ _PAIRS = {"一二": (1, 2), "一两": (1, 2), "二三": (2, 3), "两三": (2, 3)
 _PAIR_REST = re.compile(r"([十百千]?)([万亿]{0,2})$")
 
 
-def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num] | None:
-    """两三百 -> (200, 300), 三四十万 -> (30, 40) in 万: two numbers of the range, magnitude split off."""
+def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num, str] | None:
+    """两三百 -> (200, 300), 三四十万 -> (30, 40) in 万: two numbers of the range, magnitude split off,
+    and the digit pair as written (the qualifier). The pair may follow a numeral that ends with a power,
+    one place below it: 三十五六岁 (35, 36), 一百五六十 (150, 160), 两千三四百 (2300, 2400), 十七八 (17, 18);
+    without a written power the pair is one place below the numeral's last (as 九百九 is 990)."""
     raw = text[s:e]
-    digits = _PAIRS.get(raw[:2])
-    m = _PAIR_REST.match(raw, 2) if digits else None
-    if m is None or ("二" in raw[:2] and not m.group(1)):
+    k = 0 if raw[:2] in _PAIRS else _pair_offset(raw)
+    if k is None:
+        return None
+    digits = _PAIRS[raw[k:k + 2]]
+    m = _PAIR_REST.match(raw, k + 2)
+    if m is None or (k == 0 and "二" in raw[:2] and not m.group(1)):
         return None  # 一二类, 二三级: ranks (a count is written 两); 一二十, 二三百 are numbers
-    power = _POWERS.get(m.group(1), 1)
+    base = 0.0
+    if k:
+        head = parse_numeral(raw[:k])
+        last = _POWERS.get(raw[k - 1]) or _BIGS.get(raw[k - 1])
+        if head is None or head[1] is not None or last is None:
+            return None
+        power = _POWERS[m.group(1)] if m.group(1) else last / 10
+        if power >= last or power < 1:
+            return None  # 三十五六十: the pair's place must be below the numeral's last
+        base = head[0]
+    else:
+        power = _POWERS.get(m.group(1), 1)
     mag_str = m.group(2)
     mag = 1.0
     for c in mag_str:
         mag *= _MAG_VALUES[c]
     nums = []
-    for d, (ns, ne) in zip(digits, ((s, s + 1), (s + 1, e))):
+    for d, (ns, ne) in zip(digits, ((s, s + k + 1), (s + k + 1, e))):
         num = _Num()
         num.s, num.e, num.raw = ns, ne, raw
-        num.value, num.approx, num.mag, num.mag_str = float(d * power), None, mag, mag_str
+        num.value, num.approx, num.mag, num.mag_str = base + float(d * power), None, mag, mag_str
         num.digits, num.is_cn, num.single = None, True, False
         nums.append(num)
     nums[1].e = e
-    return nums[0], nums[1]
+    return nums[0], nums[1], raw[k:k + 2]
+
+
+_PAIR_AFTER_POWER = re.compile("[十拾百佰千仟万萬](?=" + "|".join(_PAIRS) + ")")
+
+
+def _pair_offset(raw: str) -> int | None:
+    """Where a digit pair starts after a numeral that ends with a power (三十五六: 2), or None."""
+    if len(raw) < 3:
+        return None
+    m = _PAIR_AFTER_POWER.search(raw)
+    return m.end() if m else None
 
 
 def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
@@ -1089,7 +1117,8 @@ def _one(text, s, e, P, W):
             while k < e and text[k] in _POWER_CHARS:
                 k += 1
             e, raw = k, text[s:k]  # 数百三甲医院: 数百, then 三甲
-        pair = _pair(text, s, e) if raw[:2] in _PAIRS else None
+        pair = _pair(text, s, e) if raw[:2] in _PAIRS or len(raw) >= 3 and _PAIR_AFTER_POWER.search(raw) \
+            else None
         bounded = raw[0] in _POWER_CHARS and _power_with_bound(text, raw, e, P)
         leading_power = bool(lead) or bounded
     else:
@@ -1317,7 +1346,7 @@ def _one(text, s, e, P, W):
     if negative:
         value = -value
     if pair is not None:
-        qualifier, qkind = raw[:2], None
+        qualifier, qkind = pair[2], None
     elif num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
         qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
         qkind = "lower"
@@ -1358,8 +1387,9 @@ _CN_NUM_SET = frozenset(_CN_NUM_CHARS)
 
 def _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded) -> bool:
     """Chinese numerals that are no quantity (precision over recall)."""
-    if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
-        return True  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
+    if pair is not None and not unit1 and not num.mag_str and raw.endswith(pair[2]):
+        return True  # 三五好友, 十四五规划: a pair of digits is a number only with a unit or a power after it
+        # (两三个, 七八十, 十四五岁)
     if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
             and not low_num and not qualifier and not bounded:
         return True  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
