@@ -564,3 +564,26 @@ def test_next_unit_down_as_a_digit(text, value):
 
 def test_digit_after_a_metre_that_counts_something_else():
     assert [m["surface"] for m in extract_metrics("三米五个人")] == ["三米", "五个"]
+
+
+# ------------------------------------------------------------------ fractions and halves with a bound
+@pytest.mark.parametrize("text,surface,value,low,high,qualifier", [
+    ("约三分之一的游客来自外省", "约三分之一", 1 / 3, 1 / 3, 1 / 3, "约"),
+    ("农田的四分之三以上实现灌溉", "四分之三以上", 0.75, 0.75, None, "以上"),
+    ("超过五分之二的学生选择住校", "超过五分之二", 0.4, 0.4, None, "超过"),
+    ("不到1/4的店铺营业", "不到1/4", 0.25, None, 0.25, "不到"),
+    ("全村一半以上的农户种茶", "一半以上", 0.5, 0.5, None, "以上"),
+    ("超过半数的委员赞成", "超过半数", 0.5, 0.5, None, "超过"),
+    ("产量占全省近一半", "近一半", 0.5, 0.5, 0.5, "近"),
+])
+def test_fractions_and_halves_take_qualifiers(text, surface, value, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["qualifier"], m["kind"]) == (surface, qualifier, "number")
+    assert close(m["value"], value)
+    assert (m["low"] is None) if low is None else close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)
+
+
+@pytest.mark.parametrize("text", ["一半靠天，一半靠人", "他和另一半去旅行", "半数企业尚未复工"])
+def test_a_half_without_a_bound_is_no_metric(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]

@@ -48,7 +48,9 @@ Conventions (one dict per metric; keys METRIC_KEYS):
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
-七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低.
+七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair
+after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers
+(约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -448,7 +450,7 @@ def _scan_re() -> re.Pattern:
         rf"|[{single}](?=[{cls(measure | count | extra)}])"
         rf"|[一壹](?=[{cls(measure | extra)}])"
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
-        rf"|(?P<half>半百|半成|半折|(?<=打)对折)"
+        rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数)"
         rf")"
     )
 
@@ -954,7 +956,9 @@ def _scale_context(text, s, e, P, W) -> bool:
 _DATE_NEXT = frozenset("月日号時时点點")
 
 # words with 半 (half) or 对 that are numbers: (value, unit). 半折/对折 (half price) are 五折.
-_HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折")}
+_HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折"),
+               "一半": (0.5, None), "半数": (0.5, None)}
+_HALF_SHARES = ("一半", "半数")
 
 
 def _half(text, s, e, P, W):
@@ -970,8 +974,15 @@ def _half(text, s, e, P, W):
     elif e < len(text) and (text[e] in _CN_NUM_CHARS or text[e] in "分"):
         return None
     a, b = W.token(s)
+    if word in _HALF_SHARES and (a == s or text[a:s] in P.pre_q) and (b <= e or text[e:b] in P.post_q):
+        a, b = s, e  # 近一半, 一半左右: the tokenizer's glue of a qualifier
     if a < s or b > e and text[a:b] != word and _has_word(text[a:b]):
         return None  # inside a word
+    if word in _HALF_SHARES:
+        # a half (0.5, as 二分之一) only with a bound: 超过一半, 近一半, 一半以上, 半数以上; alone it is
+        # mostly a manner of speaking (一半是海水，一半是火焰)
+        res = _fraction(text, s, e, value, False, P, W)
+        return res if res[0]["qualifier"] else None
     return _finish(text, s, e, s, value, unit, None, None, None, None, P, W, None)
 
 
@@ -1148,7 +1159,7 @@ def _one(text, s, e, P, W):
             numer = _read_number(text, m3.start(), m3.end()) if m3 else None
             if den is not None and numer is not None and den.value * den.mag:
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
-                return _bare(text, start, m3.end(), -value if negative else value)
+                return _fraction(text, start, m3.end(), value, negative, P, W)
     # --- Arabic fraction 1/3 and scientific notation 2e5
     if not num.is_cn and e < len(text) and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
@@ -1162,14 +1173,7 @@ def _one(text, s, e, P, W):
             else:
                 value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
             if value is not None:
-                q = _qualifier_before(text, start, P, W) if not negative else None
-                if q:
-                    word, qs, bound = q
-                    metric, end = _bare(text, qs, am.end(), value)
-                    metric["qualifier"] = word
-                    metric["low"], metric["high"] = _bound(bound, value)
-                    return metric, end
-                return _bare(text, start, am.end(), -value if negative else value)
+                return _fraction(text, start, am.end(), value, negative, P, W)
     # --- fraction: 三分之一, 16分之5, 一百分之二, 3又一千分之23
     fm = _FRACTION.match(text, e) if pair is None else None
     if fm:
@@ -1186,9 +1190,7 @@ def _one(text, s, e, P, W):
         if numer is None or den == 0:
             return None
         value = numer.value * numer.mag / den
-        if negative != neg2:
-            value = -value
-        return _bare(text, start, m2.end(), value)
+        return _fraction(text, start, m2.end(), value, negative != neg2, P, W)
     # --- look-behind: ordinals, codes, quotes, letters, dates
     if s > 0:
         prev = text[s - 1]
@@ -1565,6 +1567,18 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         "qualifier": qualifier, "low": low, "high": high, "counted": counted, "sentence": "",
         "unit_implied": False,
     }, end
+
+
+def _fraction(text, start, end, value, negative, P, W):
+    """A number written without a unit as a fraction, a mixed number or in scientific notation (三分之一,
+    三又三分之一, 1/3, 2e5), with the qualifiers a number takes: 约三分之一, 近1/3, 三分之二以上, 超过三分之一."""
+    qualifier = qkind = None
+    if not negative and start > 0 and text[start - 1] in _patterns().pre_last:
+        q = _qualifier_before(text, start, P, W)
+        if q:
+            qualifier, start, qkind = q
+    return _finish(text, start, end, start, -value if negative else value, None, qualifier, qkind,
+                   None, None, P, W, None)
 
 
 def _bare(text, start, end, value):
