@@ -587,3 +587,18 @@ def test_fractions_and_halves_take_qualifiers(text, surface, value, low, high, q
 @pytest.mark.parametrize("text", ["一半靠天，一半靠人", "他和另一半去旅行", "半数企业尚未复工"])
 def test_a_half_without_a_bound_is_no_metric(text):
     assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+# ------------------------------------------------------------------ the first N (前五) as 前5
+@pytest.mark.parametrize("text,surface,value", [
+    ("出口额位居全省前五的县", "五", 5), ("球队挤进了前八", "八", 8), ("她获得前十名", "十名", 10),
+    ("他的成绩排在前3", "3", 3),
+])
+def test_the_first_n(text, surface, value):
+    m = one(text)
+    assert (m["surface"], m["value"]) == (surface, value)
+
+
+@pytest.mark.parametrize("text", ["会议前一天抵达", "前两天我见过他", "新建前三合村小学"])
+def test_before_a_numeral_that_is_no_rank(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]

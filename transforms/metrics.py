@@ -50,7 +50,8 @@ More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
 七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair
 after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers
-(约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上).
+(约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上); the first N
+(前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -449,6 +450,7 @@ def _scan_re() -> re.Pattern:
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
         rf"|[{single}](?=[{cls(measure | count | extra)}])"
         rf"|[一壹](?=[{cls(measure | extra)}])"
+        rf"|(?<=前)[{single}]"  # the first N: 前三, 前五 (see _rank_cut)
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
         rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数)"
         rf")"
@@ -1052,10 +1054,26 @@ def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
     lead = text[a:s]
     if lead in P.vague or lead in P.power_q or lead in P.pre_q or lead in ("负", "負", "零下"):
         return False
+    if _rank_cut(text, s) and _numeral_then_count(text[s:b]):
+        return False  # 前五, 前十名: the first N, as 前5名 (前一天 is the day before, 前两天 the other day,
+        # 前三合村 a name)
     if not _has_word(text[a:b]):
         return False
     # 增加一倍: a verb before a number and its unit is no part of them (统一打造 is: 统一 ends at 一)
     return b - s < 2 or _tag(lead)[-1][1][0] != "v"
+
+
+def _rank_cut(text: str, s: int) -> bool:
+    """The numeral at s follows 前 (the first N: 前三, 前十名), and is not 一 (前一天, 前一阶段: the one before)."""
+    return s > 0 and text[s - 1] == "前" and text[s] not in "一壹"
+
+
+def _numeral_then_count(rest: str) -> bool:
+    """`rest` is Chinese numerals, optionally followed by a classifier that counts (三, 十名; not 三天)."""
+    k = 0
+    while k < len(rest) and rest[k] in _CN_NUM_SET:
+        k += 1
+    return k > 0 and (k == len(rest) or _units().get(rest[k:], (0, "", ""))[2] == "count")
 
 
 def _idiom_half(text: str, s: int, end: int) -> bool:
@@ -1404,7 +1422,7 @@ def _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded) -> 
         if low_num:
             return False
         if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]) \
-                and text.strip() != raw:
+                and text.strip() != raw and not _rank_cut(text, num.s):
             return True  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹; a numeral alone is a number
         if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count"):
             return True  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve)
