@@ -602,3 +602,19 @@ def test_the_first_n(text, surface, value):
 @pytest.mark.parametrize("text", ["会议前一天抵达", "前两天我见过他", "新建前三合村小学"])
 def test_before_a_numeral_that_is_no_rank(text):
     assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+# ------------------------------------------------------------------ 来 after a round number: about
+@pytest.mark.parametrize("text,surface,value,unit", [
+    ("一位四十来岁的司机", "四十来岁", 40, "岁"), ("院里住着十来户人家", "十来户", 10, "户"),
+    ("礼堂坐了百来人", "百来人", 100, "人"), ("吸引了2000来名观众", "2000来名", 2000, "名"),
+])
+def test_lai_after_a_round_number_is_about(text, surface, value, unit):
+    m = one(text)
+    assert (m["surface"], m["value"], m["unit"], m["qualifier"]) == (surface, value, unit, "来")
+    assert m["low"] == m["high"] == m["base_value"]
+
+
+@pytest.mark.parametrize("text", ["一来交通方便，二来价格低", "建厂十年来首次停产"])
+def test_lai_that_is_no_about(text):
+    assert all(m["qualifier"] != "来" for m in extract_metrics(text))

@@ -51,7 +51,8 @@ with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (�
 七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair
 after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers
 (约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上); the first N
-(前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day).
+(前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day); 来 between a round number
+and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -448,7 +449,7 @@ def _scan_re() -> re.Pattern:
         rf"(?P<date>[{_ARABIC}]{{1,4}}+(?:[月号時时点點]|日(?![元圆]))|[0-9]{{4}}+年)"
         rf"|[.．]?[{_ARABIC}]{_RUN_TAIL}*"
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
-        rf"|[{single}](?=[{cls(measure | count | extra)}])"
+        rf"|[{single}](?=[{cls(measure | count | extra | {'来'})}])"
         rf"|[一壹](?=[{cls(measure | extra)}])"
         rf"|(?<=前)[{single}]"  # the first N: 前三, 前五 (see _rank_cut)
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
@@ -1158,6 +1159,10 @@ def _one(text, s, e, P, W):
         return None
     if not num.is_cn and _kilo(text, num):
         e = num.e
+    # --- 来 after a round number and before its unit: about (十来个, 三十来岁, 百来人, 1000来人)
+    lai = pair is None and e < len(text) and text[e] == "来" and _about_lai(text, num, e, P)
+    if lai:
+        e += 1
     start = s
     # --- sign (not after a digit: 3-5; not a doubled dash: －－9; not 负 inside 减负, 不负)
     if s > 0 and (text[s - 1] in _SIGN_CHARS or text[s - 1] == "下"):
@@ -1168,7 +1173,7 @@ def _one(text, s, e, P, W):
         negative = False
     # --- mixed number: 三百五十又三分之一, 3又一千分之23
     ym = _YOU.match(text, e) if e < len(text) and text[e] in " 又" else None
-    if ym and pair is None:
+    if ym and pair is None and not lai:
         m2 = _RUN_RE.match(text, ym.end())
         if m2 is not None:
             den = _read_number(text, m2.start(), m2.end())
@@ -1179,7 +1184,7 @@ def _one(text, s, e, P, W):
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _fraction(text, start, m3.end(), value, negative, P, W)
     # --- Arabic fraction 1/3 and scientific notation 2e5
-    if not num.is_cn and e < len(text) and text[e] in "/／eE^":
+    if not num.is_cn and not lai and e < len(text) and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
         if am and not (am.end() < len(text) and (_ascii_alnum(text[am.end()]) or text[am.end()] in "/／.")) \
                 and not (s > 0 and (_ascii_alnum(text[s - 1]) or text[s - 1] in "/／.")):
@@ -1193,7 +1198,7 @@ def _one(text, s, e, P, W):
             if value is not None:
                 return _fraction(text, start, am.end(), value, negative, P, W)
     # --- fraction: 三分之一, 16分之5, 一百分之二, 3又一千分之23
-    fm = _FRACTION.match(text, e) if pair is None else None
+    fm = _FRACTION.match(text, e) if pair is None and not lai else None
     if fm:
         m2 = _RUN_RE.match(text, fm.end())
         neg2 = False
@@ -1259,7 +1264,7 @@ def _one(text, s, e, P, W):
     between = range_end = None
     if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
-    if cm and not num.approx and not lead and cmp_end is None:
+    if cm and not num.approx and not lead and cmp_end is None and not lai:
         p2 = cm.end()
         neg2, p2 = _sign_ahead(text, p2)
         m2 = _RUN_RE.match(text, p2)
@@ -1367,6 +1372,9 @@ def _one(text, s, e, P, W):
         value = -value
     if pair is not None:
         qualifier, qkind = pair[2], None
+    elif lai:
+        qualifier = "来" if qualifier is None else qualifier + "…来"
+        qkind = qkind or "approx"
     elif num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
         qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
         qkind = "lower"
@@ -1448,6 +1456,16 @@ def _lead(text: str, s: int, P, W: _Words) -> tuple[str, int, str] | None:
     return _qualifier_before(text, s, P, W)
 
 
+def _about_lai(text: str, num: _Num, e: int, P) -> bool:
+    """text[e] is 来 (about) after a round number: the number ends with 十/百/千/万 (十来, 三十来, 百来) or is
+    an Arabic integer ending in 0 (1000来), and a unit or classifier follows right after it (not 来自, 一来)."""
+    raw = _clean(num.raw)
+    if not (raw[-1] in _POWER_CHARS or raw.isdigit() and raw.endswith("0")) or num.approx:
+        return False
+    um = P.unit.match(text, e + 1)
+    return um is not None and um.start() == e + 1 and um.start(1) == e + 1
+
+
 def _power_with_bound(text: str, raw: str, e: int, P) -> bool:
     """A numeral starting with 百/千/万/亿 without a number before it is a number only when bounded:
     百余人, 千多家 (余/多 inside it), 亿元以上, 千万元以下, 千万级 (a bound after it)."""
@@ -1455,6 +1473,8 @@ def _power_with_bound(text: str, raw: str, e: int, P) -> bool:
         return False
     if raw[-1] in "余多" and len(raw) >= 2:
         return True
+    if text.startswith("来", e) and P.unit.match(text, e + 1):
+        return True  # 百来人
     k = P.unit.match(text, e)
     k = k.end() if k else e
     return text.startswith(("以上", "以下", "级"), k)
