@@ -618,3 +618,21 @@ def test_lai_after_a_round_number_is_about(text, surface, value, unit):
 @pytest.mark.parametrize("text", ["一来交通方便，二来价格低", "建厂十年来首次停产"])
 def test_lai_that_is_no_about(text):
     assert all(m["qualifier"] != "来" for m in extract_metrics(text))
+
+
+# ------------------------------------------------------------------ 多 or 半 between 个 and a unit of time
+@pytest.mark.parametrize("text,surface,value,unit,low,high,qualifier", [
+    ("施工持续了两个多月", "两个多月", 2, "个月", 2 * 2629800, None, "多"),
+    ("排队等了一个多小时", "一个多小时", 1, "个小时", 3600, None, "多"),
+    ("全程约三个半小时", "约三个半小时", 3.5, "个小时", 3.5 * 3600, 3.5 * 3600, "约"),
+    ("用时6个半月", "6个半月", 6.5, "个月", 6.5 * 2629800, 6.5 * 2629800, None),
+])
+def test_more_or_half_inside_a_unit_of_time(text, surface, value, unit, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["unit"], m["kind"], m["qualifier"]) == (surface, unit, "duration", qualifier)
+    assert close(m["value"], value) and close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)
+
+
+def test_more_after_a_count_is_no_duration():
+    assert one("来了三个多人")["unit"] == "个"

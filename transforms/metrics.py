@@ -52,7 +52,8 @@ with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (�
 after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers
 (约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上); the first N
 (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day); 来 between a round number
-and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value).
+and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半
+between 个 and a unit of time (三个多月: more than 3 months; 两个半小时 = 2.5 h).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -1301,6 +1302,15 @@ def _one(text, s, e, P, W):
                     unit1, u1_end = unit2, u2_end
                 elif unit2 == "" and not unit1:
                     return None  # 2到3号线: the first number is the same code
+    # --- 三个多月, 两个半小时, 一个多星期: 多 or 半 between 个 and a unit of time
+    between_ge = None
+    if unit1 in ("个", "個") and low_num is None and u1_end < len(text) and text[u1_end] in "多半":
+        for k in (3, 2, 1):  # the longest unit 个X of time (个月, 个小时, 个星期)
+            word = "个" + text[u1_end + 1:u1_end + 1 + k]
+            if len(word) == k + 1 and word in _units() and _units()[word][2] == "duration":
+                between_ge = text[u1_end]
+                unit1, u1_end = word, u1_end + 1 + k
+                break
     if negative and not unit1 and not low_num and text[start] in "-－" and start > 0 \
             and "\u4e00" <= text[start - 1] <= "\u9fff" and "." not in num.raw \
             and _tag(text[W.token(start - 1)[0]:start])[-1][1][0] not in "vpdc":
@@ -1318,6 +1328,8 @@ def _one(text, s, e, P, W):
             return None
     # --- 折 with a digit string: 五五折 = 5.5折, 九 九 折 = 9.9折
     value = num.value
+    if between_ge == "半" and num.digits is None:
+        value += 0.5
     if num.digits is not None:
         if unit1 != "折" or len(num.digits) != 2:
             return None
@@ -1375,6 +1387,9 @@ def _one(text, s, e, P, W):
     elif lai:
         qualifier = "来" if qualifier is None else qualifier + "…来"
         qkind = qkind or "approx"
+    elif between_ge == "多" and qkind in (None, "approx"):  # 三个多月: more than three months
+        qualifier = "多" if qualifier is None else qualifier + "…多"
+        qkind = "lower"
     elif num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
         qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
         qkind = "lower"
