@@ -636,3 +636,22 @@ def test_more_or_half_inside_a_unit_of_time(text, surface, value, unit, low, hig
 
 def test_more_after_a_count_is_no_duration():
     assert one("来了三个多人")["unit"] == "个"
+
+
+# ------------------------------------------------------------------ 半 before a unit: half of it
+@pytest.mark.parametrize("text,surface,base,unit,qualifier", [
+    ("步行半小时就到", "半小时", 1800, "小时", None),
+    ("两国交往已近半个世纪", "近半个世纪", 0.5 * 3155760000, "个世纪", "近"),
+    ("这口井深约半公里", "约半公里", 500, "公里", "约"),
+    ("工程延误了半个多月", "半个多月", 0.5 * 2629800, "个月", "多"),
+    ("两个世纪以前的建筑", "两个世纪", 2 * 3155760000, "个世纪", None),
+])
+def test_half_of_a_unit(text, surface, base, unit, qualifier):
+    m = one(text)
+    assert (m["surface"], m["unit"], m["qualifier"]) == (surface, unit, qualifier)
+    assert close(m["base_value"], base)
+
+
+@pytest.mark.parametrize("text", ["今年上半年产量", "下半年继续推进", "他等了半天", "一步也不退半步", "半岛局势"])
+def test_half_that_is_no_quantity(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]

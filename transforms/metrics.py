@@ -53,7 +53,8 @@ after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十
 (约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上); the first N
 (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day); 来 between a round number
 and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半
-between 个 and a unit of time (三个多月: more than 3 months; 两个半小时 = 2.5 h).
+between 个 and a unit of time (三个多月: more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time,
+length, mass, area or volume is half of it (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -443,6 +444,7 @@ def _scan_re() -> re.Pattern:
     def cls(chars):
         return "".join(re.escape(c) for c in sorted(chars))
     single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹零〇")
+    halves = {u[0] for u in units if _half_unit_ok(u)} | {"个"}
     # the leading lookahead is redundant for the match but lets the regex engine skip to candidate
     # characters with a charset scan (about 3x faster search over running text)
     return re.compile(
@@ -454,7 +456,7 @@ def _scan_re() -> re.Pattern:
         rf"|[一壹](?=[{cls(measure | extra)}])"
         rf"|(?<=前)[{single}]"  # the first N: 前三, 前五 (see _rank_cut)
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
-        rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数)"
+        rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数|半(?=[{cls(halves)}]))"
         rf")"
     )
 
@@ -965,9 +967,55 @@ _HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "
 _HALF_SHARES = ("一半", "半数")
 
 
+# kinds a half (半) of one unit may measure: 半小时, 半个月, 半年, 半个世纪, 半公里, 半吨
+_HALF_KINDS = frozenset(("duration", "length", "mass", "area", "volume"))
+
+
+def _half_unit_ok(unit: str) -> bool:
+    """半 + this unit is a half of it: a unit of time, length, mass, area or volume, but not 天 or 日
+    (半天 is mostly 'a long while')."""
+    return unit not in ("天", "日") and _units()[unit][2] in _HALF_KINDS
+
+
+def _half_of_unit(text, s, P, W):
+    """半小时, 半个月, 近半个世纪, 半个多世纪 (more than half a century), 半公里: 0.5 of the unit after 半."""
+    e = s + 1
+    more = False
+    if text.startswith("个多", e):  # 半个多世纪, 半个多月
+        for k in (3, 2, 1):
+            word = "个" + text[e + 2:e + 2 + k]
+            if len(word) == k + 1 and word in _units() and _units()[word][2] == "duration":
+                unit, end, more = word, e + 2 + k, True
+                break
+        else:
+            return None
+    else:
+        um = P.unit.match(text, e)
+        if um is None or um.start(1) != e or not _half_unit_ok(um.group(1)):
+            return None
+        unit, end = um.group(1), um.end()
+    a, b = W.token(s)
+    if a < s and text[a:s] not in P.pre_q:
+        return None  # 上半年, 下半年, 多半: 半 inside a word
+    if end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _spills(text, W, s, s + 1, end, unit):
+        return None
+    qualifier = qkind = None
+    start = s
+    if s > 0 and text[s - 1] in P.pre_last:
+        q = _qualifier_before(text, s, P, W)
+        if q:
+            qualifier, start, qkind = q
+    if more:
+        qualifier = "多" if qualifier is None else qualifier + "…多"
+        qkind = "lower"
+    return _finish(text, start, end, start, 0.5, unit, qualifier, qkind, None, None, P, W, None)
+
+
 def _half(text, s, e, P, W):
     """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent): no digit is written."""
     word = text[s:e]
+    if word == "半":
+        return _half_of_unit(text, s, P, W)
     value, unit = _HALF_WORDS[word]
     if unit is not None:
         sm = P.suffix.match(text, e - 1)  # 半成品, 半折叠: a look-alike word, not a quantity
