@@ -788,11 +788,13 @@ def _parse_raw(raw: str, allow_leading_power: bool):
     t = _clean(raw)
     is_cn = not any("0" <= c <= "9" for c in t)
     single = len(t) == 1 and is_cn
-    if allow_leading_power and t and all(c in _MAG_VALUES for c in t):
+    bare_mag = t[:-1] if len(t) >= 2 and t[-1] in "余多" else t  # 万余人, 亿余元: more than one 万/亿
+    if allow_leading_power and bare_mag and all(c in _MAG_VALUES for c in bare_mag):
         mag = 1.0
-        for c in t:
+        for c in bare_mag:
             mag *= _MAG_VALUES[c]
-        return 1.0, None, mag, t, None, True, single  # 超亿元: one 亿, the 一 not written
+        approx = t[-1] if bare_mag != t else None
+        return 1.0, approx, mag, bare_mag, None, True, single  # 超亿元: one 亿, the 一 not written
     digits = _digit_string(t)
     mag, mag_str = 1.0, ""
     core = t
