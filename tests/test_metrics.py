@@ -657,3 +657,20 @@ def test_half_of_a_unit(text, surface, base, unit, qualifier):
 @pytest.mark.parametrize("text", ["今年上半年产量", "下半年继续推进", "他等了半天", "一步也不退半步", "半岛局势"])
 def test_half_that_is_no_quantity(text):
     assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+# ------------------------------------------------------------------ a share written before the number (百分之)
+@pytest.mark.parametrize("text,surface,value,low,high,qualifier", [
+    ("利率约百分之四", "约百分之四", 4, 4, 4, "约"),
+    ("超过百分之六十的居民", "超过百分之六十", 60, 60, None, "超过"),
+    ("涨幅为百分之三十多", "百分之三十多", 30, 30, None, "多"),
+    ("增速为负百分之二", "负百分之二", -2, -2, -2, None),
+    ("覆盖率达百分之七八十", "百分之七八十", 70, 70, 80, "七八"),
+    ("降低百分之十到百分之十五", "百分之十到百分之十五", 10, 10, 15, None),
+    ("提高百分之二十至三十", "百分之二十至三十", 20, 20, 30, None),
+])
+def test_percent_written_before_the_number(text, surface, value, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["kind"], m["qualifier"]) == (surface, "percent", qualifier)
+    assert close(m["value"], value) and close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)

@@ -54,7 +54,9 @@ after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十
 (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day); 来 between a round number
 and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半
 between 个 and a unit of time (三个多月: more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time,
-length, mass, area or volume is half of it (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛).
+length, mass, area or volume is half of it (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛);
+百分之 takes what a number takes: a sign, qualifiers, a digit pair, a range (负百分之二, 约百分之四,
+百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -1172,19 +1174,7 @@ def _one(text, s, e, P, W):
             k += 1
         fm = _FRACTION.match(text, k)
         if fm and k < len(text) and text[k:k + 1] in (" ", "分"):
-            m2 = _RUN_RE.match(text, fm.end())
-            if m2 is None:
-                return None
-            pct_prefix = text[s:k].replace(" ", "") + "分之"
-            me = m2.end()
-            if me - m2.start() >= 2 and text[me - 1] in "百佰千仟" and text.startswith("分", me):
-                me -= 1  # 百分之七十百分位: the second 百 starts a word
-            num = _read_number(text, m2.start(), me, allow_leading_power=True)
-            if num is None:
-                return None
-            _kilo(text, num)
-            return _finish(text, s, num.e, s, num.value * num.mag, pct_prefix, None, None, None, None,
-                           P, W, num)
+            return _percent_words(text, s, k, fm.end(), P, W)
     if raw.startswith(" "):
         return None
     if raw[0] in _CN_NUM_SET:
@@ -1469,6 +1459,57 @@ def _next_digits(text: str, end: int, unit: str) -> tuple[float, int] | None:
         return None
     frac = _DIGITS[m.group(1)] / 10 + (_DIGITS[m.group(2)] / 100 if m.group(2) else 0)
     return frac, k
+
+
+def _percent_words(text, s, k, p, P, W):
+    """百分之五, 千分之２.４ (the share written before the number, text[s:k] + 分之, the number at p), with a
+    sign (负百分之三), qualifiers (约百分之五, 超过百分之五十, 百分之五十多), a digit pair (百分之八九十) or a range
+    (百分之五到百分之十, 百分之十五至二十)."""
+    m2 = _RUN_RE.match(text, p)
+    if m2 is None:
+        return None
+    pct_prefix = text[s:k].replace(" ", "") + "分之"
+    ns, me = m2.start(), m2.end()
+    if me - ns >= 2 and text[me - 1] in "百佰千仟" and text.startswith("分", me):
+        me -= 1  # 百分之七十百分位: the second 百 starts a word
+    raw = text[ns:me]
+    pair = _pair(text, ns, me) if raw[:2] in _PAIRS or len(raw) >= 3 and _PAIR_AFTER_POWER.search(raw) else None
+    qualifier = qkind = low_value = None
+    if pair is not None:
+        num, low_value, qualifier = pair[1], pair[0].value * pair[0].mag, pair[2]
+    else:
+        num = _read_number(text, ns, me, allow_leading_power=True)
+        if num is None:
+            return None
+        _kilo(text, num)
+        cm = _CONNECTOR.match(text, num.e) if not num.approx else None
+        if cm:
+            p2 = cm.end()
+            if text.startswith(pct_prefix, p2):
+                p2 += len(pct_prefix)
+            m3 = _RUN_RE.match(text, p2)
+            num2 = _read_number(text, m3.start(), m3.end(), allow_leading_power=True) if m3 else None
+            if num2 is not None and not num2.approx and num2.value * num2.mag >= num.value * num.mag:
+                low_value, num = num.value * num.mag, num2
+    start = s
+    negative = s > 0 and text[s - 1] in "负負" and _glued_to_word_before(text, W, s - 1, s)
+    if negative:
+        start = s - 1
+    elif s > 0 and text[s - 1] in P.pre_last and qualifier is None:
+        q = _qualifier_before(text, s, P, W)
+        if q:
+            qualifier, start, qkind = q
+    if num.approx and qkind in (None, "approx") and low_value is None:  # 百分之五十多: more than 50 percent
+        qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
+        qkind = "lower"
+    value = num.value * num.mag
+    if negative:
+        value = -value
+        low_value = None if low_value is None else -low_value
+        if low_value is not None:
+            return None  # 负百分之三到五: which end is negative is unclear
+    return _finish(text, start, num.e, start, value, pct_prefix, qualifier, qkind, low_value,
+                   pair[0] if pair else None, P, W, num)
 
 
 _POWER_CHARS = frozenset("十拾百佰千仟万萬亿億")
