@@ -132,6 +132,11 @@ _CLOSE_QUOTES = "”’」』\"'"
 _ARABIC_TAIL = re.compile(
     r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]?[0-9０-９]{1,3})(?![.0-9])")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + "".join(chr(c) for c in range(0xFF41, 0xFF5B)))
+# first characters of what _FRACTION and _CONNECTOR match (a set lookup before the regex call)
+_FRACTION_FIRST = frozenset(" 分")
+_CONNECTOR_FIRST = frozenset(" 至到~～〜-—－")
 
 
 # ---------------------------------------------------------------- lexicons
@@ -412,6 +417,9 @@ class _Tables:
         self.post = _Forward(self.post_q)
         suffixes, prefixes = _lookalikes()
         self.suffix = _Forward(suffixes)
+        # units and look-alike suffixes in one table: the longest word after a number, either kind
+        self.unit_or_suffix = _Forward(set(units) | set(suffixes))
+        self.suffix_set = frozenset(suffixes)
         self.prefix = _Backward(prefixes)
         ctx = _context()
         self.money_nouns = ctx.get("money", ())
@@ -616,6 +624,7 @@ def _split_mag(unit: str) -> tuple[float, str]:
     return 1.0, unit
 
 
+@lru_cache(maxsize=4096)
 def base_factor(unit: str | None) -> tuple[float, str, str]:
     """(factor, base_unit, kind) for a unit as written, magnitude included: "亿元" -> (1e8, "CNY",
     "money"), "万平方米" -> (1e4, "m2", "area"), "个" -> (1, "count", "count"), None -> a bare number.
@@ -897,11 +906,14 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False, compared:
     The unit must end a word of the tokenization, or start one that goes on as the tokenizer glues a
     noun to a measure word (3个人 = 个 + 人, 31个省, 50年来); 5元素, 五成员 and 两位数 are words.
     `level`: 级 is a unit (a range 4到5级, 6.8级, 风力7级), not a rank (3级医院, 4A级)."""
-    um = P.unit.match(text, e)
-    sm = P.suffix.match(text, e)
+    hit = P.unit_or_suffix.match(text, e)  # the longest unit or look-alike (a look-alike wins a tie)
+    if hit is None:
+        return None, e
     if compared and _comparative_after(text, e, P):
         return None, e  # 比15大: 大 is the comparison, not a look-alike (十大)
-    if sm and (um is None or len(sm.group(1)) >= len(um.group(1))):
+    sm = hit if hit.group(1) in P.suffix_set else None
+    um = hit if sm is None else None
+    if sm:
         word = sm.group(1)
         if word == "度" and not text.startswith("度电", sm.start(1)) and _is_temperature_context(text, num.s):
             return "度", sm.end()
@@ -1239,7 +1251,7 @@ def _one(text, s, e, P, W):
             if value is not None:
                 return _fraction(text, start, am.end(), value, negative, P, W)
     # --- fraction: 三分之一, 16分之5, 一百分之二, 3又一千分之23
-    fm = _FRACTION.match(text, e) if pair is None and not lai else None
+    fm = _FRACTION.match(text, e) if pair is None and not lai and text[e:e + 1] in _FRACTION_FIRST else None
     if fm:
         m2 = _RUN_RE.match(text, fm.end())
         neg2 = False
@@ -1258,14 +1270,14 @@ def _one(text, s, e, P, W):
     # --- look-behind: ordinals, codes, quotes, letters, dates
     if s > 0:
         prev = text[s - 1]
-        if _LETTER.match(prev) or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and (
-                text[s - 2].isdigit() or _LETTER.match(text[s - 2]))):
+        if prev in _LETTERS or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and (
+                text[s - 2].isdigit() or text[s - 2] in _LETTERS)):
             return None
-        if P.prefix.search(text, max(0, s - 3), s):
+        if (prev == " " or prev in P.prefix.last) and P.prefix.search(text, max(0, s - 3), s):
             return None
-    if _quoted(text, s, e):
-        return None
-    if e < len(text) and (_LETTER.match(text[e]) and not P.unit.match(text, e)):
+        if prev in _OPEN_QUOTES and _quoted(text, s, e):
+            return None
+    if e < len(text) and (text[e] in _LETTERS and not P.unit.match(text, e)):
         return None
     if e < len(text) and text[e] in "/:：-." and e + 1 < len(text) and text[e + 1].isdigit() \
             and not _CONNECTOR.match(text, e):
@@ -1301,7 +1313,7 @@ def _one(text, s, e, P, W):
     if unit1 == "":
         return None
     after1 = u1_end if unit1 else e
-    cm = _CONNECTOR.match(text, after1) if pair is None else None
+    cm = _CONNECTOR.match(text, after1) if pair is None and text[after1:after1 + 1] in _CONNECTOR_FIRST else None
     between = range_end = None
     if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
