@@ -577,6 +577,8 @@ def test_digit_after_a_metre_that_counts_something_else():
     ("全村一半以上的农户种茶", "一半以上", 0.5, 0.5, None, "以上"),
     ("超过半数的委员赞成", "超过半数", 0.5, 0.5, None, "超过"),
     ("产量占全省近一半", "近一半", 0.5, 0.5, 0.5, "近"),
+    ("年度计划已完成过半", "过半", 0.5, 0.5, None, "过"),
+    ("过半数股东同意", "过半数", 0.5, 0.5, None, "过"),
 ])
 def test_fractions_and_halves_take_qualifiers(text, surface, value, low, high, qualifier):
     m = one(text)
@@ -586,7 +588,7 @@ def test_fractions_and_halves_take_qualifiers(text, surface, value, low, high, q
     assert (m["high"] is None) if high is None else close(m["high"], high)
 
 
-@pytest.mark.parametrize("text", ["一半靠天，一半靠人", "他和另一半去旅行", "半数企业尚未复工"])
+@pytest.mark.parametrize("text", ["一半靠天，一半靠人", "他和另一半去旅行", "半数企业尚未复工", "过半天再来取"])
 def test_a_half_without_a_bound_is_no_metric(text):
     assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
 
@@ -674,3 +676,8 @@ def test_percent_written_before_the_number(text, surface, value, low, high, qual
     assert (m["surface"], m["kind"], m["qualifier"]) == (surface, "percent", qualifier)
     assert close(m["value"], value) and close(m["low"], low)
     assert (m["high"] is None) if high is None else close(m["high"], high)
+
+
+def test_guo_of_a_verb_is_no_qualifier():
+    m = one("经过半年的施工")
+    assert (m["surface"], m["qualifier"], m["unit"]) == ("半年", None, "年")

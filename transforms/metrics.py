@@ -50,7 +50,7 @@ More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
 七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair
 after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers
-(约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上); the first N
+(约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上, 过半, 过半数); the first N
 (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day); 来 between a round number
 and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半
 between 个 and a unit of time (三个多月: more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time,
@@ -466,7 +466,7 @@ def _scan_re() -> re.Pattern:
         rf"|[一壹](?=[{cls(measure | extra)}])"
         rf"|(?<=前)[{single}]"  # the first N: 前三, 前五 (see _rank_cut)
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
-        rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数|半(?=[{cls(halves)}]))"
+        rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数|半(?=[{cls(halves)}])|(?<=过)半)"
         rf")"
     )
 
@@ -979,12 +979,18 @@ _DATE_NEXT = frozenset("月日号時时点點")
 
 # words with 半 (half) or 对 that are numbers: (value, unit). 半折/对折 (half price) are 五折.
 _HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折"),
-               "一半": (0.5, None), "半数": (0.5, None)}
-_HALF_SHARES = ("一半", "半数")
+               "一半": (0.5, None), "半数": (0.5, None), "过半": (0.5, None)}
+_HALF_SHARES = ("一半", "半数", "过半")
 
 
 # kinds a half (半) of one unit may measure: 半小时, 半个月, 半年, 半个世纪, 半公里, 半吨
 _HALF_KINDS = frozenset(("duration", "length", "mass", "area", "volume"))
+
+
+@lru_cache(maxsize=1)
+def _half_unit_starts() -> frozenset[str]:
+    """First characters of the units 半 may take (半小时, 半个月, 半公里)."""
+    return frozenset({u[0] for u in _units() if _half_unit_ok(u)} | {"个"})
 
 
 def _half_unit_ok(unit: str) -> bool:
@@ -1031,7 +1037,9 @@ def _half(text, s, e, P, W):
     """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent): no digit is written."""
     word = text[s:e]
     if word == "半":
-        return _half_of_unit(text, s, P, W)
+        if text[e:e + 1] in _half_unit_starts() or text[s - 1:s] != "过" or P.unit.match(text, e):
+            return _half_of_unit(text, s, P, W)  # 半小时 (None for 过半天: a unit not halved)
+        word = "过半"  # 进度过半, 过半受访者: more than half
     value, unit = _HALF_WORDS[word]
     if unit is not None:
         sm = P.suffix.match(text, e - 1)  # 半成品, 半折叠: a look-alike word, not a quantity
@@ -1042,8 +1050,13 @@ def _half(text, s, e, P, W):
     elif e < len(text) and (text[e] in _CN_NUM_CHARS or text[e] in "分"):
         return None
     a, b = W.token(s)
-    if word in _HALF_SHARES and (a == s or text[a:s] in P.pre_q) and (b <= e or text[e:b] in P.post_q):
-        a, b = s, e  # 近一半, 一半左右: the tokenizer's glue of a qualifier
+    if word in _HALF_SHARES and (a == s or text[a:s] in P.pre_q or text[a:s] == "过") \
+            and (b <= e or text[e:b] in P.post_q or text[e:b] == "数"):
+        a, b = s, e  # 近一半, 一半左右, 过半数: the tokenizer's glue of a qualifier
+    if word in _HALF_SHARES and s > 0 and text[s - 1] == "过" and W.token(s - 1)[0] == s - 1:
+        if word == "过半" and text.startswith("数", e):
+            e += 1  # 过半数
+        return _finish(text, s - 1, e, s - 1, value, None, "过", "lower", None, None, P, W, None)
     if a < s or b > e and text[a:b] != word and _has_word(text[a:b]):
         return None  # inside a word
     if word in _HALF_SHARES:
