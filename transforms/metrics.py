@@ -133,7 +133,7 @@ _ARABIC_TAIL = re.compile(
     r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]?[0-9０-９]{1,3})(?![.0-9])")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                     + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + "".join(chr(c) for c in range(0xFF41, 0xFF5B)))
+                     + "".join(map(chr, range(0xFF21, 0xFF3B))) + "".join(map(chr, range(0xFF41, 0xFF5B))))
 # first characters of what _FRACTION and _CONNECTOR match (a set lookup before the regex call)
 _FRACTION_FIRST = frozenset(" 分")
 _CONNECTOR_FIRST = frozenset(" 至到~～〜-—－")
