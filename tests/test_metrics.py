@@ -681,3 +681,13 @@ def test_percent_written_before_the_number(text, surface, value, low, high, qual
 def test_guo_of_a_verb_is_no_qualifier():
     m = one("经过半年的施工")
     assert (m["surface"], m["qualifier"], m["unit"]) == ("半年", None, "年")
+
+
+@pytest.mark.parametrize("text,surface,value,unit,low", [
+    ("吸引了数以万计的市民", "数以万计", 1, "万", 1e4), ("数以千计的志愿者", "数以千计", 1000, None, 1e3),
+    ("惠及数以百万计的农户", "数以百万计", 100, "万", 1e6),
+])
+def test_counted_in_a_power(text, surface, value, unit, low):
+    m = one(text)
+    assert (m["surface"], m["value"], m["unit"], m["qualifier"]) == (surface, value, unit, "数以…计")
+    assert close(m["low"], low) and close(m["high"], 10 * low)

@@ -48,15 +48,14 @@ Conventions (one dict per metric; keys METRIC_KEYS):
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
-七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair
-after a numeral that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers
-(约三分之一, 三分之二以上, 近1/3) and a half (一半, 半数 = 0.5) only with one (超过半数, 一半以上, 过半, 过半数); the first N
-(前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the day before, the other day); 来 between a round number
-and its unit is "about" (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半
-between 个 and a unit of time (三个多月: more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time,
-length, mass, area or volume is half of it (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛);
-百分之 takes what a number takes: a sign, qualifiers, a digit pair, a range (负百分之二, 约百分之四,
-百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十).
+七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair after a numeral
+that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers (约三分之一, 三分之二以上, 近1/3) and a half
+(一半, 半数 = 0.5) only with one (超过半数, 一半以上, 过半, 过半数); the first N (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the
+day before, the other day); 数以万计 as 数万 (qualifier 数以…计); 来 between a round number and its unit is "about"
+(十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半 between 个 and a unit of time (三个多月:
+more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time, length, mass, area or volume is half of it
+(半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛); 百分之 takes what a number takes: a sign, qualifiers, a digit pair, a
+range (负百分之二, 约百分之四, 百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -460,6 +459,7 @@ def _scan_re() -> re.Pattern:
     return re.compile(
         rf"(?=[.．{_ARABIC}{_CN_NUM_CHARS}半对])(?:"
         rf"(?P<date>[{_ARABIC}]{{1,4}}+(?:[月号時时点點]|日(?![元圆]))|[0-9]{{4}}+年)"
+        rf"|(?P<counted_in>(?<=数以)[十百千万亿]{{1,3}}(?=计))"  # 数以万计 (see _counted_in)
         rf"|[.．]?[{_ARABIC}]{_RUN_TAIL}*"
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
         rf"|[{single}](?=[{cls(measure | count | extra | {'来'})}])"
@@ -877,6 +877,8 @@ def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
         try:
             if m.lastgroup == "half":
                 res = _half(text, s, e, P, W)
+            elif m.lastgroup == "counted_in":
+                res = _counted_in(text, s, e, P, W)
             else:
                 res = _one(text, s, e, P, W)
         except _WordsMismatch:
@@ -1031,6 +1033,16 @@ def _half_of_unit(text, s, P, W):
         qualifier = "多" if qualifier is None else qualifier + "…多"
         qkind = "lower"
     return _finish(text, start, end, start, 0.5, unit, qualifier, qkind, None, None, P, W, None)
+
+
+def _counted_in(text, s, e, P, W):
+    """数以万计, 数以千计, 数以百万计 (counted in tens of thousands ...): as 数万, 数千, 数百万 (value the power as
+    written, its 万/亿 in the unit; low = base, high = 10 x base), qualifier 数以…计."""
+    num = _read_number(text, s, e, allow_leading_power=True)
+    if num is None:
+        return None
+    return _finish(text, s - 2, e + 1, s - 2, num.value, num.mag_str or None, "数以…计", "tens", None, None,
+                   P, W, None)
 
 
 def _half(text, s, e, P, W):
