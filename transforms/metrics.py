@@ -1342,7 +1342,7 @@ def _one(text, s, e, P, W):
     between = range_end = None
     if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
-    if cm and not num.approx and not lead and cmp_end is None and not lai:
+    if cm and num.approx in (None, "多", "余") and not lead and cmp_end is None and not lai:
         p2 = cm.end()
         neg2, p2 = _sign_ahead(text, p2)
         m2 = _RUN_RE.match(text, p2)
@@ -1370,6 +1370,8 @@ def _one(text, s, e, P, W):
                 if ok and unit2 and unit2.startswith("年") and num2.digits is not None:
                     ok = False
                 if ok and not num.mag_str and num2.mag_str:
+                    if num.value > num2.value:  # 5千到1万元, 8000至1.2万: the first written in full
+                        num.value /= num2.mag
                     num.mag, num.mag_str = num2.mag, num2.mag_str  # 3-5万 -> both in 万
                 if ok and (num.mag_str or num2.mag_str) and num.mag_str != num2.mag_str:
                     ok = False
@@ -1461,6 +1463,8 @@ def _one(text, s, e, P, W):
         value = -value
     if pair is not None:
         qualifier, qkind = pair[2], None
+    elif low_num is not None and low_num.approx and qualifier is None:  # 20多至30个: from more than 20
+        qualifier = low_num.approx
     elif lai:
         qualifier = "来" if qualifier is None else qualifier + "…来"
         qkind = qkind or "approx"
