@@ -410,6 +410,7 @@ def test_signed_values_and_ranges(text, surface, low, high, unit):
 def test_level_only_on_a_scale():
     assert one("发生6.1级地震")["kind"] == "level"
     assert one("风力7级")["kind"] == "level"
+    assert one("受13级台风影响")["kind"] == "level" and one("强台风14级登陆")["kind"] == "level"
     assert extract_metrics("全市3级医院") == []              # a rank
     assert extract_metrics("开通2到3号线") == []             # a code, both ends
 
