@@ -695,3 +695,40 @@ def test_counted_in_a_power(text, surface, value, unit, low):
     m = one(text)
     assert (m["surface"], m["value"], m["unit"], m["qualifier"]) == (surface, value, unit, "数以…计")
     assert close(m["low"], low) and close(m["high"], 10 * low)
+
+
+# ------------------------------------------------------------------ properties of the newer classes
+def _opt(*words):
+    return st.sampled_from(["", *words])
+
+
+# a quantity-like chunk: qualifier, numeral, 半/多/来/个, unit, bound, and what may follow
+_VAGUE_CHUNK = st.tuples(
+    _opt("约", "近", "超过", "前", "过", "数以", "负", "百分之", "，"),
+    st.lists(st.sampled_from(list("0123456789一二三四五六七八九十百千万亿两")), max_size=4).map("".join),
+    _opt("半", "多", "余", "来", "个", "个多", "个半", "分之", "至", "到", "-", "计"),
+    _opt("小时", "月", "世纪", "年", "公里", "人", "户", "名", "天", "数", "一半"),
+    _opt("以上", "左右", "的", "。", "半", "至十", "到百分之五"),
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_VAGUE_CHUNK, min_size=1, max_size=3).map("".join), st.randoms(use_true_random=False))
+def test_offsets_and_bounds_hold_on_vague_words(text, rnd):
+    """Pairs after a numeral, 来, 个多/个半, halves, 前N, 数以…计 and 百分之 ranges: with the tokenizer's words or
+    any other segmentation, and cut at every length (a metric at the text's end), every metric slices back to
+    its surface and keeps low <= base_value <= high."""
+    words, i = [], 0
+    while i < len(text):
+        k = rnd.randint(1, 4)
+        words.append(text[i:i + k])
+        i += k
+    for ms, t in [(extract_metrics(text, words), text)] + [(extract_metrics(text[:k]), text[:k])
+                                                           for k in range(1, len(text) + 1)]:
+        for m in ms:
+            text = t
+            assert text[m["start"]:m["end"]] == m["surface"] and 0 <= m["start"] < m["end"] <= len(text)
+            assert (m["low"] is None or m["low"] <= m["base_value"] + 1e-9) \
+                and (m["high"] is None or m["base_value"] <= m["high"] + 1e-9)
+            factor, base_unit, kind = base_factor(m["unit"])
+            assert (base_unit, kind) == (m["base_unit"], m["kind"]) or m["base_unit"] == "degC"
