@@ -174,6 +174,12 @@ def test_bound_pair_becomes_range():
     assert (m["low"], m["high"]) == (10, 20)
 
 
+@pytest.mark.parametrize("text", ["分数小于90大于60", "人数少于500多于300", "身高低于180高于150"])
+def test_upper_bound_first_becomes_range(text):
+    m = one(text)  # 大 of 大于 is no look-alike (十大), 多 of 多于 no approximation (200多)
+    assert m["low"] is not None and m["high"] is not None and m["low"] < m["high"]
+
+
 # ------------------------------------------------------------------ look-alikes: no metric
 @pytest.mark.parametrize("text", [
     "展区设在2号馆", "沿310国道布局", "建设5G基站", "创建4A级景区", "引进世界500强企业",

@@ -107,7 +107,7 @@ _ARABIC = "0-9０-９"
 # points, thousands separators, approximation words (多/余/几) and spaces between Chinese numerals.
 _RUN_HEAD = rf"(?:[.．](?=[0-9０-９]))?[{_ARABIC}{_CN_NUM_CHARS}]"
 _RUN_TAIL = (
-    rf"(?:[{_ARABIC}{_CN_NUM_CHARS}{_APPROX}]"
+    rf"(?:[{_ARABIC}{_CN_NUM_CHARS}几幾余]|多(?!于)"  # 200多于100: 多于 is the next bound
     rf"|[.．](?=[{_ARABIC}])"
     rf"|(?<=[{_CN_NUM_CHARS}{_ARABIC}]) *[{_POINTS}] *(?=[{_ARABIC}{_CN_DIGIT_CHARS}])"
     rf"|,(?=[0-9]{{3}}(?![{_ARABIC}]))"
@@ -419,6 +419,7 @@ class _Tables:
         # units and look-alike suffixes in one table: the longest word after a number, either kind
         self.unit_or_suffix = _Forward(set(units) | set(suffixes))
         self.suffix_set = frozenset(suffixes)
+        self.pre_ahead = _Forward(w for w in self.pre_q if len(w) >= 2)  # 大于, 小于 after a number
         self.prefix = _Backward(prefixes)
         ctx = _context()
         self.money_nouns = ctx.get("money", ())
@@ -915,6 +916,8 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False, compared:
         return None, e  # 比15大: 大 is the comparison, not a look-alike (十大)
     sm = hit if hit.group(1) in P.suffix_set else None
     um = hit if sm is None else None
+    if sm and P.pre_ahead.match(text, e) and len(P.pre_ahead.match(text, e).group(1)) > len(sm.group(1)):
+        return None, e  # 小于30大于20: 大 begins the next bound (大于), no look-alike (十大)
     if sm:
         word = sm.group(1)
         if word == "度" and not text.startswith("度电", sm.start(1)) and _is_temperature_context(text, num.s):
