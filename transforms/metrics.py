@@ -1000,8 +1000,8 @@ def _half_unit_starts() -> frozenset[str]:
 
 def _half_unit_ok(unit: str) -> bool:
     """半 + this unit is a half of it: a unit of time, length, mass, area or volume, but not 天 or 日
-    (半天 is mostly 'a long while')."""
-    return unit not in ("天", "日") and _units()[unit][2] in _HALF_KINDS
+    (半天 is mostly 'a long while') nor 周 (绕场半周: half a circuit)."""
+    return unit not in ("天", "日", "周") and _units()[unit][2] in _HALF_KINDS
 
 
 def _half_of_unit(text, s, P, W):
