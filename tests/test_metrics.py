@@ -667,7 +667,7 @@ def test_half_of_a_unit(text, surface, base, unit, qualifier):
 
 
 @pytest.mark.parametrize("text", ["今年上半年产量", "下半年继续推进", "他等了半天", "一步也不退半步", "半岛局势",
-                                  "队伍绕操场半周"])
+                                  "队伍绕操场半周", "喊出“半年冲刺”的口号"])
 def test_half_that_is_no_quantity(text):
     assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
 

@@ -1024,6 +1024,8 @@ def _half_of_unit(text, s, P, W):
     a, b = W.token(s)
     if a < s and text[a:s] not in P.pre_q:
         return None  # 上半年, 下半年, 多半: 半 inside a word
+    if s > 0 and text[s - 1] in _OPEN_QUOTES and _quoted(text, s, end):
+        return None  # "半年红、全年红": a slogan, as "1469" is
     if end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _spills(text, W, s, s + 1, end, unit):
         return None
     qualifier = qkind = None
