@@ -174,6 +174,12 @@ def test_bound_pair_becomes_range():
     assert (m["low"], m["high"]) == (10, 20)
 
 
+@pytest.mark.parametrize("text", ["分数小于90大于60", "人数少于500多于300", "身高低于180高于150"])
+def test_upper_bound_first_becomes_range(text):
+    m = one(text)  # 大 of 大于 is no look-alike (十大), 多 of 多于 no approximation (200多)
+    assert m["low"] is not None and m["high"] is not None and m["low"] < m["high"]
+
+
 # ------------------------------------------------------------------ look-alikes: no metric
 @pytest.mark.parametrize("text", [
     "展区设在2号馆", "沿310国道布局", "建设5G基站", "创建4A级景区", "引进世界500强企业",
@@ -347,6 +353,8 @@ def test_tokenizer_glue_keeps_the_unit():
     ("近百人受益", "近百人", 100, 100, 100, "近"),
     ("逾千家商户入驻", "逾千家", 1000, 1000, None, "逾"),
     ("百余人列队", "百余人", 100, 100, None, "余"),
+    ("万余名跑者参赛", "万余名", 1, 1e4, None, "余"),
+    ("累计融资亿余元", "亿余元", 1, 1e8, None, "余"),
     ("还要两三个月", "两三个月", 2, 2 * 2629800, 3 * 2629800, "两三"),
     ("培训十几个班", "十几个", 10, 10, None, "几"),
     ("一两年内完工", "一两年", 1, 31557600, 2 * 31557600, "一两"),
@@ -359,6 +367,19 @@ def test_vague_numerals(text, surface, value, low, high, qualifier):
     assert close(m["value"], value) and close(m["low"], low)
     assert (m["high"] is None) if high is None else close(m["high"], high)
     assert m["base_value"] == m["low"]
+
+
+@pytest.mark.parametrize("text,surface,low,high,qualifier", [
+    ("来了一位三十五六岁的男子", "三十五六岁", 35, 36, "五六"),
+    ("来了十七八个学生", "十七八个", 17, 18, "七八"),
+    ("能坐一百二三十人", "一百二三十人", 120, 130, "二三"),
+    ("月租两千三四百元", "两千三四百元", 2300, 2400, "三四"),
+    ("销量二十五六万台", "二十五六万台", 2.5e5, 2.6e5, "五六"),
+])
+def test_digit_pair_after_a_numeral(text, surface, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["qualifier"]) == (surface, qualifier)
+    assert close(m["low"], low) and close(m["high"], high) and m["base_value"] == m["low"]
 
 
 @pytest.mark.parametrize("text", ["一二类树苗", "二三级医院", "三五成群地走"])
@@ -382,6 +403,9 @@ def test_vague_numeral_stops_at_a_word():
     ("每套6万至9万元", "6万至9万元", 6e4, 9e4, "万元"),
     ("工期一至两年", "一至两年", 31557600, 2 * 31557600, "年"),
     ("温度在15和25度之间", "15和25度之间", 15, 25, "度"),
+    ("补贴5千到2万元", "5千到2万元", 5e3, 2e4, "万元"),
+    ("额度在6000至10万元", "6000至10万元", 6e3, 1e5, "万元"),
+    ("每班40余至60人", "40余至60人", 40, 60, "人"),
 ])
 def test_signed_values_and_ranges(text, surface, low, high, unit):
     m = one(text)
@@ -392,6 +416,7 @@ def test_signed_values_and_ranges(text, surface, low, high, unit):
 def test_level_only_on_a_scale():
     assert one("发生6.1级地震")["kind"] == "level"
     assert one("风力7级")["kind"] == "level"
+    assert one("受13级台风影响")["kind"] == "level" and one("强台风14级登陆")["kind"] == "level"
     assert extract_metrics("全市3级医院") == []              # a rank
     assert extract_metrics("开通2到3号线") == []             # a code, both ends
 
@@ -551,3 +576,166 @@ def test_next_unit_down_as_a_digit(text, value):
 
 def test_digit_after_a_metre_that_counts_something_else():
     assert [m["surface"] for m in extract_metrics("三米五个人")] == ["三米", "五个"]
+
+
+# ------------------------------------------------------------------ fractions and halves with a bound
+@pytest.mark.parametrize("text,surface,value,low,high,qualifier", [
+    ("约三分之一的游客来自外省", "约三分之一", 1 / 3, 1 / 3, 1 / 3, "约"),
+    ("农田的四分之三以上实现灌溉", "四分之三以上", 0.75, 0.75, None, "以上"),
+    ("超过五分之二的学生选择住校", "超过五分之二", 0.4, 0.4, None, "超过"),
+    ("不到1/4的店铺营业", "不到1/4", 0.25, None, 0.25, "不到"),
+    ("全村一半以上的农户种茶", "一半以上", 0.5, 0.5, None, "以上"),
+    ("超过半数的委员赞成", "超过半数", 0.5, 0.5, None, "超过"),
+    ("产量占全省近一半", "近一半", 0.5, 0.5, 0.5, "近"),
+    ("年度计划已完成过半", "过半", 0.5, 0.5, None, "过"),
+    ("过半数股东同意", "过半数", 0.5, 0.5, None, "过"),
+])
+def test_fractions_and_halves_take_qualifiers(text, surface, value, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["qualifier"], m["kind"]) == (surface, qualifier, "number")
+    assert close(m["value"], value)
+    assert (m["low"] is None) if low is None else close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)
+
+
+@pytest.mark.parametrize("text", ["一半靠天，一半靠人", "他和另一半去旅行", "半数企业尚未复工", "过半天再来取"])
+def test_a_half_without_a_bound_is_no_metric(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+# ------------------------------------------------------------------ the first N (前五) as 前5
+@pytest.mark.parametrize("text,surface,value", [
+    ("出口额位居全省前五的县", "五", 5), ("球队挤进了前八", "八", 8), ("她获得前十名", "十名", 10),
+    ("他的成绩排在前3", "3", 3),
+])
+def test_the_first_n(text, surface, value):
+    m = one(text)
+    assert (m["surface"], m["value"]) == (surface, value)
+
+
+@pytest.mark.parametrize("text", ["会议前一天抵达", "前两天我见过他", "新建前三合村小学"])
+def test_before_a_numeral_that_is_no_rank(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+# ------------------------------------------------------------------ 来 after a round number: about
+@pytest.mark.parametrize("text,surface,value,unit", [
+    ("一位四十来岁的司机", "四十来岁", 40, "岁"), ("院里住着十来户人家", "十来户", 10, "户"),
+    ("礼堂坐了百来人", "百来人", 100, "人"), ("吸引了2000来名观众", "2000来名", 2000, "名"),
+])
+def test_lai_after_a_round_number_is_about(text, surface, value, unit):
+    m = one(text)
+    assert (m["surface"], m["value"], m["unit"], m["qualifier"]) == (surface, value, unit, "来")
+    assert m["low"] == m["high"] == m["base_value"]
+
+
+@pytest.mark.parametrize("text", ["一来交通方便，二来价格低", "建厂十年来首次停产"])
+def test_lai_that_is_no_about(text):
+    assert all(m["qualifier"] != "来" for m in extract_metrics(text))
+
+
+# ------------------------------------------------------------------ 多 or 半 between 个 and a unit of time
+@pytest.mark.parametrize("text,surface,value,unit,low,high,qualifier", [
+    ("施工持续了两个多月", "两个多月", 2, "个月", 2 * 2629800, None, "多"),
+    ("排队等了一个多小时", "一个多小时", 1, "个小时", 3600, None, "多"),
+    ("全程约三个半小时", "约三个半小时", 3.5, "个小时", 3.5 * 3600, 3.5 * 3600, "约"),
+    ("用时6个半月", "6个半月", 6.5, "个月", 6.5 * 2629800, 6.5 * 2629800, None),
+])
+def test_more_or_half_inside_a_unit_of_time(text, surface, value, unit, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["unit"], m["kind"], m["qualifier"]) == (surface, unit, "duration", qualifier)
+    assert close(m["value"], value) and close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)
+
+
+def test_more_after_a_count_is_no_duration():
+    assert one("来了三个多人")["unit"] == "个"
+
+
+# ------------------------------------------------------------------ 半 before a unit: half of it
+@pytest.mark.parametrize("text,surface,base,unit,qualifier", [
+    ("步行半小时就到", "半小时", 1800, "小时", None),
+    ("两国交往已近半个世纪", "近半个世纪", 0.5 * 3155760000, "个世纪", "近"),
+    ("这口井深约半公里", "约半公里", 500, "公里", "约"),
+    ("工程延误了半个多月", "半个多月", 0.5 * 2629800, "个月", "多"),
+    ("两个世纪以前的建筑", "两个世纪", 2 * 3155760000, "个世纪", None),
+])
+def test_half_of_a_unit(text, surface, base, unit, qualifier):
+    m = one(text)
+    assert (m["surface"], m["unit"], m["qualifier"]) == (surface, unit, qualifier)
+    assert close(m["base_value"], base)
+
+
+@pytest.mark.parametrize("text", ["今年上半年产量", "下半年继续推进", "他等了半天", "一步也不退半步", "半岛局势",
+                                  "队伍绕操场半周", "喊出“半年冲刺”的口号"])
+def test_half_that_is_no_quantity(text):
+    assert extract_metrics(text) == [], [m["surface"] for m in extract_metrics(text)]
+
+
+# ------------------------------------------------------------------ a share written before the number (百分之)
+@pytest.mark.parametrize("text,surface,value,low,high,qualifier", [
+    ("利率约百分之四", "约百分之四", 4, 4, 4, "约"),
+    ("超过百分之六十的居民", "超过百分之六十", 60, 60, None, "超过"),
+    ("涨幅为百分之三十多", "百分之三十多", 30, 30, None, "多"),
+    ("增速为负百分之二", "负百分之二", -2, -2, -2, None),
+    ("覆盖率达百分之七八十", "百分之七八十", 70, 70, 80, "七八"),
+    ("降低百分之十到百分之十五", "百分之十到百分之十五", 10, 10, 15, None),
+    ("提高百分之二十至三十", "百分之二十至三十", 20, 20, 30, None),
+])
+def test_percent_written_before_the_number(text, surface, value, low, high, qualifier):
+    m = one(text)
+    assert (m["surface"], m["kind"], m["qualifier"]) == (surface, "percent", qualifier)
+    assert close(m["value"], value) and close(m["low"], low)
+    assert (m["high"] is None) if high is None else close(m["high"], high)
+
+
+def test_guo_of_a_verb_is_no_qualifier():
+    m = one("经过半年的施工")
+    assert (m["surface"], m["qualifier"], m["unit"]) == ("半年", None, "年")
+
+
+@pytest.mark.parametrize("text,surface,value,unit,low", [
+    ("吸引了数以万计的市民", "数以万计", 1, "万", 1e4), ("数以千计的志愿者", "数以千计", 1000, None, 1e3),
+    ("惠及数以百万计的农户", "数以百万计", 100, "万", 1e6),
+])
+def test_counted_in_a_power(text, surface, value, unit, low):
+    m = one(text)
+    assert (m["surface"], m["value"], m["unit"], m["qualifier"]) == (surface, value, unit, "数以…计")
+    assert close(m["low"], low) and close(m["high"], 10 * low)
+
+
+# ------------------------------------------------------------------ properties of the newer classes
+def _opt(*words):
+    return st.sampled_from(["", *words])
+
+
+# a quantity-like chunk: qualifier, numeral, 半/多/来/个, unit, bound, and what may follow
+_VAGUE_CHUNK = st.tuples(
+    _opt("约", "近", "超过", "前", "过", "数以", "负", "百分之", "，"),
+    st.lists(st.sampled_from(list("0123456789一二三四五六七八九十百千万亿两")), max_size=4).map("".join),
+    _opt("半", "多", "余", "来", "个", "个多", "个半", "分之", "至", "到", "-", "计"),
+    _opt("小时", "月", "世纪", "年", "公里", "人", "户", "名", "天", "数", "一半"),
+    _opt("以上", "左右", "的", "。", "半", "至十", "到百分之五"),
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_VAGUE_CHUNK, min_size=1, max_size=3).map("".join), st.randoms(use_true_random=False))
+def test_offsets_and_bounds_hold_on_vague_words(text, rnd):
+    """Pairs after a numeral, 来, 个多/个半, halves, 前N, 数以…计 and 百分之 ranges: with the tokenizer's words or
+    any other segmentation, and cut at every length (a metric at the text's end), every metric slices back to
+    its surface and keeps low <= base_value <= high."""
+    words, i = [], 0
+    while i < len(text):
+        k = rnd.randint(1, 4)
+        words.append(text[i:i + k])
+        i += k
+    for ms, t in [(extract_metrics(text, words), text)] + [(extract_metrics(text[:k]), text[:k])
+                                                           for k in range(1, len(text) + 1)]:
+        for m in ms:
+            text = t
+            assert text[m["start"]:m["end"]] == m["surface"] and 0 <= m["start"] < m["end"] <= len(text)
+            assert (m["low"] is None or m["low"] <= m["base_value"] + 1e-9) \
+                and (m["high"] is None or m["base_value"] <= m["high"] + 1e-9)
+            factor, base_unit, kind = base_factor(m["unit"])
+            assert (base_unit, kind) == (m["base_unit"], m["kind"]) or m["base_unit"] == "degC"

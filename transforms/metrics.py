@@ -48,7 +48,14 @@ Conventions (one dict per metric; keys METRIC_KEYS):
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
-七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低.
+七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair after a numeral
+that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers (约三分之一, 三分之二以上, 近1/3) and a half
+(一半, 半数 = 0.5) only with one (超过半数, 一半以上, 过半, 过半数); the first N (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the
+day before, the other day); 数以万计 as 数万 (qualifier 数以…计); 来 between a round number and its unit is "about"
+(十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半 between 个 and a unit of time (三个多月:
+more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time, length, mass, area or volume is half of it
+(半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛); 百分之 takes what a number takes: a sign, qualifiers, a digit pair, a
+range (负百分之二, 约百分之四, 百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -100,7 +107,7 @@ _ARABIC = "0-9０-９"
 # points, thousands separators, approximation words (多/余/几) and spaces between Chinese numerals.
 _RUN_HEAD = rf"(?:[.．](?=[0-9０-９]))?[{_ARABIC}{_CN_NUM_CHARS}]"
 _RUN_TAIL = (
-    rf"(?:[{_ARABIC}{_CN_NUM_CHARS}{_APPROX}]"
+    rf"(?:[{_ARABIC}{_CN_NUM_CHARS}几幾余]|多(?!于)"  # 200多于100: 多于 is the next bound
     rf"|[.．](?=[{_ARABIC}])"
     rf"|(?<=[{_CN_NUM_CHARS}{_ARABIC}]) *[{_POINTS}] *(?=[{_ARABIC}{_CN_DIGIT_CHARS}])"
     rf"|,(?=[0-9]{{3}}(?![{_ARABIC}]))"
@@ -124,6 +131,11 @@ _CLOSE_QUOTES = "”’」』\"'"
 _ARABIC_TAIL = re.compile(
     r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]?[0-9０-９]{1,3})(?![.0-9])")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     + "".join(map(chr, range(0xFF21, 0xFF3B))) + "".join(map(chr, range(0xFF41, 0xFF5B))))
+# first characters of what _FRACTION and _CONNECTOR match (a set lookup before the regex call)
+_FRACTION_FIRST = frozenset(" 分")
+_CONNECTOR_FIRST = frozenset(" 至到~～〜-—－")
 
 
 # ---------------------------------------------------------------- lexicons
@@ -404,6 +416,10 @@ class _Tables:
         self.post = _Forward(self.post_q)
         suffixes, prefixes = _lookalikes()
         self.suffix = _Forward(suffixes)
+        # units and look-alike suffixes in one table: the longest word after a number, either kind
+        self.unit_or_suffix = _Forward(set(units) | set(suffixes))
+        self.suffix_set = frozenset(suffixes)
+        self.pre_ahead = _Forward(w for w in self.pre_q if len(w) >= 2)  # 大于, 小于 after a number
         self.prefix = _Backward(prefixes)
         ctx = _context()
         self.money_nouns = ctx.get("money", ())
@@ -438,17 +454,20 @@ def _scan_re() -> re.Pattern:
     def cls(chars):
         return "".join(re.escape(c) for c in sorted(chars))
     single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹零〇")
+    halves = {u[0] for u in units if _half_unit_ok(u)} | {"个"}
     # the leading lookahead is redundant for the match but lets the regex engine skip to candidate
     # characters with a charset scan (about 3x faster search over running text)
     return re.compile(
         rf"(?=[.．{_ARABIC}{_CN_NUM_CHARS}半对])(?:"
         rf"(?P<date>[{_ARABIC}]{{1,4}}+(?:[月号時时点點]|日(?![元圆]))|[0-9]{{4}}+年)"
+        rf"|(?P<counted_in>(?<=数以)[十百千万亿]{{1,3}}(?=计))"  # 数以万计 (see _counted_in)
         rf"|[.．]?[{_ARABIC}]{_RUN_TAIL}*"
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
-        rf"|[{single}](?=[{cls(measure | count | extra)}])"
+        rf"|[{single}](?=[{cls(measure | count | extra | {'来'})}])"
         rf"|[一壹](?=[{cls(measure | extra)}])"
+        rf"|(?<=前)[{single}]"  # the first N: 前三, 前五 (see _rank_cut)
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
-        rf"|(?P<half>半百|半成|半折|(?<=打)对折)"
+        rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数|半(?=[{cls(halves)}])|(?<=过)半)"
         rf")"
     )
 
@@ -606,6 +625,7 @@ def _split_mag(unit: str) -> tuple[float, str]:
     return 1.0, unit
 
 
+@lru_cache(maxsize=4096)
 def base_factor(unit: str | None) -> tuple[float, str, str]:
     """(factor, base_unit, kind) for a unit as written, magnitude included: "亿元" -> (1e8, "CNY",
     "money"), "万平方米" -> (1e4, "m2", "area"), "个" -> (1, "count", "count"), None -> a bare number.
@@ -780,11 +800,13 @@ def _parse_raw(raw: str, allow_leading_power: bool):
     t = _clean(raw)
     is_cn = not any("0" <= c <= "9" for c in t)
     single = len(t) == 1 and is_cn
-    if allow_leading_power and t and all(c in _MAG_VALUES for c in t):
+    bare_mag = t[:-1] if len(t) >= 2 and t[-1] in "余多" else t  # 万余人, 亿余元: more than one 万/亿
+    if allow_leading_power and bare_mag and all(c in _MAG_VALUES for c in bare_mag):
         mag = 1.0
-        for c in t:
+        for c in bare_mag:
             mag *= _MAG_VALUES[c]
-        return 1.0, None, mag, t, None, True, single  # 超亿元: one 亿, the 一 not written
+        approx = t[-1] if bare_mag != t else None
+        return 1.0, approx, mag, bare_mag, None, True, single  # 超亿元: one 亿, the 一 not written
     digits = _digit_string(t)
     mag, mag_str = 1.0, ""
     core = t
@@ -856,6 +878,8 @@ def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
         try:
             if m.lastgroup == "half":
                 res = _half(text, s, e, P, W)
+            elif m.lastgroup == "counted_in":
+                res = _counted_in(text, s, e, P, W)
             else:
                 res = _one(text, s, e, P, W)
         except _WordsMismatch:
@@ -885,11 +909,16 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False, compared:
     The unit must end a word of the tokenization, or start one that goes on as the tokenizer glues a
     noun to a measure word (3个人 = 个 + 人, 31个省, 50年来); 5元素, 五成员 and 两位数 are words.
     `level`: 级 is a unit (a range 4到5级, 6.8级, 风力7级), not a rank (3级医院, 4A级)."""
-    um = P.unit.match(text, e)
-    sm = P.suffix.match(text, e)
+    hit = P.unit_or_suffix.match(text, e)  # the longest unit or look-alike (a look-alike wins a tie)
+    if hit is None:
+        return None, e
     if compared and _comparative_after(text, e, P):
         return None, e  # 比15大: 大 is the comparison, not a look-alike (十大)
-    if sm and (um is None or len(sm.group(1)) >= len(um.group(1))):
+    sm = hit if hit.group(1) in P.suffix_set else None
+    um = hit if sm is None else None
+    if sm and P.pre_ahead.match(text, e) and len(P.pre_ahead.match(text, e).group(1)) > len(sm.group(1)):
+        return None, e  # 小于30大于20: 大 begins the next bound (大于), no look-alike (十大)
+    if sm:
         word = sm.group(1)
         if word == "度" and not text.startswith("度电", sm.start(1)) and _is_temperature_context(text, num.s):
             return "度", sm.end()
@@ -954,12 +983,80 @@ def _scale_context(text, s, e, P, W) -> bool:
 _DATE_NEXT = frozenset("月日号時时点點")
 
 # words with 半 (half) or 对 that are numbers: (value, unit). 半折/对折 (half price) are 五折.
-_HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折")}
+_HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折"),
+               "一半": (0.5, None), "半数": (0.5, None), "过半": (0.5, None)}
+_HALF_SHARES = ("一半", "半数", "过半")
+
+
+# kinds a half (半) of one unit may measure: 半小时, 半个月, 半年, 半个世纪, 半公里, 半吨
+_HALF_KINDS = frozenset(("duration", "length", "mass", "area", "volume"))
+
+
+@lru_cache(maxsize=1)
+def _half_unit_starts() -> frozenset[str]:
+    """First characters of the units 半 may take (半小时, 半个月, 半公里)."""
+    return frozenset({u[0] for u in _units() if _half_unit_ok(u)} | {"个"})
+
+
+def _half_unit_ok(unit: str) -> bool:
+    """半 + this unit is a half of it: a unit of time, length, mass, area or volume, but not 天 or 日
+    (半天 is mostly 'a long while') nor 周 (绕场半周: half a circuit)."""
+    return unit not in ("天", "日", "周") and _units()[unit][2] in _HALF_KINDS
+
+
+def _half_of_unit(text, s, P, W):
+    """半小时, 半个月, 近半个世纪, 半个多世纪 (more than half a century), 半公里: 0.5 of the unit after 半."""
+    e = s + 1
+    more = False
+    if text.startswith("个多", e):  # 半个多世纪, 半个多月
+        for k in (3, 2, 1):
+            word = "个" + text[e + 2:e + 2 + k]
+            if len(word) == k + 1 and word in _units() and _units()[word][2] == "duration":
+                unit, end, more = word, e + 2 + k, True
+                break
+        else:
+            return None
+    else:
+        um = P.unit.match(text, e)
+        if um is None or um.start(1) != e or not _half_unit_ok(um.group(1)):
+            return None
+        unit, end = um.group(1), um.end()
+    a, b = W.token(s)
+    if a < s and text[a:s] not in P.pre_q:
+        return None  # 上半年, 下半年, 多半: 半 inside a word
+    if s > 0 and text[s - 1] in _OPEN_QUOTES and _quoted(text, s, end):
+        return None  # "半年红、全年红": a slogan, as "1469" is
+    if end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _spills(text, W, s, s + 1, end, unit):
+        return None
+    qualifier = qkind = None
+    start = s
+    if s > 0 and text[s - 1] in P.pre_last:
+        q = _qualifier_before(text, s, P, W)
+        if q:
+            qualifier, start, qkind = q
+    if more:
+        qualifier = "多" if qualifier is None else qualifier + "…多"
+        qkind = "lower"
+    return _finish(text, start, end, start, 0.5, unit, qualifier, qkind, None, None, P, W, None)
+
+
+def _counted_in(text, s, e, P, W):
+    """数以万计, 数以千计, 数以百万计 (counted in tens of thousands ...): as 数万, 数千, 数百万 (value the power as
+    written, its 万/亿 in the unit; low = base, high = 10 x base), qualifier 数以…计."""
+    num = _read_number(text, s, e, allow_leading_power=True)
+    if num is None:
+        return None
+    return _finish(text, s - 2, e + 1, s - 2, num.value, num.mag_str or None, "数以…计", "tens", None, None,
+                   P, W, None)
 
 
 def _half(text, s, e, P, W):
     """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent): no digit is written."""
     word = text[s:e]
+    if word == "半":
+        if text[e:e + 1] in _half_unit_starts() or text[s - 1:s] != "过" or P.unit.match(text, e):
+            return _half_of_unit(text, s, P, W)  # 半小时 (None for 过半天: a unit not halved)
+        word = "过半"  # 进度过半, 过半受访者: more than half
     value, unit = _HALF_WORDS[word]
     if unit is not None:
         sm = P.suffix.match(text, e - 1)  # 半成品, 半折叠: a look-alike word, not a quantity
@@ -970,8 +1067,20 @@ def _half(text, s, e, P, W):
     elif e < len(text) and (text[e] in _CN_NUM_CHARS or text[e] in "分"):
         return None
     a, b = W.token(s)
+    if word in _HALF_SHARES and (a == s or text[a:s] in P.pre_q or text[a:s] == "过") \
+            and (b <= e or text[e:b] in P.post_q or text[e:b] == "数"):
+        a, b = s, e  # 近一半, 一半左右, 过半数: the tokenizer's glue of a qualifier
+    if word in _HALF_SHARES and s > 0 and text[s - 1] == "过" and W.token(s - 1)[0] == s - 1:
+        if word == "过半" and text.startswith("数", e):
+            e += 1  # 过半数
+        return _finish(text, s - 1, e, s - 1, value, None, "过", "lower", None, None, P, W, None)
     if a < s or b > e and text[a:b] != word and _has_word(text[a:b]):
         return None  # inside a word
+    if word in _HALF_SHARES:
+        # a half (0.5, as 二分之一) only with a bound: 超过一半, 近一半, 一半以上, 半数以上; alone it is
+        # mostly a manner of speaking (一半是海水，一半是火焰)
+        res = _fraction(text, s, e, value, False, P, W)
+        return res if res[0]["qualifier"] else None
     return _finish(text, s, e, s, value, unit, None, None, None, None, P, W, None)
 
 
@@ -981,27 +1090,55 @@ _PAIRS = {"一二": (1, 2), "一两": (1, 2), "二三": (2, 3), "两三": (2, 3)
 _PAIR_REST = re.compile(r"([十百千]?)([万亿]{0,2})$")
 
 
-def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num] | None:
-    """两三百 -> (200, 300), 三四十万 -> (30, 40) in 万: two numbers of the range, magnitude split off."""
+def _pair(text: str, s: int, e: int) -> tuple[_Num, _Num, str] | None:
+    """两三百 -> (200, 300), 三四十万 -> (30, 40) in 万: two numbers of the range, magnitude split off,
+    and the digit pair as written (the qualifier). The pair may follow a numeral that ends with a power,
+    one place below it: 三十五六岁 (35, 36), 一百五六十 (150, 160), 两千三四百 (2300, 2400), 十七八 (17, 18);
+    without a written power the pair is one place below the numeral's last (as 九百九 is 990)."""
     raw = text[s:e]
-    digits = _PAIRS.get(raw[:2])
-    m = _PAIR_REST.match(raw, 2) if digits else None
-    if m is None or ("二" in raw[:2] and not m.group(1)):
+    k = 0 if raw[:2] in _PAIRS else _pair_offset(raw)
+    if k is None:
+        return None
+    digits = _PAIRS[raw[k:k + 2]]
+    m = _PAIR_REST.match(raw, k + 2)
+    if m is None or (k == 0 and "二" in raw[:2] and not m.group(1)):
         return None  # 一二类, 二三级: ranks (a count is written 两); 一二十, 二三百 are numbers
-    power = _POWERS.get(m.group(1), 1)
+    base = 0.0
+    if k:
+        head = parse_numeral(raw[:k])
+        last = _POWERS.get(raw[k - 1]) or _BIGS.get(raw[k - 1])
+        if head is None or head[1] is not None or last is None:
+            return None
+        power = _POWERS[m.group(1)] if m.group(1) else last / 10
+        if power >= last or power < 1:
+            return None  # 三十五六十: the pair's place must be below the numeral's last
+        base = head[0]
+    else:
+        power = _POWERS.get(m.group(1), 1)
     mag_str = m.group(2)
     mag = 1.0
     for c in mag_str:
         mag *= _MAG_VALUES[c]
     nums = []
-    for d, (ns, ne) in zip(digits, ((s, s + 1), (s + 1, e))):
+    for d, (ns, ne) in zip(digits, ((s, s + k + 1), (s + k + 1, e))):
         num = _Num()
         num.s, num.e, num.raw = ns, ne, raw
-        num.value, num.approx, num.mag, num.mag_str = float(d * power), None, mag, mag_str
+        num.value, num.approx, num.mag, num.mag_str = base + float(d * power), None, mag, mag_str
         num.digits, num.is_cn, num.single = None, True, False
         nums.append(num)
     nums[1].e = e
-    return nums[0], nums[1]
+    return nums[0], nums[1], raw[k:k + 2]
+
+
+_PAIR_AFTER_POWER = re.compile("[十拾百佰千仟万萬](?=" + "|".join(_PAIRS) + ")")
+
+
+def _pair_offset(raw: str) -> int | None:
+    """Where a digit pair starts after a numeral that ends with a power (三十五六: 2), or None."""
+    if len(raw) < 3:
+        return None
+    m = _PAIR_AFTER_POWER.search(raw)
+    return m.end() if m else None
 
 
 def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
@@ -1013,10 +1150,26 @@ def _numeral_in_word(text: str, W: _Words, s: int, P) -> bool:
     lead = text[a:s]
     if lead in P.vague or lead in P.power_q or lead in P.pre_q or lead in ("负", "負", "零下"):
         return False
+    if _rank_cut(text, s) and _numeral_then_count(text[s:b]):
+        return False  # 前五, 前十名: the first N, as 前5名 (前一天 is the day before, 前两天 the other day,
+        # 前三合村 a name)
     if not _has_word(text[a:b]):
         return False
     # 增加一倍: a verb before a number and its unit is no part of them (统一打造 is: 统一 ends at 一)
     return b - s < 2 or _tag(lead)[-1][1][0] != "v"
+
+
+def _rank_cut(text: str, s: int) -> bool:
+    """The numeral at s follows 前 (the first N: 前三, 前十名), and is not 一 (前一天, 前一阶段: the one before)."""
+    return s > 0 and text[s - 1] == "前" and text[s] not in "一壹"
+
+
+def _numeral_then_count(rest: str) -> bool:
+    """`rest` is Chinese numerals, optionally followed by a classifier that counts (三, 十名; not 三天)."""
+    k = 0
+    while k < len(rest) and rest[k] in _CN_NUM_SET:
+        k += 1
+    return k > 0 and (k == len(rest) or _units().get(rest[k:], (0, "", ""))[2] == "count")
 
 
 def _idiom_half(text: str, s: int, end: int) -> bool:
@@ -1063,19 +1216,7 @@ def _one(text, s, e, P, W):
             k += 1
         fm = _FRACTION.match(text, k)
         if fm and k < len(text) and text[k:k + 1] in (" ", "分"):
-            m2 = _RUN_RE.match(text, fm.end())
-            if m2 is None:
-                return None
-            pct_prefix = text[s:k].replace(" ", "") + "分之"
-            me = m2.end()
-            if me - m2.start() >= 2 and text[me - 1] in "百佰千仟" and text.startswith("分", me):
-                me -= 1  # 百分之七十百分位: the second 百 starts a word
-            num = _read_number(text, m2.start(), me, allow_leading_power=True)
-            if num is None:
-                return None
-            _kilo(text, num)
-            return _finish(text, s, num.e, s, num.value * num.mag, pct_prefix, None, None, None, None,
-                           P, W, num)
+            return _percent_words(text, s, k, fm.end(), P, W)
     if raw.startswith(" "):
         return None
     if raw[0] in _CN_NUM_SET:
@@ -1089,7 +1230,8 @@ def _one(text, s, e, P, W):
             while k < e and text[k] in _POWER_CHARS:
                 k += 1
             e, raw = k, text[s:k]  # 数百三甲医院: 数百, then 三甲
-        pair = _pair(text, s, e) if raw[:2] in _PAIRS else None
+        pair = _pair(text, s, e) if raw[:2] in _PAIRS or len(raw) >= 3 and _PAIR_AFTER_POWER.search(raw) \
+            else None
         bounded = raw[0] in _POWER_CHARS and _power_with_bound(text, raw, e, P)
         leading_power = bool(lead) or bounded
     else:
@@ -1100,6 +1242,10 @@ def _one(text, s, e, P, W):
         return None
     if not num.is_cn and _kilo(text, num):
         e = num.e
+    # --- 来 after a round number and before its unit: about (十来个, 三十来岁, 百来人, 1000来人)
+    lai = pair is None and e < len(text) and text[e] == "来" and _about_lai(text, num, e, P)
+    if lai:
+        e += 1
     start = s
     # --- sign (not after a digit: 3-5; not a doubled dash: －－9; not 负 inside 减负, 不负)
     if s > 0 and (text[s - 1] in _SIGN_CHARS or text[s - 1] == "下"):
@@ -1110,7 +1256,7 @@ def _one(text, s, e, P, W):
         negative = False
     # --- mixed number: 三百五十又三分之一, 3又一千分之23
     ym = _YOU.match(text, e) if e < len(text) and text[e] in " 又" else None
-    if ym and pair is None:
+    if ym and pair is None and not lai:
         m2 = _RUN_RE.match(text, ym.end())
         if m2 is not None:
             den = _read_number(text, m2.start(), m2.end())
@@ -1119,9 +1265,9 @@ def _one(text, s, e, P, W):
             numer = _read_number(text, m3.start(), m3.end()) if m3 else None
             if den is not None and numer is not None and den.value * den.mag:
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
-                return _bare(text, start, m3.end(), -value if negative else value)
+                return _fraction(text, start, m3.end(), value, negative, P, W)
     # --- Arabic fraction 1/3 and scientific notation 2e5
-    if not num.is_cn and e < len(text) and text[e] in "/／eE^":
+    if not num.is_cn and not lai and e < len(text) and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
         if am and not (am.end() < len(text) and (_ascii_alnum(text[am.end()]) or text[am.end()] in "/／.")) \
                 and not (s > 0 and (_ascii_alnum(text[s - 1]) or text[s - 1] in "/／.")):
@@ -1133,16 +1279,9 @@ def _one(text, s, e, P, W):
             else:
                 value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
             if value is not None:
-                q = _qualifier_before(text, start, P, W) if not negative else None
-                if q:
-                    word, qs, bound = q
-                    metric, end = _bare(text, qs, am.end(), value)
-                    metric["qualifier"] = word
-                    metric["low"], metric["high"] = _bound(bound, value)
-                    return metric, end
-                return _bare(text, start, am.end(), -value if negative else value)
+                return _fraction(text, start, am.end(), value, negative, P, W)
     # --- fraction: 三分之一, 16分之5, 一百分之二, 3又一千分之23
-    fm = _FRACTION.match(text, e) if pair is None else None
+    fm = _FRACTION.match(text, e) if pair is None and not lai and text[e:e + 1] in _FRACTION_FIRST else None
     if fm:
         m2 = _RUN_RE.match(text, fm.end())
         neg2 = False
@@ -1157,20 +1296,18 @@ def _one(text, s, e, P, W):
         if numer is None or den == 0:
             return None
         value = numer.value * numer.mag / den
-        if negative != neg2:
-            value = -value
-        return _bare(text, start, m2.end(), value)
+        return _fraction(text, start, m2.end(), value, negative != neg2, P, W)
     # --- look-behind: ordinals, codes, quotes, letters, dates
     if s > 0:
         prev = text[s - 1]
-        if _LETTER.match(prev) or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and (
-                text[s - 2].isdigit() or _LETTER.match(text[s - 2]))):
+        if prev in _LETTERS or prev in "/:：.#＃№" or (prev == "-" and s >= 2 and (
+                text[s - 2].isdigit() or text[s - 2] in _LETTERS)):
             return None
-        if P.prefix.search(text, max(0, s - 3), s):
+        if (prev == " " or prev in P.prefix.last) and P.prefix.search(text, max(0, s - 3), s):
             return None
-    if _quoted(text, s, e):
-        return None
-    if e < len(text) and (_LETTER.match(text[e]) and not P.unit.match(text, e)):
+        if prev in _OPEN_QUOTES and _quoted(text, s, e):
+            return None
+    if e < len(text) and (text[e] in _LETTERS and not P.unit.match(text, e)):
         return None
     if e < len(text) and text[e] in "/:：-." and e + 1 < len(text) and text[e + 1].isdigit() \
             and not _CONNECTOR.match(text, e):
@@ -1206,11 +1343,11 @@ def _one(text, s, e, P, W):
     if unit1 == "":
         return None
     after1 = u1_end if unit1 else e
-    cm = _CONNECTOR.match(text, after1) if pair is None else None
+    cm = _CONNECTOR.match(text, after1) if pair is None and text[after1:after1 + 1] in _CONNECTOR_FIRST else None
     between = range_end = None
     if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
-    if cm and not num.approx and not lead and cmp_end is None:
+    if cm and num.approx in (None, "多", "余") and not lead and cmp_end is None and not lai:
         p2 = cm.end()
         neg2, p2 = _sign_ahead(text, p2)
         m2 = _RUN_RE.match(text, p2)
@@ -1238,6 +1375,8 @@ def _one(text, s, e, P, W):
                 if ok and unit2 and unit2.startswith("年") and num2.digits is not None:
                     ok = False
                 if ok and not num.mag_str and num2.mag_str:
+                    if num.value > num2.value:  # 5千到1万元, 8000至1.2万: the first written in full
+                        num.value /= num2.mag
                     num.mag, num.mag_str = num2.mag, num2.mag_str  # 3-5万 -> both in 万
                 if ok and (num.mag_str or num2.mag_str) and num.mag_str != num2.mag_str:
                     ok = False
@@ -1247,6 +1386,15 @@ def _one(text, s, e, P, W):
                     unit1, u1_end = unit2, u2_end
                 elif unit2 == "" and not unit1:
                     return None  # 2到3号线: the first number is the same code
+    # --- 三个多月, 两个半小时, 一个多星期: 多 or 半 between 个 and a unit of time
+    between_ge = None
+    if unit1 in ("个", "個") and low_num is None and u1_end < len(text) and text[u1_end] in "多半":
+        for k in (3, 2, 1):  # the longest unit 个X of time (个月, 个小时, 个星期)
+            word = "个" + text[u1_end + 1:u1_end + 1 + k]
+            if len(word) == k + 1 and word in _units() and _units()[word][2] == "duration":
+                between_ge = text[u1_end]
+                unit1, u1_end = word, u1_end + 1 + k
+                break
     if negative and not unit1 and not low_num and text[start] in "-－" and start > 0 \
             and "\u4e00" <= text[start - 1] <= "\u9fff" and "." not in num.raw \
             and _tag(text[W.token(start - 1)[0]:start])[-1][1][0] not in "vpdc":
@@ -1264,6 +1412,8 @@ def _one(text, s, e, P, W):
             return None
     # --- 折 with a digit string: 五五折 = 5.5折, 九 九 折 = 9.9折
     value = num.value
+    if between_ge == "半" and num.digits is None:
+        value += 0.5
     if num.digits is not None:
         if unit1 != "折" or len(num.digits) != 2:
             return None
@@ -1317,7 +1467,15 @@ def _one(text, s, e, P, W):
     if negative:
         value = -value
     if pair is not None:
-        qualifier, qkind = raw[:2], None
+        qualifier, qkind = pair[2], None
+    elif low_num is not None and low_num.approx and qualifier is None:  # 20多至30个: from more than 20
+        qualifier = low_num.approx
+    elif lai:
+        qualifier = "来" if qualifier is None else qualifier + "…来"
+        qkind = qkind or "approx"
+    elif between_ge == "多" and qkind in (None, "approx"):  # 三个多月: more than three months
+        qualifier = "多" if qualifier is None else qualifier + "…多"
+        qkind = "lower"
     elif num.approx and qkind in (None, "approx"):  # 五百多个, 大概有五百多个: more than 500
         qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
         qkind = "lower"
@@ -1349,6 +1507,57 @@ def _next_digits(text: str, end: int, unit: str) -> tuple[float, int] | None:
     return frac, k
 
 
+def _percent_words(text, s, k, p, P, W):
+    """百分之五, 千分之２.４ (the share written before the number, text[s:k] + 分之, the number at p), with a
+    sign (负百分之三), qualifiers (约百分之五, 超过百分之五十, 百分之五十多), a digit pair (百分之八九十) or a range
+    (百分之五到百分之十, 百分之十五至二十)."""
+    m2 = _RUN_RE.match(text, p)
+    if m2 is None:
+        return None
+    pct_prefix = text[s:k].replace(" ", "") + "分之"
+    ns, me = m2.start(), m2.end()
+    if me - ns >= 2 and text[me - 1] in "百佰千仟" and text.startswith("分", me):
+        me -= 1  # 百分之七十百分位: the second 百 starts a word
+    raw = text[ns:me]
+    pair = _pair(text, ns, me) if raw[:2] in _PAIRS or len(raw) >= 3 and _PAIR_AFTER_POWER.search(raw) else None
+    qualifier = qkind = low_value = None
+    if pair is not None:
+        num, low_value, qualifier = pair[1], pair[0].value * pair[0].mag, pair[2]
+    else:
+        num = _read_number(text, ns, me, allow_leading_power=True)
+        if num is None:
+            return None
+        _kilo(text, num)
+        cm = _CONNECTOR.match(text, num.e) if not num.approx else None
+        if cm:
+            p2 = cm.end()
+            if text.startswith(pct_prefix, p2):
+                p2 += len(pct_prefix)
+            m3 = _RUN_RE.match(text, p2)
+            num2 = _read_number(text, m3.start(), m3.end(), allow_leading_power=True) if m3 else None
+            if num2 is not None and not num2.approx and num2.value * num2.mag >= num.value * num.mag:
+                low_value, num = num.value * num.mag, num2
+    start = s
+    negative = s > 0 and text[s - 1] in "负負" and _glued_to_word_before(text, W, s - 1, s)
+    if negative:
+        start = s - 1
+    elif s > 0 and text[s - 1] in P.pre_last and qualifier is None:
+        q = _qualifier_before(text, s, P, W)
+        if q:
+            qualifier, start, qkind = q
+    if num.approx and qkind in (None, "approx") and low_value is None:  # 百分之五十多: more than 50 percent
+        qualifier = num.approx if qualifier is None else qualifier + "…" + num.approx
+        qkind = "lower"
+    value = num.value * num.mag
+    if negative:
+        value = -value
+        low_value = None if low_value is None else -low_value
+        if low_value is not None:
+            return None  # 负百分之三到五: which end is negative is unclear
+    return _finish(text, start, num.e, start, value, pct_prefix, qualifier, qkind, low_value,
+                   pair[0] if pair else None, P, W, num)
+
+
 _POWER_CHARS = frozenset("十拾百佰千仟万萬亿億")
 _BIG_POWER_CHARS = frozenset("百佰千仟万萬亿億")
 
@@ -1358,8 +1567,9 @@ _CN_NUM_SET = frozenset(_CN_NUM_CHARS)
 
 def _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded) -> bool:
     """Chinese numerals that are no quantity (precision over recall)."""
-    if pair is not None and not unit1 and not num.mag_str and len(raw) == 2:
-        return True  # 三五好友: a pair of digits is a number only with a unit or a power (两三个, 七八十)
+    if pair is not None and not unit1 and not num.mag_str and raw.endswith(pair[2]):
+        return True  # 三五好友, 十四五规划: a pair of digits is a number only with a unit or a power after it
+        # (两三个, 七八十, 十四五岁)
     if num.raw[0] in "百佰千仟" and not unit1 and e < len(text) and "\u4e00" <= text[e] <= "\u9fff" \
             and not low_num and not qualifier and not bounded:
         return True  # 千三 (1300) stands alone or takes a unit; 数百三甲医院 is not 130
@@ -1372,7 +1582,7 @@ def _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded) -> 
         if low_num:
             return False
         if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]) \
-                and text.strip() != raw:
+                and text.strip() != raw and not _rank_cut(text, num.s):
             return True  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹; a numeral alone is a number
         if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count"):
             return True  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve)
@@ -1398,6 +1608,16 @@ def _lead(text: str, s: int, P, W: _Words) -> tuple[str, int, str] | None:
     return _qualifier_before(text, s, P, W)
 
 
+def _about_lai(text: str, num: _Num, e: int, P) -> bool:
+    """text[e] is 来 (about) after a round number: the number ends with 十/百/千/万 (十来, 三十来, 百来) or is
+    an Arabic integer ending in 0 (1000来), and a unit or classifier follows right after it (not 来自, 一来)."""
+    raw = _clean(num.raw)
+    if not (raw[-1] in _POWER_CHARS or raw.isdigit() and raw.endswith("0")) or num.approx:
+        return False
+    um = P.unit.match(text, e + 1)
+    return um is not None and um.start() == e + 1 and um.start(1) == e + 1
+
+
 def _power_with_bound(text: str, raw: str, e: int, P) -> bool:
     """A numeral starting with 百/千/万/亿 without a number before it is a number only when bounded:
     百余人, 千多家 (余/多 inside it), 亿元以上, 千万元以下, 千万级 (a bound after it)."""
@@ -1405,6 +1625,8 @@ def _power_with_bound(text: str, raw: str, e: int, P) -> bool:
         return False
     if raw[-1] in "余多" and len(raw) >= 2:
         return True
+    if text.startswith("来", e) and P.unit.match(text, e + 1):
+        return True  # 百来人
     k = P.unit.match(text, e)
     k = k.end() if k else e
     return text.startswith(("以上", "以下", "级"), k)
@@ -1535,6 +1757,18 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         "qualifier": qualifier, "low": low, "high": high, "counted": counted, "sentence": "",
         "unit_implied": False,
     }, end
+
+
+def _fraction(text, start, end, value, negative, P, W):
+    """A number written without a unit as a fraction, a mixed number or in scientific notation (三分之一,
+    三又三分之一, 1/3, 2e5), with the qualifiers a number takes: 约三分之一, 近1/3, 三分之二以上, 超过三分之一."""
+    qualifier = qkind = None
+    if not negative and start > 0 and text[start - 1] in _patterns().pre_last:
+        q = _qualifier_before(text, start, P, W)
+        if q:
+            qualifier, start, qkind = q
+    return _finish(text, start, end, start, -value if negative else value, None, qualifier, qkind,
+                   None, None, P, W, None)
 
 
 def _bare(text, start, end, value):
