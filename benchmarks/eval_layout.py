@@ -336,6 +336,7 @@ def _gold_article(rec: dict) -> dict:
         "key": "".join(sorted(clean.conservation_key("".join(heads + kept)))),
         "compound": _compound(lines),
         "lines": {clean.conservation_key(x) for x in heads + lines if x.strip()},
+        "head_keys": {clean.conservation_key(x) for x in heads if x.strip()},
     }
 
 
@@ -441,8 +442,84 @@ def _expected_date(g: dict, issue: _dt.date) -> _dt.date | None:
         return None
 
 
+def _missed_class(g: dict, same: list[layout.Article], page: layout.Page) -> str:
+    """Why a gold article was not recovered, as a class name (no text): for a part that is only measured."""
+    if g["compound"]:
+        return "compound_record"
+    if same:
+        got, want = Counter(_article_key(same[0])), Counter(g["key"])
+        if got - want and not want - got:
+            return "same_headline:took_following_text"
+        if want - got and not got - want:
+            return "same_headline:lost_text"
+        return "same_headline:text_differs"
+    heads = {h for h in (g["overline"], g["subheadline"]) if h}
+    for a in page.articles:
+        if a.headline in heads or g["headline"] in (a.overline, a.subheadline):
+            return "heading_order"
+    hk = clean.conservation_key(g["headline"] or "")
+    for a in page.articles:
+        if any(clean.conservation_key(ln) == hk for ln in a.body.split("\n")):
+            return "headline_in_other_body"
+    if any(clean.conservation_key(r) == hk for r in page.residue):
+        return "headline_in_residue"
+    return "other"
+
+
+def _fn_class(name: str, a: layout.Article, byline_text: str, page: layout.Page) -> str:
+    """Where a gold name the article lacks was put, as a class name (no text)."""
+    if name in byline_text:
+        return "in_byline_or_dateline_not_parsed"
+    paras = a.body.split("\n")
+    for k, para in enumerate(paras):
+        if name in para.replace(" ", ""):
+            where = "first" if k == 0 else "last" if k == len(paras) - 1 else "middle"
+            shape = "paren" if para.startswith("（") else "short" if len(para) <= 40 else "long"
+            return f"in_body:{where}_{shape}"
+    for b in page.articles:
+        if b is not a and name in (b.byline or "").replace(" ", ""):
+            return "in_other_byline"
+        if b is not a and name in b.body.replace(" ", ""):
+            return "in_other_body"
+        if b is not a and name in "".join(x or "" for x in (b.overline, b.headline, b.subheadline)).replace(" ", ""):
+            return "in_other_heading"
+    if any(name in r.replace(" ", "") for r in page.residue):
+        return "in_residue"
+    if name in "".join(x or "" for x in (a.overline, a.headline, a.subheadline)).replace(" ", ""):
+        return "in_own_heading"
+    return "elsewhere"
+
+
+def _attribution(a: layout.Article | None) -> str:
+    if a is None:
+        return "none_found"
+    return "dateline" if a.dateline else "byline" if a.byline else "unsigned"
+
+
+def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
+                 articles: list[layout.Article] = ()) -> str:
+    """Why a predicted article matches no gold article, as a class name (no text). A body line taken as a headline
+    is told apart by how the article it was cut from opens (dateline, author line, nothing), how many heading lines
+    the extra has and whether it has an attribution of its own."""
+    probe = clean.conservation_key(a.headline or a.body.split("\n", 1)[0])
+    if probe in compound_lines:
+        return "compound_piece"
+    if not a.headline:
+        return "no_headline"
+    if any(probe in g["head_keys"] for g in gold):
+        return "gold_heading_as_headline"
+    owner = next((g for g in gold if probe in g["lines"]), None)
+    if owner is not None:
+        host = next((x for x in articles if x.headline == owner["headline"]), None)
+        heads = sum(1 for x in (a.overline, a.headline, a.subheadline) if x)
+        return (f"body_line_as_headline:host_{_attribution(host)}:heads_{heads}:"
+                f"own_{_attribution(a)}")
+    return "other"
+
+
 def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
     c = Counter()
+    classes: Counter = Counter()
     errors: list[str] = []
     chars = 0
     t0 = time.perf_counter()
@@ -473,8 +550,10 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
             if a is not None:
                 c["recovered"] += 1
                 c["recovered_compound"] += g["compound"]
-            elif show_errors and len(errors) < show_errors:
-                errors.append(f"{p['name']} {g['id']} missed: {g['headline']!r} (same headline: {len(same)})")
+            else:
+                classes["missed:" + _missed_class(g, same, page)] += 1
+                if show_errors and len(errors) < show_errors:
+                    errors.append(f"{p['name']} {g['id']} missed: {g['headline']!r} (same headline: {len(same)})")
             a = a or (same[0] if same else None)
             if g["month"] is not None:
                 c["dated"] += 1
@@ -491,6 +570,12 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
             c["paired"] += 1
             got = [n.replace(" ", "") for n in a.reporters + a.correspondents]
             c["people_tp"] += sum((Counter(got) & Counter(g["people"])).values())
+            byline_text = (a.byline or "").replace(" ", "") + (a.dateline or "").replace(" ", "")
+            for n in (Counter(got) - Counter(g["people"])).elements():
+                classes["people_fp:" + ("photo_credit" if re.search(re.escape(n) + r"\s*摄", a.byline or "")
+                                        else "other")] += 1
+            for n in (Counter(g["people"]) - Counter(got)).elements():
+                classes["people_fn:" + _fn_class(n, a, byline_text, page)] += 1
             c["overline_ok"] += a.overline == g["overline"]
             c["subheadline_ok"] += a.subheadline == g["subheadline"]
             if issue is None and g["month"] is not None:
@@ -505,6 +590,8 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
                 for f, gv in (("overline", g["overline"]), ("subheadline", g["subheadline"])):
                     if getattr(a, f) != gv:
                         errors.append(f"{p['name']} {g['id']} {f} {getattr(a, f)!r} != {gv!r}")
+        for a in unused:
+            classes["extra:" + _extra_class(a, p["gold"], compound_lines, page.articles)] += 1
         if show_errors and len(errors) < show_errors:
             for a in unused:
                 errors.append(f"{p['name']} extra article: {a.headline!r} body={a.body[:40]!r}")
@@ -530,6 +617,7 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
         "pages_conserved": round(c["pages_conserved"] / max(1, c["pages"]), 3),
         "seconds": round(secs, 2), "MB_per_s": round(chars * 3 / 1e6 / max(1e-9, secs), 2),
     }
+    out["error_classes"] = dict(sorted(classes.items()))
     if show_errors:
         out["errors"] = errors
     return out
