@@ -466,6 +466,33 @@ def _missed_class(g: dict, same: list[layout.Article], page: layout.Page) -> str
     return "other"
 
 
+def _credit_failure(para: str) -> str:
+    """Why a parenthesized line holding a gold name is not a closing credit, as a class name (no text)."""
+    if not para.endswith("）"):
+        return "not_closed_by_paren"
+    if len(para) > 160:
+        return "too_long"
+    if para.count("（") > 1:
+        return "several_parens"
+    for seg in re.split(r"[，；。]", para[1:-1]):
+        seg = seg.strip()
+        if layout.parse_credit(f"（{seg}）") is None:
+            has_label = bool(layout._lex().label_re.search(seg))
+            has_verb = bool(layout._lex().credit_verb_re.search(seg))
+            core = layout._lex().credit_verb_re.sub("", seg)
+            labels = list(layout._lex().label_re.finditer(core))
+            toks = [t for t in re.split(r"[\s、，,]+", core[labels[0].end():] if labels else core) if t]
+            odd = sum(1 for t in toks if not re.fullmatch(r"[\u4e00-\u9fff·]+", t))
+            return (f"segment_label{len(labels)}_verb{int(has_verb)}_len{min(len(seg) // 10 * 10, 40)}"
+                    f"_prefix{len(core[:labels[0].start()]) if labels else -1}_odd{odd}"
+                    f"_maxtok{max(map(len, toks), default=0)}_mintok{min(map(len, toks), default=0)}"
+                    f"_strict{int(layout.parse_byline(core) is not None)}"
+                    f"_lenient{int(layout.parse_byline(core, strict=False) is not None)}"
+                    f"_media{int(layout._media_like(core[:labels[0].start()])) if labels else -1}"
+                    f"_label{len(labels[0].group(0)) if labels else 0}")
+    return "parses_" + layout._classify(para)
+
+
 def _fn_class(name: str, a: layout.Article, byline_text: str, page: layout.Page) -> str:
     """Where a gold name the article lacks was put, as a class name (no text)."""
     if name in byline_text:
@@ -475,7 +502,7 @@ def _fn_class(name: str, a: layout.Article, byline_text: str, page: layout.Page)
         if name in para.replace(" ", ""):
             where = "first" if k == 0 else "last" if k == len(paras) - 1 else "middle"
             shape = "paren" if para.startswith("（") else "short" if len(para) <= 40 else "long"
-            return f"in_body:{where}_{shape}"
+            return f"in_body:{where}_{shape}" + (":" + _credit_failure(para) if shape == "paren" else "")
     for b in page.articles:
         if b is not a and name in (b.byline or "").replace(" ", ""):
             return "in_other_byline"
