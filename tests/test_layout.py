@@ -216,3 +216,39 @@ def test_top_headline_with_spaced_clause_and_comma_is_not_glued_to_the_lead():
     assert page.articles[0].body.startswith("近年来")
     assert layout.conservation_gap("江城职业学院 改革课程体系，培养实用人才\n\n近年来，江城职业学院围绕本地产业调整专业设置。\n\n"
                                    "学院还与多家企业共建实训基地，学生毕业即可上岗。\n", page) == ""
+
+
+def test_closing_credit_with_a_qualifier_before_the_label():
+    # invented text: a short qualifier ("前方", a place) before the reporter label, names, a credit verb
+    assert layout.parse_credit("（前方本报记者甲小乙、丙小丁、戊小己采写）") == (["甲小乙", "丙小丁", "戊小己"], [])
+    assert layout.parse_credit("（江城本报记者王小明采写）") == (["王小明"], [])
+    # without a credit verb a non-media text before the label stays a sentence in parentheses
+    assert layout.parse_credit("（据说本报记者走进了基层）") is None
+    raw = ("江城老街换新颜\n\n老街改造历时两年，沿街商铺陆续开门迎客。\n\n居民说，老街又热闹起来了。\n\n"
+           "（前方本报记者甲小乙、丙小丁、戊小己采写）\n")
+    page = layout.split_page(raw)
+    assert [a.headline for a in page.articles] == ["江城老街换新颜"]
+    assert page.articles[0].reporters == ["甲小乙", "丙小丁", "戊小己"]
+    assert "采写" not in page.articles[0].body
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_closing_credit_author_notes_verbs_and_a_second_media_in_the_list():
+    assert layout.parse_credit("（本文作者为江城大学教授，本报记者王小明整理）") == (["王小明"], [])
+    assert layout.parse_credit("（作者分别为江城大学教授、江城研究院研究员）") == ([], [])
+    assert layout.parse_credit("（作者为江城大学（北校区）教授，本报记者王小明采访整理）") == (["王小明"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华整理。文中受访者均为化名）") == (["王小明", "李大华"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华执笔）") == (["王小明", "李大华"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华等）") == (["王小明", "李大华"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华、某某网记者赵小红采写）") == (["王小明", "李大华", "赵小红"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华与某某网记者赵小红采写）") == (["王小明", "李大华", "赵小红"], [])
+    assert layout.parse_credit("（本报记者王小明、本报通讯员李大华）") == (["王小明"], ["李大华"])
+    assert layout.parse_credit("（本报记者王小明整理）（图片由受访者提供）") is None     # two parentheses
+
+
+def test_author_lines_with_a_qualified_media_name():
+    assert layout.parse_byline("本报特派记者  王小明") == (["王小明"], [])
+    assert layout.parse_byline("本报全媒体记者  王小明  李  华") == (["王小明", "李华"], [])
+    assert layout.parse_byline("江城日报海外版记者  王小明") == (["王小明"], [])
+    assert layout.parse_byline("本报撰稿人  王小明") == (["王小明"], [])
+    assert layout.parse_byline("据说全媒体记者走进基层") is None

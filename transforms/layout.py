@@ -83,6 +83,7 @@ class _Lex:
     surnames: frozenset
     compound_surnames: frozenset
     media_suffixes: tuple
+    reporter_qualifiers: tuple
     overline_endings: tuple
     fragment_initial: frozenset
     dateline_re: re.Pattern
@@ -138,11 +139,12 @@ def _lex() -> _Lex:
         surnames=frozenset(n for n in names if len(n) == 1),
         compound_surnames=frozenset(n for n in names if len(n) == 2),
         media_suffixes=tuple(lexicons.lines("layout_media_suffixes.txt")),
+        reporter_qualifiers=tuple(lexicons.lines("layout_reporter_qualifiers.txt")),
         overline_endings=tuple(lexicons.lines("layout_overline_endings.txt")),
         fragment_initial=frozenset(_words("layout_fragment_initial.txt")),
         dateline_re=dateline_re, trailing_dateline_re=trailing_dateline_re, editor_re=editor_re,
         mailbox_re=mailbox_re, digest_words=frozenset(furniture.get("digest", [])),
-        credit_verb_re=re.compile(rf"\s*(?:{verbs})$"),
+        credit_verb_re=re.compile(rf"\s*(?:(?:{verbs})\s*)+$"),
         inarticle_headings=frozenset(lexicons.lines("layout_inarticle_headings.txt")),
         furniture_first=frozenset([lb[0] for kind in furniture.values() for lb in kind] + list("（(上下接转紧责编校美版组审值本")),
     )
@@ -244,7 +246,12 @@ def _media_like(s: str) -> bool:
         return _media_like(media)
     if len(s) > 24 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9·]+", s):
         return False
-    return "·" in s or s.endswith(_lex().media_suffixes)
+    if "·" in s or s.endswith(_lex().media_suffixes):
+        return True
+    for q in _lex().reporter_qualifiers:             # "本报特派", "某某日报海外版": a media name and a qualifier
+        if s.endswith(q) and len(s) > len(q) and _media_like(s[: -len(q)]):
+            return True
+    return False
 
 
 def _speaker_names(seg: str, strict: bool) -> list[str] | None:
@@ -257,6 +264,16 @@ def _speaker_names(seg: str, strict: bool) -> list[str] | None:
 
 
 _REPORTS = re.compile(r"\s*报道\s*$")
+_MEDIA_TAIL = re.compile(r"^(?P<head>.*\S)(?:\s+|\s*[、，,与和及]\s*)(?P<media>[^\s、，,]+)$")
+
+
+def _drop_media_tail(seg: str) -> str:
+    """The names of one label's segment without the media name of the next label, set off by a space, "、" or
+    "与/和/及": " 甲小乙 丙小丁  本报" (before "通讯员"), "甲小乙、丙小丁、人民网" (before "记者")."""
+    m = _MEDIA_TAIL.match(seg)
+    if m and _media_like(m.group("media")):
+        return m.group("head")
+    return seg
 
 
 def parse_byline(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:
@@ -275,10 +292,8 @@ def parse_byline(text: str, *, strict: bool = True) -> tuple[list[str], list[str
     for k, m in enumerate(ms):
         seg = text[m.end(): ms[k + 1].start() if k + 1 < len(ms) else len(text)]
         role = lx.roles[m.group(0)]
-        if k + 1 < len(ms):
-            head, _, last = seg.rstrip().rpartition(" ")
-            if last and not seg[-1:].isspace() and _media_like(last) and head.strip():
-                seg = head
+        if k + 1 < len(ms) and not seg[-1:].isspace():
+            seg = _drop_media_tail(seg)
         seg = _REPORTS.sub("", seg)                   # "本报记者 王小明报道"
         names = _speaker_names(seg, strict) if role == "speaker" else _names(seg, strict)
         if names is None:
@@ -327,23 +342,41 @@ def _label_only(text: str) -> bool:
             and _media_like(text[: m.start()]))
 
 
+# a note in a closing parenthesis that names nobody: "作者为…", "本文作者系…", "作者分别为…", "文中受访者均为化名"
+_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:分别|均|皆)?(?:为|系|是|单位|：|:)|^文中|^(?:图片|照片|数据)(?:由|来源|来自)")
+_CREDIT_ETC = re.compile(r"(?<=[\u4e00-\u9fff])等$")      # "（本报记者甲小乙、丙小丁等）"
+
+
+def _one_paren(text: str) -> bool:
+    """"（…）" is one parenthesis, possibly holding balanced inner ones ("（作者为某大学（北京）教授）"), not two
+    ("（…）（…）")."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "（") - (ch == "）")
+        if depth == 0 and k < len(text) - 1 or depth < 0:
+            return False
+    return depth == 0
+
+
 def parse_credit(text: str) -> tuple[list[str], list[str]] | None:
     """A closing credit in parentheses -> (reporters, correspondents), or None when `text` is not one:
     "（本报记者甲小乙、丙小丁整理）", "（作者为某大学教授，本报记者张小三采访整理）", "（李小四参与采写）", "（作者为…）"."""
-    if not (text.startswith("（") and text.endswith("）")) or len(text) > 160 or "（" in text[1:-1]:
+    if not (text.startswith("（") and text.endswith("）")) or len(text) > 160 or not _one_paren(text):
         return None
     lx = _lex()
     reporters: list[str] = []
     correspondents: list[str] = []
-    for seg in re.split(r"[，；]", text[1:-1]):
+    for seg in re.split(r"[，；。]", text[1:-1]):
         seg = seg.strip()
-        if seg.startswith(("作者为", "作者系", "作者单位")):    # a note on the author: no names
+        if not seg or _AUTHOR_NOTE.match(seg):        # a note on the author or the text: no names
             continue
-        core = lx.credit_verb_re.sub("", seg)
+        core = _CREDIT_ETC.sub("", lx.credit_verb_re.sub("", seg))
         parsed = parse_byline(core)
         label = lx.label_re.search(core)
-        if parsed is None and label and _media_like(core[: label.start()]):   # "（本报记者 A、B）": names by the label
-            parsed = parse_byline(core, strict=False)
+        if parsed is None and label and (_media_like(core[: label.start()]) or core != seg and label.start() <= 6):
+            # "（本报记者 A、B）": names by the label; with a credit verb closing the segment, a short qualifier
+            # before the label that is no media name ("（前方本报记者 A、B采写）") does not make it a sentence
+            parsed = parse_byline(core[label.start():], strict=False)
             if parsed is not None and any(len(x) > 4 and "·" not in x for x in parsed[0] + parsed[1]):
                 parsed = None
         if parsed is None and core != seg:
