@@ -337,6 +337,8 @@ def _gold_article(rec: dict) -> dict:
         "compound": _compound(lines),
         "lines": {clean.conservation_key(x) for x in heads + lines if x.strip()},
         "head_keys": {clean.conservation_key(x) for x in heads if x.strip()},
+        "author_kind": ("none" if not author else "no_names" if not gold_names(author)
+                        else "labelled" if _LABEL_TOKEN.match(author.split()[0]) else "names_only"),
     }
 
 
@@ -539,8 +541,11 @@ def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
     if owner is not None:
         host = next((x for x in articles if x.headline == owner["headline"]), None)
         heads = sum(1 for x in (a.overline, a.headline, a.subheadline) if x)
+        host_heads = sum(1 for x in (host.overline, host.headline, host.subheadline) if x) if host else 0
         return (f"body_line_as_headline:host_{_attribution(host)}:heads_{heads}:"
-                f"own_{_attribution(a)}")
+                f"own_{_attribution(a)}:gold_author_{owner['author_kind']}:host_heads_{host_heads}"
+                f":gold_on_page_{min(len(gold), 3)}:len_{min(len(a.headline) // 5 * 5, 30)}"
+                f":punct_{int(bool(re.search(r'[，、：；！？]', a.headline)))}:paras_{min(a.body.count(chr(10)) + 1, 5)}")
     return "other"
 
 
