@@ -252,3 +252,13 @@ def test_author_lines_with_a_qualified_media_name():
     assert layout.parse_byline("江城日报海外版记者  王小明") == (["王小明"], [])
     assert layout.parse_byline("本报撰稿人  王小明") == (["王小明"], [])
     assert layout.parse_byline("据说全媒体记者走进基层") is None
+
+
+def test_numeral_alone_heads_a_section_of_an_unsigned_article():
+    # invented text: an unsigned piece in numbered sections "一" / "二" / "三", each heading a line of its own
+    raw = ("江城发展规划纲要\n\n为推动江城高质量发展，制定本纲要。\n\n一\n\n江城地处平原，交通便利，产业基础较好。\n\n"
+           "二\n\n到二〇三〇年，江城经济总量明显提升。\n\n三\n\n各部门要加强协作，确保规划落实。\n")
+    page = layout.split_page(raw)
+    assert [a.headline for a in page.articles] == ["江城发展规划纲要"]
+    assert page.articles[0].body.split("\n")[1] == "一"
+    assert layout.conservation_gap(raw, page) == ""
