@@ -458,7 +458,10 @@ def _missed_class(g: dict, same: list[layout.Article], page: layout.Page) -> str
     heads = {h for h in (g["overline"], g["subheadline"]) if h}
     for a in page.articles:
         if a.headline in heads or g["headline"] in (a.overline, a.subheadline):
-            return "heading_order"
+            gold_shape = ("ov" if g["overline"] else "") + "H" + ("sub" if g["subheadline"] else "")
+            got = ("ov" if a.overline else "") + "H" + ("sub" if a.subheadline else "")
+            under = "dateline" if a.dateline else "byline" if a.byline else "none"
+            return f"heading_order:gold_{gold_shape}:got_{got}:{under}:author_{g['author_kind']}"
     hk = clean.conservation_key(g["headline"] or "")
     for a in page.articles:
         if any(clean.conservation_key(ln) == hk for ln in a.body.split("\n")):
@@ -493,6 +496,19 @@ def _credit_failure(para: str) -> str:
                     f"_media{int(layout._media_like(core[:labels[0].start()])) if labels else -1}"
                     f"_label{len(labels[0].group(0)) if labels else 0}")
     return "parses_" + layout._classify(para)
+
+
+def _fp_class(name: str, a: layout.Article, gold: list[dict]) -> str:
+    """Where a predicted name no gold byline of the article has came from, as a class name (no text)."""
+    elsewhere = "other_gold_article" if any(name in g["people"] for g in gold) else "no_gold"
+    if name in (a.dateline or "").replace(" ", ""):
+        return f"dateline:{elsewhere}"
+    for ln in (a.byline or "").split("\n"):
+        if name in ln.replace(" ", ""):
+            kind = ("photo" if "摄" in ln else "credit" if ln.startswith("（") else
+                    "labelled" if layout._lex().label_re.search(ln) else "bare")
+            return f"byline_{kind}:{elsewhere}:len{min(len(name), 5)}"
+    return f"unfound:{elsewhere}"
 
 
 def _fn_class(name: str, a: layout.Article, byline_text: str, page: layout.Page) -> str:
@@ -534,7 +550,10 @@ def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
     if probe in compound_lines:
         return "compound_piece"
     if not a.headline:
-        return "no_headline"
+        owner = next((g for g in gold if probe in g["lines"]), None)
+        host = next((x for x in articles if owner and x.headline == owner["headline"]), None)
+        return (f"no_headline:own_{_attribution(a)}:host_{_attribution(host) if owner else 'no_owner'}"
+                f":paras_{min(a.body.count(chr(10)) + 1, 5)}:compound_{int(bool(owner and owner['compound']))}")
     if any(probe in g["head_keys"] for g in gold):
         return "gold_heading_as_headline"
     owner = next((g for g in gold if probe in g["lines"]), None)
@@ -589,7 +608,12 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
             a = a or (same[0] if same else None)
             if g["month"] is not None:
                 c["dated"] += 1
-                c["dated_ok"] += a is not None and (a.dateline_month, a.dateline_day) == (g["month"], g["day"])
+                ok = a is not None and (a.dateline_month, a.dateline_day) == (g["month"], g["day"])
+                c["dated_ok"] += ok
+                if not ok:
+                    classes["month_day:" + ("article_missed" + ("_compound" if g["compound"] else "") if a is None
+                                            else "none_found" if a.dateline_month is None and a.dateline_day is None
+                                            else "wrong")] += 1
                 if issue is not None:
                     c["dated_year"] += 1
                     c["date_ok"] += a is not None and a.dateline_date == _expected_date(g, issue)
@@ -604,8 +628,7 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
             c["people_tp"] += sum((Counter(got) & Counter(g["people"])).values())
             byline_text = (a.byline or "").replace(" ", "") + (a.dateline or "").replace(" ", "")
             for n in (Counter(got) - Counter(g["people"])).elements():
-                classes["people_fp:" + ("photo_credit" if re.search(re.escape(n) + r"\s*摄", a.byline or "")
-                                        else "other")] += 1
+                classes["people_fp:" + _fp_class(n, a, p["gold"])] += 1
             for n in (Counter(g["people"]) - Counter(got)).elements():
                 classes["people_fn:" + _fn_class(n, a, byline_text, page)] += 1
             c["overline_ok"] += a.overline == g["overline"]
