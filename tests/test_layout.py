@@ -262,3 +262,24 @@ def test_numeral_alone_heads_a_section_of_an_unsigned_article():
     assert [a.headline for a in page.articles] == ["江城发展规划纲要"]
     assert page.articles[0].body.split("\n")[1] == "一"
     assert layout.conservation_gap(raw, page) == ""
+
+
+_DIGEST_PAGE = ("江城速览\n江城新开三条公交线路\n\n本报江城7月2日电  江城今天新开三条公交线路，方便市民出行。\n\n"
+                "江城图书馆延长开放时间\n\n本报江城7月2日电  （记者甲小乙）江城图书馆自本月起每晚延长开放两小时。\n\n"
+                "江城举办夏季运动会\n\n本报江城7月3日电  江城夏季运动会今天开幕，千余名运动员参赛。\n")
+
+
+def test_a_heading_over_all_the_pieces_of_a_page_is_one_article():
+    # invented text: a column name printed once over three briefs, each with its own headline and dateline
+    page = layout.split_page(_DIGEST_PAGE)
+    assert [a.headline for a in page.articles] == ["江城速览"]
+    art = page.articles[0]
+    assert art.body.split("\n")[0] == "江城新开三条公交线路"
+    assert "江城图书馆延长开放时间" in art.body.split("\n")
+    assert art.reporters == ["甲小乙"]
+    assert layout.conservation_gap(_DIGEST_PAGE, page) == ""
+    # the same briefs, but the second has an overline of its own, or two pieces only: separate articles
+    raw = _DIGEST_PAGE.replace("江城图书馆延长开放时间\n", "暑期便民举措\n江城图书馆延长开放时间\n")
+    assert len(layout.split_page(raw).articles) == 3
+    two = _DIGEST_PAGE.split("江城举办夏季运动会")[0]
+    assert [a.headline for a in layout.split_page(two).articles] == ["江城新开三条公交线路", "江城图书馆延长开放时间"]

@@ -1021,6 +1021,62 @@ def _merge_credited_parts(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
+_UMBRELLA_PIECES = 3
+
+
+def _attribution_kind(d: _Draft) -> str | None:
+    if d.dateline_prefix is not None:
+        return "dateline"
+    return "byline" if d.bylines else None
+
+
+def _umbrella_page(drafts: list[_Draft]) -> bool:
+    """The page's first heading line stands over all its pieces: the first article has an overline (not an
+    overline proper: none ending with "——"), and it and every article after it (three and more in all) are alike:
+    one plain headline each and the same attribution right under it (each its dateline, or each its author line).
+    A page of separate reports prints each with its own heading block; a digest ("<column>" / brief / brief / …) or
+    a set of pieces under one headline gives the heading once, above the first piece."""
+    if len(drafts) < _UMBRELLA_PIECES:
+        return False
+    first = drafts[0]
+    if (not first.overline or first.overline.rstrip().endswith(("—", "-")) or first.subheadline
+            or _column_tag(first.headline) or _column_tag(first.overline)):
+        return False
+    kind = _attribution_kind(first)
+    if kind is None:
+        return False
+    return all(d.headline and d.overline is None and d.subheadline is None and not _column_tag(d.headline)
+               and "no_headline" not in d.flags and _attribution_kind(d) == kind for d in drafts[1:])
+
+
+def _merge_umbrella_pieces(drafts: list[_Draft]) -> list[_Draft]:
+    """A page whose first heading stands over all its pieces (see `_umbrella_page`) is one article under that
+    heading: each piece's headline is a section heading of its body, a piece's dateline opens its first paragraph,
+    the pieces' bylines are the article's."""
+    if not _umbrella_page(drafts):
+        return drafts
+    first = drafts[0]
+    m = _Draft(seq=1, section=first.section, headline=first.overline, signal=True)
+    for d in drafts:
+        m.paras.append((d.headline, True, False))
+        paras = list(d.paras)
+        if d.dateline_prefix is not None:
+            if d.lead_starts and paras:
+                text, _, indented = paras[0]
+                paras[0] = (d.dateline_prefix + text, False, indented)
+            else:
+                paras.insert(0, (d.dateline_prefix, False, False))
+        m.paras.extend(paras)
+        if d.dateline_end:
+            m.paras.append((d.dateline_end, False, False))
+        for text, reps, cors in d.byline_parts:
+            _add_byline(m, text, reps, cors)
+        m.reporters.extend(n for n in d.reporters if n not in m.reporters)
+        m.correspondents.extend(n for n in d.correspondents if n not in m.correspondents)
+        m.closed, m.credited = d.closed, d.credited
+    return [m]
+
+
 def _credited_overline(d: _Draft) -> None:
     """Two plain heading lines over a piece signed at its end ("（本报记者 X、Y）") are overline and headline, as over
     a piece signed under its headline (see `_decompose_heading`)."""
@@ -1107,7 +1163,7 @@ def split_page(text: str, *, issue_date: datetime.date | None = None) -> Page:
                 issue_date = dates.masthead_date(u.text)
                 break
     drafts, banners, residue = _segment(units)
-    drafts = _merge_entry_lists(_merge_credited_parts(drafts))
+    drafts = _merge_umbrella_pieces(_merge_entry_lists(_merge_credited_parts(drafts)))
     for d in drafts:
         _credited_overline(d)
     indented_share = (sum(u.indented for u in units if u.kind == BODY) /
