@@ -283,3 +283,19 @@ def test_a_heading_over_all_the_pieces_of_a_page_is_one_article():
     assert len(layout.split_page(raw).articles) == 3
     two = _DIGEST_PAGE.split("江城举办夏季运动会")[0]
     assert [a.headline for a in layout.split_page(two).articles] == ["江城新开三条公交线路", "江城图书馆延长开放时间"]
+
+
+def test_pieces_under_an_editors_note_belong_to_its_article():
+    # invented text: a headline, an editor's note signed "——编  者", then pieces each with the speaker as overline,
+    # a headline of its own and a closing credit; a report with its own author line after it stays apart
+    pieces = ("江城工匠说（行业观察）\n\n江城制造业一线涌现出一批能工巧匠，他们有哪些心得？本版约请三位工匠讲述。\n\n——编  者\n\n"
+              "江城机床厂高级技师甲小乙\n精益求精每一天\n\n从学徒到技师，我在车间度过了二十年。\n\n（本报记者丙小丁采访整理）\n\n"
+              "江城船厂焊工戊小己\n焊花里的坚守\n\n每一道焊缝都关系到船舶的安全。\n\n（本报记者庚小辛采访整理）\n")
+    page = layout.split_page(pieces)
+    assert [a.headline for a in page.articles] == ["江城工匠说（行业观察）"]
+    art = page.articles[0]
+    assert "精益求精每一天" in art.body.split("\n") and "焊花里的坚守" in art.body.split("\n")
+    assert art.reporters == ["丙小丁", "庚小辛"]
+    assert layout.conservation_gap(pieces, page) == ""
+    other = pieces + "\n江城新书出版\n——一部讲述工匠故事的作品\n\n本报记者  壬小癸\n\n这本书记录了江城工匠的成长故事。\n"
+    assert [a.headline for a in layout.split_page(other).articles] == ["江城工匠说（行业观察）", "江城新书出版"]

@@ -1077,6 +1077,43 @@ def _merge_umbrella_pieces(drafts: list[_Draft]) -> list[_Draft]:
     return [m]
 
 
+_EDITOR_SIGNATURE = re.compile(r"^(?:——|--|—-)\s*编\s*者$")
+
+
+def _editor_note(d: _Draft) -> bool:
+    """The article opens with an editor's note signed "——编  者" (within its first paragraphs)."""
+    return any(not heading and _EDITOR_SIGNATURE.match(text.strip()) for text, heading, _ in d.paras[:6])
+
+
+def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
+    """An editor's note ("…。" / "——编  者") under a headline introduces the pieces printed below it: the headed
+    parts after it are that article's, up to the first that is an article of its own kind (a dateline, an author
+    line right under its heading, a "——" subheadline)."""
+    for k, d in enumerate(drafts[:-1]):
+        if not _editor_note(d):
+            continue
+        j = k + 1
+        while j < len(drafts) and _editor_piece(drafts[j]):
+            j += 1
+        rest = drafts[k + 1: j]
+        for x in rest:
+            d.paras.extend((h, True, False) for h in (x.overline, x.headline, x.subheadline) if h)
+            d.paras.extend(x.paras)
+            for text, reps, cors in x.byline_parts:
+                _add_byline(d, text, reps, cors)
+            d.closed, d.credited = x.closed, x.credited
+        out = drafts[:k + 1] + drafts[j:]
+        for seq, x in enumerate(out, 1):
+            x.seq = seq
+        return out
+    return drafts
+
+
+def _editor_piece(x: _Draft) -> bool:
+    return bool(x.headline and x.dateline_prefix is None and not x.feature and x.dateline_end is None
+                and not (x.subheadline or "").startswith(("——", "--", "—-")) and "no_headline" not in x.flags)
+
+
 def _credited_overline(d: _Draft) -> None:
     """Two plain heading lines over a piece signed at its end ("（本报记者 X、Y）") are overline and headline, as over
     a piece signed under its headline (see `_decompose_heading`)."""
@@ -1163,7 +1200,7 @@ def split_page(text: str, *, issue_date: datetime.date | None = None) -> Page:
                 issue_date = dates.masthead_date(u.text)
                 break
     drafts, banners, residue = _segment(units)
-    drafts = _merge_umbrella_pieces(_merge_entry_lists(_merge_credited_parts(drafts)))
+    drafts = _merge_editor_note_parts(_merge_umbrella_pieces(_merge_entry_lists(_merge_credited_parts(drafts))))
     for d in drafts:
         _credited_overline(d)
     indented_share = (sum(u.indented for u in units if u.kind == BODY) /
