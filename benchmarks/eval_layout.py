@@ -542,7 +542,7 @@ def _attribution(a: layout.Article | None) -> str:
 
 
 def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
-                 articles: list[layout.Article] = ()) -> str:
+                 articles: list[layout.Article] = (), banners: list[str] = ()) -> str:
     """Why a predicted article matches no gold article, as a class name (no text). A body line taken as a headline
     is told apart by how the article it was cut from opens (dateline, author line, nothing), how many heading lines
     the extra has and whether it has an attribution of its own."""
@@ -560,6 +560,13 @@ def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
     if owner is not None:
         host = next((x for x in articles if x.headline == owner["headline"]), None)
         heads = sum(1 for x in (a.overline, a.headline, a.subheadline) if x)
+        if host is None:
+            hk = clean.conservation_key(owner["headline"] or "")
+            where = ("banner" if any(clean.conservation_key(b) == hk for b in banners) else
+                     "overline" if any(clean.conservation_key(x.overline or "") == hk for x in articles) else
+                     "subheadline" if any(clean.conservation_key(x.subheadline or "") == hk for x in articles) else
+                     "body" if any(hk in clean.conservation_key(x.body) for x in articles) else "lost")
+            return f"body_line_as_headline:host_headline_went_to_{where}:heads_{heads}:own_{_attribution(a)}"
         host_heads = sum(1 for x in (host.overline, host.headline, host.subheadline) if x) if host else 0
         return (f"body_line_as_headline:host_{_attribution(host)}:heads_{heads}:"
                 f"own_{_attribution(a)}:gold_author_{owner['author_kind']}:host_heads_{host_heads}"
@@ -646,7 +653,7 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
                     if getattr(a, f) != gv:
                         errors.append(f"{p['name']} {g['id']} {f} {getattr(a, f)!r} != {gv!r}")
         for a in unused:
-            classes["extra:" + _extra_class(a, p["gold"], compound_lines, page.articles)] += 1
+            classes["extra:" + _extra_class(a, p["gold"], compound_lines, page.articles, page.banners)] += 1
         if show_errors and len(errors) < show_errors:
             for a in unused:
                 errors.append(f"{p['name']} extra article: {a.headline!r} body={a.body[:40]!r}")
