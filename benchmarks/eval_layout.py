@@ -525,13 +525,17 @@ def _fn_class(name: str, a: layout.Article, byline_text: str, page: layout.Page)
         if b is not a and name in (b.byline or "").replace(" ", ""):
             return "in_other_byline"
         if b is not a and name in b.body.replace(" ", ""):
-            return "in_other_body"
+            k = next(k for k, x in enumerate(b.body.split("\n")) if name in x.replace(" ", ""))
+            return f"in_other_body:para{min(k, 3)}:other_{'has_headline' if b.headline else 'no_headline'}"
         if b is not a and name in "".join(x or "" for x in (b.overline, b.headline, b.subheadline)).replace(" ", ""):
             return "in_other_heading"
     if any(name in r.replace(" ", "") for r in page.residue):
         return "in_residue"
-    if name in "".join(x or "" for x in (a.overline, a.headline, a.subheadline)).replace(" ", ""):
-        return "in_own_heading"
+    for f in ("overline", "headline", "subheadline"):
+        v = getattr(a, f) or ""
+        if name in v.replace(" ", ""):
+            return (f"in_own_{f}:len{min(len(v.replace(' ', '')) // 5 * 5, 20)}:spaces{min(v.count(' '), 3)}"
+                    f":label{int(bool(layout._lex().label_re.search(v)))}")
     return "elsewhere"
 
 
@@ -566,7 +570,14 @@ def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
                      "overline" if any(clean.conservation_key(x.overline or "") == hk for x in articles) else
                      "subheadline" if any(clean.conservation_key(x.subheadline or "") == hk for x in articles) else
                      "body" if any(hk in clean.conservation_key(x.body) for x in articles) else "lost")
-            return f"body_line_as_headline:host_headline_went_to_{where}:heads_{heads}:own_{_attribution(a)}"
+            shape = ("ov" if a.overline else "") + "H" + ("sub" if a.subheadline else "")
+            extra = ""
+            if where == "banner":
+                b = next(b for b in banners if clean.conservation_key(b) == hk)
+                extra = (f":banners_{len(banners)}:spaced_parts_{len(b.split())}:banner_len_{min(len(b) // 5 * 5, 30)}"
+                         f":first_article_{_attribution(articles[0])}_{len(articles)}")
+            return (f"body_line_as_headline:host_headline_went_to_{where}:shape_{shape}:own_{_attribution(a)}"
+                    + extra)
         host_heads = sum(1 for x in (host.overline, host.headline, host.subheadline) if x) if host else 0
         return (f"body_line_as_headline:host_{_attribution(host)}:heads_{heads}:"
                 f"own_{_attribution(a)}:gold_author_{owner['author_kind']}:host_heads_{host_heads}"
