@@ -299,3 +299,15 @@ def test_pieces_under_an_editors_note_belong_to_its_article():
     assert layout.conservation_gap(pieces, page) == ""
     other = pieces + "\n江城新书出版\n——一部讲述工匠故事的作品\n\n本报记者  壬小癸\n\n这本书记录了江城工匠的成长故事。\n"
     assert [a.headline for a in layout.split_page(other).articles] == ["江城工匠说（行业观察）", "江城新书出版"]
+
+
+def test_place_then_name_under_the_headline_is_the_authors_byline():
+    # invented text: a reader's letter signed under its headline with where the author lives, then the name
+    body = "\n\n小区门口的路灯坏了很久，希望有关部门尽快修好。\n"
+    for line, names in (("江城市  王小明", ["王小明"]), ("江城大学  李  华", ["李华"])):
+        page = layout.split_page("路灯何时能亮起来\n" + line + body)
+        art, = page.articles
+        assert (art.headline, art.subheadline, art.reporters) == ("路灯何时能亮起来", None, names)
+    # a deck of two phrases is no signature
+    art, = layout.split_page("路灯何时能亮起来\n活力江城 幸福家园" + body).articles
+    assert art.reporters == []

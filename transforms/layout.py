@@ -329,6 +329,8 @@ def _byline_names(text: str) -> tuple[list[str], list[str]]:
         return [text[0] + text[-1]], []
     if 2 <= len(text) <= 3 and _CJK_NAME.match(text):
         return [text], []
+    if _signed_name_line(text):                      # "江城市  王小明": place, then the name
+        return _signature_names(text), []
     m = _TEXT_CREDIT.match(text)                     # "方  舟文": the text's author
     if m:
         return [m.group("who")[0] + m.group("who")[-1]], []
@@ -418,6 +420,26 @@ def _name_line(t: str) -> bool:
         return True
     names = _names(t, strict=True)
     return bool(names) and len(names) <= 2
+
+
+_SIGNATURE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,14}(?:省|市|县|区|州|盟|旗|镇|乡|村|大学|学院|学校|中学|小学|医院|公司|集团"
+                              r"|研究院|研究所|研究中心)$")
+
+
+def _signed_name_line(t: str) -> bool:
+    """"江城市  王小明", "江城大学  李  华": where the author lives or works, then the author's name (a reader's letter,
+    a guest column), set off by spaces."""
+    head, _, name = t.partition(" ")
+    name = name.strip()
+    return bool(head and name and _SIGNATURE_PLACE.match(head) and _name_line(name)
+                and (not _names(name, strict=True) or len(_names(name, strict=True)) == 1 or " " in name))
+
+
+def _signature_names(t: str) -> list[str]:
+    name = t.partition(" ")[2].strip()
+    if _PADDED_PAIR.fullmatch(name):
+        return [name[0] + name[-1]]
+    return _names(name, strict=True) or ([name] if 2 <= len(name) <= 3 else [])
 
 
 # ---------------------------------------------------------------------------------------------- line kinds
@@ -566,7 +588,7 @@ def _name_bylines(units: list[_Unit]) -> None:
         if (units[k + 1].kind == HEAD and not _inarticle_heading(units[k + 1].text)
                 and not _PADDED_PAIR.fullmatch(u.text)):
             continue
-        if _name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
+        if _name_line(u.text) or _signed_name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
                                   and _nospace_len(u.text) <= 12 and not _NAME_LINE_PUNCT.search(u.text)):
             u.kind = BYLINE
 
