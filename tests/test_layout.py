@@ -311,3 +311,13 @@ def test_place_then_name_under_the_headline_is_the_authors_byline():
     # a deck of two phrases is no signature
     art, = layout.split_page("路灯何时能亮起来\n活力江城 幸福家园" + body).articles
     assert art.reporters == []
+
+
+def test_closing_signature_of_a_letter_is_not_the_next_articles_overline():
+    # invented text: two readers' letters, each signed "<place>  <name>" after its last sentence
+    raw = ("路灯何时能亮起来\n\n小区门口的路灯坏了很久，希望有关部门尽快修好。\n\n江城市  王小明\n\n"
+           "公交站台应加装雨棚\n\n雨天候车的市民常被淋湿，建议站台加装雨棚。\n\n江城县  李  华\n")
+    first, second = layout.split_page(raw).articles
+    assert (first.headline, first.byline, first.reporters) == ("路灯何时能亮起来", "江城市 王小明", [])
+    assert (second.overline, second.headline, second.byline) == (None, "公交站台应加装雨棚", "江城县 李 华")
+    assert layout.conservation_gap(raw, layout.split_page(raw)) == ""

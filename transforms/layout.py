@@ -5,14 +5,17 @@ Owns
 - line kinds: heading-like lines, "——" subheadlines, datelines ("本报讯(记者 X)…", "<agency>消息（…）：",
   "<agency><place>3月9日电", "据新华社电  （记者 X）"), standalone bylines ("本报记者 X 通讯员 Y", "记者 X Y 文/图",
   "正观新闻·郑州晚报记者 X", "新华社记者 A  B  本报记者 C", names padded to three characters "金  岩" = 金岩,
-  "本期主讲人：<title>  <name>", "本报记者" alone), closing credits and notes in parentheses ("（本报记者 X、Y整理）",
-  "（作者为…）"), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
+  "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline), closing credits
+  and notes in parentheses ("（本报记者 X、Y整理）", "（作者为…）", "（前方本报记者 X、Y采写）"), a letter's closing
+  signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
   "版式设计：…", "本版邮箱：…", "导读" … "第九版", photo credits "X摄") and body paragraphs;
 - joining paragraphs split by a column or page wrap (a paragraph not ending a sentence + one that continues it),
   never two paragraphs of which the first ends a sentence;
 - article boundaries and the heading block: page/column banners (`Page.banners`, copied to `Article.section`),
   overline, headline (a column tag "（江边走笔）" stays in it), subheadline; in-article section headings ("案例一",
-  a feature's heading pairs, the sections of a piece closed by one credit) stay in `body` as their own paragraphs;
+  "二", a feature's heading pairs, the sections of a piece closed by one credit, the pieces after an editor's note
+  "——编  者", the pieces of a page under one heading printed once above the first) stay in `body` as their own
+  paragraphs;
   a name alone under a headline is the author's byline; a list (many lines, none a sentence) is one article's body;
 - bylines: reporters / correspondents (dateline parenthesis, own line, closing credit, or glued to the last
   sentence);
@@ -446,6 +449,7 @@ def _signature_names(t: str) -> list[str]:
 HEAD, DASH, DATE, BYLINE, BODY, FURN = "HEAD", "DASH", "DATE", "BYLINE", "BODY", "FURN"
 # a closing credit "（本报记者 X 整理）", a closing dateline "（本报<place>6月10日电）", a line of a list
 CREDIT, END_DATE, LIST = "CREDIT", "END_DATE", "LIST"
+SIGN = "SIGN"       # a letter's closing signature "<place>  <name>"
 
 _FINAL = "。！？…"
 _CLOSERS = "”’」』）》"
@@ -593,6 +597,18 @@ def _name_bylines(units: list[_Unit]) -> None:
             u.kind = BYLINE
 
 
+def _closing_signatures(units: list[_Unit]) -> None:
+    """"江城市  王小明" right after the last sentence of a text, before a heading or the end of the page, signs that
+    text (a reader's letter); it is never the overline of the next article. The writer is no reporter: the line
+    goes to `byline` with no names."""
+    for k in range(1, len(units)):
+        u, prev = units[k], units[k - 1]
+        nxt = units[k + 1] if k + 1 < len(units) else None
+        if (u.kind == HEAD and prev.kind == BODY and ends_sentence(prev.text) and _signed_name_line(u.text)
+                and (nxt is None or nxt.kind in (HEAD, DASH, FURN))):
+            u.kind = SIGN
+
+
 _CASE_HEADING = re.compile(r"^(?:【[^【】]{2,3}】|(?:案例|故事|篇章)[一二三四五六七八九十\d]{1,3}$|[一二三四五六七八九十]{1,3}、"
                            r"|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}$|\d{1,2}$"
                            r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节编篇部](?:\s|$))")
@@ -661,6 +677,7 @@ def _units(text: str) -> list[_Unit]:
             a.kind = HEAD
     _list_runs(out)
     _name_bylines(out)
+    _closing_signatures(out)
     return _join_wraps(out)
 
 
@@ -968,6 +985,12 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                     # a byline closes the article, except a photo credit right under the lead paragraph of a
                     # feature that goes on with section headings ("记者 王赛华 鲁慧 文/图")
                     cur.closed = True
+        elif u.kind == SIGN:
+            if cur is None:
+                residue.append(clean.collapse_spaces(u.text))
+            else:
+                _add_byline(cur, u.text, [], [])
+                cur.closed = True
         elif u.kind == CREDIT:
             if cur is None:
                 residue.append(clean.collapse_spaces(u.text))
