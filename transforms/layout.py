@@ -434,8 +434,7 @@ def _signed_name_line(t: str) -> bool:
     a guest column), set off by spaces."""
     head, _, name = t.partition(" ")
     name = name.strip()
-    return bool(head and name and _SIGNATURE_PLACE.match(head) and _name_line(name)
-                and (not _names(name, strict=True) or len(_names(name, strict=True)) == 1 or " " in name))
+    return bool(head and name and _SIGNATURE_PLACE.match(head) and _name_line(name))
 
 
 def _signature_names(t: str) -> list[str]:
