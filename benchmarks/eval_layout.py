@@ -210,7 +210,9 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
 # in an article's text may go to the byline, the body or the residue.
 #
 # The file is split by issue date (sha1 of the date, even: "dev", odd: "measure"): develop on dev, only measure the
-# other part; both are reported.
+# other part; both are reported. `error_classes` counts the errors of each part by class (why an article was missed,
+# what an extra article is made of, where a missing or extra name was), with no text of the cases, so that the
+# measure part can say which class matters without its cases being read; `--errors N` prints dev cases only.
 DEFAULT_RMRB = ROOT.parent / "shared" / "eval" / "layout" / "rmrb_dev.jsonl"
 _RMRB_FURNITURE = re.compile(
     r"^(?:本版责编|责编|责任编辑|版式设计|本版制图|制图|本版邮箱|图片编辑|美编)\s*[：:]?\s*\S"
