@@ -490,9 +490,7 @@ def _credit_failure(para: str) -> str:
             labels = list(layout._lex().label_re.finditer(core))
             toks = [t for t in re.split(r"[\s、，,]+", core[labels[0].end():] if labels else core) if t]
             odd = sum(1 for t in toks if not re.fullmatch(r"[\u4e00-\u9fff·]+", t))
-            return (f"segment_label{len(labels)}_verb{int(has_verb)}_len{min(len(seg) // 10 * 10, 40)}"
-                    f"_prefix{len(core[:labels[0].start()]) if labels else -1}_odd{odd}"
-                    f"_maxtok{max(map(len, toks), default=0)}_mintok{min(map(len, toks), default=0)}"
+            return (f"segment_label{len(labels)}_verb{int(has_verb)}_odd{odd}"
                     f"_strict{int(layout.parse_byline(core) is not None)}"
                     f"_lenient{int(layout.parse_byline(core, strict=False) is not None)}"
                     f"_media{int(layout._media_like(core[:labels[0].start()])) if labels else -1}"
@@ -559,7 +557,7 @@ def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
         owner = next((g for g in gold if probe in g["lines"]), None)
         host = next((x for x in articles if owner and x.headline == owner["headline"]), None)
         return (f"no_headline:own_{_attribution(a)}:host_{_attribution(host) if owner else 'no_owner'}"
-                f":paras_{min(a.body.count(chr(10)) + 1, 5)}:compound_{int(bool(owner and owner['compound']))}")
+                f":compound_{int(bool(owner and owner['compound']))}")
     if any(probe in g["head_keys"] for g in gold):
         return "gold_heading_as_headline"
     owner = next((g for g in gold if probe in g["lines"]), None)
@@ -573,18 +571,9 @@ def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
                      "subheadline" if any(clean.conservation_key(x.subheadline or "") == hk for x in articles) else
                      "body" if any(hk in clean.conservation_key(x.body) for x in articles) else "lost")
             shape = ("ov" if a.overline else "") + "H" + ("sub" if a.subheadline else "")
-            extra = ""
-            if where == "banner":
-                b = next(b for b in banners if clean.conservation_key(b) == hk)
-                extra = (f":banners_{len(banners)}:spaced_parts_{len(b.split())}:banner_len_{min(len(b) // 5 * 5, 30)}"
-                         f":first_article_{_attribution(articles[0])}_{len(articles)}")
-            return (f"body_line_as_headline:host_headline_went_to_{where}:shape_{shape}:own_{_attribution(a)}"
-                    + extra)
-        host_heads = sum(1 for x in (host.overline, host.headline, host.subheadline) if x) if host else 0
+            return f"body_line_as_headline:host_headline_went_to_{where}:shape_{shape}:own_{_attribution(a)}"
         return (f"body_line_as_headline:host_{_attribution(host)}:heads_{heads}:"
-                f"own_{_attribution(a)}:gold_author_{owner['author_kind']}:host_heads_{host_heads}"
-                f":gold_on_page_{min(len(gold), 3)}:len_{min(len(a.headline) // 5 * 5, 30)}"
-                f":punct_{int(bool(re.search(r'[，、：；！？]', a.headline)))}:paras_{min(a.body.count(chr(10)) + 1, 5)}")
+                f"own_{_attribution(a)}:gold_author_{owner['author_kind']}")
     return "other"
 
 
