@@ -210,7 +210,9 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
 # in an article's text may go to the byline, the body or the residue.
 #
 # The file is split by issue date (sha1 of the date, even: "dev", odd: "measure"): develop on dev, only measure the
-# other part; both are reported.
+# other part; both are reported. `error_classes` counts the errors of each part by class (why an article was missed,
+# what an extra article is made of, where a missing or extra name was), with no text of the cases, so that the
+# measure part can say which class matters without its cases being read; `--errors N` prints dev cases only.
 DEFAULT_RMRB = ROOT.parent / "shared" / "eval" / "layout" / "rmrb_dev.jsonl"
 _RMRB_FURNITURE = re.compile(
     r"^(?:本版责编|责编|责任编辑|版式设计|本版制图|制图|本版邮箱|图片编辑|美编)\s*[：:]?\s*\S"
@@ -336,6 +338,9 @@ def _gold_article(rec: dict) -> dict:
         "key": "".join(sorted(clean.conservation_key("".join(heads + kept)))),
         "compound": _compound(lines),
         "lines": {clean.conservation_key(x) for x in heads + lines if x.strip()},
+        "head_keys": {clean.conservation_key(x) for x in heads if x.strip()},
+        "author_kind": ("none" if not author else "no_names" if not gold_names(author)
+                        else "labelled" if _LABEL_TOKEN.match(author.split()[0]) else "names_only"),
     }
 
 
@@ -441,8 +446,140 @@ def _expected_date(g: dict, issue: _dt.date) -> _dt.date | None:
         return None
 
 
+def _missed_class(g: dict, same: list[layout.Article], page: layout.Page) -> str:
+    """Why a gold article was not recovered, as a class name (no text): for a part that is only measured."""
+    if g["compound"]:
+        return "compound_record"
+    if same:
+        got, want = Counter(_article_key(same[0])), Counter(g["key"])
+        if got - want and not want - got:
+            return "same_headline:took_following_text"
+        if want - got and not got - want:
+            return "same_headline:lost_text"
+        return "same_headline:text_differs"
+    heads = {h for h in (g["overline"], g["subheadline"]) if h}
+    for a in page.articles:
+        if a.headline in heads or g["headline"] in (a.overline, a.subheadline):
+            gold_shape = ("ov" if g["overline"] else "") + "H" + ("sub" if g["subheadline"] else "")
+            got = ("ov" if a.overline else "") + "H" + ("sub" if a.subheadline else "")
+            under = "dateline" if a.dateline else "byline" if a.byline else "none"
+            return f"heading_order:gold_{gold_shape}:got_{got}:{under}:author_{g['author_kind']}"
+    hk = clean.conservation_key(g["headline"] or "")
+    for a in page.articles:
+        if any(clean.conservation_key(ln) == hk for ln in a.body.split("\n")):
+            return "headline_in_other_body"
+    if any(clean.conservation_key(r) == hk for r in page.residue):
+        return "headline_in_residue"
+    return "other"
+
+
+def _credit_failure(para: str) -> str:
+    """Why a parenthesized line holding a gold name is not a closing credit, as a class name (no text)."""
+    if not para.endswith("）"):
+        return "not_closed_by_paren"
+    if len(para) > 160:
+        return "too_long"
+    if para.count("（") > 1:
+        return "several_parens"
+    for seg in re.split(r"[，；。]", para[1:-1]):
+        seg = seg.strip()
+        if layout.parse_credit(f"（{seg}）") is None:
+            has_label = bool(layout._lex().label_re.search(seg))
+            has_verb = bool(layout._lex().credit_verb_re.search(seg))
+            core = layout._lex().credit_verb_re.sub("", seg)
+            labels = list(layout._lex().label_re.finditer(core))
+            toks = [t for t in re.split(r"[\s、，,]+", core[labels[0].end():] if labels else core) if t]
+            odd = sum(1 for t in toks if not re.fullmatch(r"[\u4e00-\u9fff·]+", t))
+            return (f"segment_label{len(labels)}_verb{int(has_verb)}_odd{odd}"
+                    f"_strict{int(layout.parse_byline(core) is not None)}"
+                    f"_lenient{int(layout.parse_byline(core, strict=False) is not None)}"
+                    f"_media{int(layout._media_like(core[:labels[0].start()])) if labels else -1}"
+                    f"_label{len(labels[0].group(0)) if labels else 0}")
+    return "parses_" + layout._classify(para)
+
+
+def _fp_class(name: str, a: layout.Article, gold: list[dict]) -> str:
+    """Where a predicted name no gold byline of the article has came from, as a class name (no text)."""
+    elsewhere = "other_gold_article" if any(name in g["people"] for g in gold) else "no_gold"
+    if name in (a.dateline or "").replace(" ", ""):
+        return f"dateline:{elsewhere}"
+    for ln in (a.byline or "").split("\n"):
+        if name in ln.replace(" ", ""):
+            kind = ("photo" if "摄" in ln else "credit" if ln.startswith("（") else
+                    "labelled" if layout._lex().label_re.search(ln) else "bare")
+            return f"byline_{kind}:{elsewhere}:len{min(len(name), 5)}"
+    return f"unfound:{elsewhere}"
+
+
+def _fn_class(name: str, a: layout.Article, byline_text: str, page: layout.Page) -> str:
+    """Where a gold name the article lacks was put, as a class name (no text)."""
+    if name in byline_text:
+        return "in_byline_or_dateline_not_parsed"
+    paras = a.body.split("\n")
+    for k, para in enumerate(paras):
+        if name in para.replace(" ", ""):
+            where = "first" if k == 0 else "last" if k == len(paras) - 1 else "middle"
+            shape = "paren" if para.startswith("（") else "short" if len(para) <= 40 else "long"
+            return f"in_body:{where}_{shape}" + (":" + _credit_failure(para) if shape == "paren" else "")
+    for b in page.articles:
+        if b is not a and name in (b.byline or "").replace(" ", ""):
+            return "in_other_byline"
+        if b is not a and name in b.body.replace(" ", ""):
+            k = next(k for k, x in enumerate(b.body.split("\n")) if name in x.replace(" ", ""))
+            return f"in_other_body:para{min(k, 3)}:other_{'has_headline' if b.headline else 'no_headline'}"
+        if b is not a and name in "".join(x or "" for x in (b.overline, b.headline, b.subheadline)).replace(" ", ""):
+            return "in_other_heading"
+    if any(name in r.replace(" ", "") for r in page.residue):
+        return "in_residue"
+    for f in ("overline", "headline", "subheadline"):
+        v = getattr(a, f) or ""
+        if name in v.replace(" ", ""):
+            return (f"in_own_{f}:len{min(len(v.replace(' ', '')) // 5 * 5, 20)}:spaces{min(v.count(' '), 3)}"
+                    f":label{int(bool(layout._lex().label_re.search(v)))}")
+    return "elsewhere"
+
+
+def _attribution(a: layout.Article | None) -> str:
+    if a is None:
+        return "none_found"
+    return "dateline" if a.dateline else "byline" if a.byline else "unsigned"
+
+
+def _extra_class(a: layout.Article, gold: list[dict], compound_lines: set,
+                 articles: list[layout.Article] = (), banners: list[str] = ()) -> str:
+    """Why a predicted article matches no gold article, as a class name (no text). A body line taken as a headline
+    is told apart by how the article it was cut from opens (dateline, author line, nothing), how many heading lines
+    the extra has and whether it has an attribution of its own."""
+    probe = clean.conservation_key(a.headline or a.body.split("\n", 1)[0])
+    if probe in compound_lines:
+        return "compound_piece"
+    if not a.headline:
+        owner = next((g for g in gold if probe in g["lines"]), None)
+        host = next((x for x in articles if owner and x.headline == owner["headline"]), None)
+        return (f"no_headline:own_{_attribution(a)}:host_{_attribution(host) if owner else 'no_owner'}"
+                f":compound_{int(bool(owner and owner['compound']))}")
+    if any(probe in g["head_keys"] for g in gold):
+        return "gold_heading_as_headline"
+    owner = next((g for g in gold if probe in g["lines"]), None)
+    if owner is not None:
+        host = next((x for x in articles if x.headline == owner["headline"]), None)
+        heads = sum(1 for x in (a.overline, a.headline, a.subheadline) if x)
+        if host is None:
+            hk = clean.conservation_key(owner["headline"] or "")
+            where = ("banner" if any(clean.conservation_key(b) == hk for b in banners) else
+                     "overline" if any(clean.conservation_key(x.overline or "") == hk for x in articles) else
+                     "subheadline" if any(clean.conservation_key(x.subheadline or "") == hk for x in articles) else
+                     "body" if any(hk in clean.conservation_key(x.body) for x in articles) else "lost")
+            shape = ("ov" if a.overline else "") + "H" + ("sub" if a.subheadline else "")
+            return f"body_line_as_headline:host_headline_went_to_{where}:shape_{shape}:own_{_attribution(a)}"
+        return (f"body_line_as_headline:host_{_attribution(host)}:heads_{heads}:"
+                f"own_{_attribution(a)}:gold_author_{owner['author_kind']}")
+    return "other"
+
+
 def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
     c = Counter()
+    classes: Counter = Counter()
     errors: list[str] = []
     chars = 0
     t0 = time.perf_counter()
@@ -473,12 +610,19 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
             if a is not None:
                 c["recovered"] += 1
                 c["recovered_compound"] += g["compound"]
-            elif show_errors and len(errors) < show_errors:
-                errors.append(f"{p['name']} {g['id']} missed: {g['headline']!r} (same headline: {len(same)})")
+            else:
+                classes["missed:" + _missed_class(g, same, page)] += 1
+                if show_errors and len(errors) < show_errors:
+                    errors.append(f"{p['name']} {g['id']} missed: {g['headline']!r} (same headline: {len(same)})")
             a = a or (same[0] if same else None)
             if g["month"] is not None:
                 c["dated"] += 1
-                c["dated_ok"] += a is not None and (a.dateline_month, a.dateline_day) == (g["month"], g["day"])
+                ok = a is not None and (a.dateline_month, a.dateline_day) == (g["month"], g["day"])
+                c["dated_ok"] += ok
+                if not ok:
+                    classes["month_day:" + ("article_missed" + ("_compound" if g["compound"] else "") if a is None
+                                            else "none_found" if a.dateline_month is None and a.dateline_day is None
+                                            else "wrong")] += 1
                 if issue is not None:
                     c["dated_year"] += 1
                     c["date_ok"] += a is not None and a.dateline_date == _expected_date(g, issue)
@@ -491,6 +635,11 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
             c["paired"] += 1
             got = [n.replace(" ", "") for n in a.reporters + a.correspondents]
             c["people_tp"] += sum((Counter(got) & Counter(g["people"])).values())
+            byline_text = (a.byline or "").replace(" ", "") + (a.dateline or "").replace(" ", "")
+            for n in (Counter(got) - Counter(g["people"])).elements():
+                classes["people_fp:" + _fp_class(n, a, p["gold"])] += 1
+            for n in (Counter(g["people"]) - Counter(got)).elements():
+                classes["people_fn:" + _fn_class(n, a, byline_text, page)] += 1
             c["overline_ok"] += a.overline == g["overline"]
             c["subheadline_ok"] += a.subheadline == g["subheadline"]
             if issue is None and g["month"] is not None:
@@ -505,6 +654,8 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
                 for f, gv in (("overline", g["overline"]), ("subheadline", g["subheadline"])):
                     if getattr(a, f) != gv:
                         errors.append(f"{p['name']} {g['id']} {f} {getattr(a, f)!r} != {gv!r}")
+        for a in unused:
+            classes["extra:" + _extra_class(a, p["gold"], compound_lines, page.articles, page.banners)] += 1
         if show_errors and len(errors) < show_errors:
             for a in unused:
                 errors.append(f"{p['name']} extra article: {a.headline!r} body={a.body[:40]!r}")
@@ -530,6 +681,7 @@ def score_rmrb(pages: list[dict], *, show_errors: int = 0) -> dict:
         "pages_conserved": round(c["pages_conserved"] / max(1, c["pages"]), 3),
         "seconds": round(secs, 2), "MB_per_s": round(chars * 3 / 1e6 / max(1e-9, secs), 2),
     }
+    out["error_classes"] = dict(sorted(classes.items()))
     if show_errors:
         out["errors"] = errors
     return out

@@ -216,3 +216,108 @@ def test_top_headline_with_spaced_clause_and_comma_is_not_glued_to_the_lead():
     assert page.articles[0].body.startswith("近年来")
     assert layout.conservation_gap("江城职业学院 改革课程体系，培养实用人才\n\n近年来，江城职业学院围绕本地产业调整专业设置。\n\n"
                                    "学院还与多家企业共建实训基地，学生毕业即可上岗。\n", page) == ""
+
+
+def test_closing_credit_with_a_qualifier_before_the_label():
+    # invented text: a short qualifier ("前方", a place) before the reporter label, names, a credit verb
+    assert layout.parse_credit("（前方本报记者甲小乙、丙小丁、戊小己采写）") == (["甲小乙", "丙小丁", "戊小己"], [])
+    assert layout.parse_credit("（江城本报记者王小明采写）") == (["王小明"], [])
+    # without a credit verb a non-media text before the label stays a sentence in parentheses
+    assert layout.parse_credit("（据说本报记者走进了基层）") is None
+    raw = ("江城老街换新颜\n\n老街改造历时两年，沿街商铺陆续开门迎客。\n\n居民说，老街又热闹起来了。\n\n"
+           "（前方本报记者甲小乙、丙小丁、戊小己采写）\n")
+    page = layout.split_page(raw)
+    assert [a.headline for a in page.articles] == ["江城老街换新颜"]
+    assert page.articles[0].reporters == ["甲小乙", "丙小丁", "戊小己"]
+    assert "采写" not in page.articles[0].body
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_closing_credit_author_notes_verbs_and_a_second_media_in_the_list():
+    assert layout.parse_credit("（本文作者为江城大学教授，本报记者王小明整理）") == (["王小明"], [])
+    assert layout.parse_credit("（作者分别为江城大学教授、江城研究院研究员）") == ([], [])
+    assert layout.parse_credit("（作者为江城大学（北校区）教授，本报记者王小明采访整理）") == (["王小明"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华整理。文中受访者均为化名）") == (["王小明", "李大华"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华执笔）") == (["王小明", "李大华"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华等）") == (["王小明", "李大华"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华、某某网记者赵小红采写）") == (["王小明", "李大华", "赵小红"], [])
+    assert layout.parse_credit("（本报记者王小明、李大华与某某网记者赵小红采写）") == (["王小明", "李大华", "赵小红"], [])
+    assert layout.parse_credit("（本报记者王小明、本报通讯员李大华）") == (["王小明"], ["李大华"])
+    assert layout.parse_credit("（本报记者王小明整理）（图片由受访者提供）") is None     # two parentheses
+
+
+def test_author_lines_with_a_qualified_media_name():
+    assert layout.parse_byline("本报特派记者  王小明") == (["王小明"], [])
+    assert layout.parse_byline("本报全媒体记者  王小明  李  华") == (["王小明", "李华"], [])
+    assert layout.parse_byline("江城日报海外版记者  王小明") == (["王小明"], [])
+    assert layout.parse_byline("本报撰稿人  王小明") == (["王小明"], [])
+    assert layout.parse_byline("据说全媒体记者走进基层") is None
+
+
+def test_numeral_alone_heads_a_section_of_an_unsigned_article():
+    # invented text: an unsigned piece in numbered sections "一" / "二" / "三", each heading a line of its own
+    raw = ("江城发展规划纲要\n\n为推动江城高质量发展，制定本纲要。\n\n一\n\n江城地处平原，交通便利，产业基础较好。\n\n"
+           "二\n\n到二〇三〇年，江城经济总量明显提升。\n\n三\n\n各部门要加强协作，确保规划落实。\n")
+    page = layout.split_page(raw)
+    assert [a.headline for a in page.articles] == ["江城发展规划纲要"]
+    assert page.articles[0].body.split("\n")[1] == "一"
+    assert layout.conservation_gap(raw, page) == ""
+
+
+_DIGEST_PAGE = ("江城速览\n江城新开三条公交线路\n\n本报江城7月2日电  江城今天新开三条公交线路，方便市民出行。\n\n"
+                "江城图书馆延长开放时间\n\n本报江城7月2日电  （记者甲小乙）江城图书馆自本月起每晚延长开放两小时。\n\n"
+                "江城举办夏季运动会\n\n本报江城7月3日电  江城夏季运动会今天开幕，千余名运动员参赛。\n")
+
+
+def test_a_heading_over_all_the_pieces_of_a_page_is_one_article():
+    # invented text: a column name printed once over three briefs, each with its own headline and dateline
+    page = layout.split_page(_DIGEST_PAGE)
+    assert [a.headline for a in page.articles] == ["江城速览"]
+    art = page.articles[0]
+    assert art.body.split("\n")[0] == "江城新开三条公交线路"
+    assert "江城图书馆延长开放时间" in art.body.split("\n")
+    assert art.reporters == ["甲小乙"]
+    assert layout.conservation_gap(_DIGEST_PAGE, page) == ""
+    # the same briefs, but the second has an overline of its own, or two pieces only: separate articles
+    raw = _DIGEST_PAGE.replace("江城图书馆延长开放时间\n", "暑期便民举措\n江城图书馆延长开放时间\n")
+    assert len(layout.split_page(raw).articles) == 3
+    two = _DIGEST_PAGE.split("江城举办夏季运动会")[0]
+    assert [a.headline for a in layout.split_page(two).articles] == ["江城新开三条公交线路", "江城图书馆延长开放时间"]
+
+
+def test_pieces_under_an_editors_note_belong_to_its_article():
+    # invented text: a headline, an editor's note signed "——编  者", then pieces each with the speaker as overline,
+    # a headline of its own and a closing credit; a report with its own author line after it stays apart
+    pieces = ("江城工匠说（行业观察）\n\n江城制造业一线涌现出一批能工巧匠，他们有哪些心得？本版约请三位工匠讲述。\n\n——编  者\n\n"
+              "江城机床厂高级技师甲小乙\n精益求精每一天\n\n从学徒到技师，我在车间度过了二十年。\n\n（本报记者丙小丁采访整理）\n\n"
+              "江城船厂焊工戊小己\n焊花里的坚守\n\n每一道焊缝都关系到船舶的安全。\n\n（本报记者庚小辛采访整理）\n")
+    page = layout.split_page(pieces)
+    assert [a.headline for a in page.articles] == ["江城工匠说（行业观察）"]
+    art = page.articles[0]
+    assert "精益求精每一天" in art.body.split("\n") and "焊花里的坚守" in art.body.split("\n")
+    assert art.reporters == ["丙小丁", "庚小辛"]
+    assert layout.conservation_gap(pieces, page) == ""
+    other = pieces + "\n江城新书出版\n——一部讲述工匠故事的作品\n\n本报记者  壬小癸\n\n这本书记录了江城工匠的成长故事。\n"
+    assert [a.headline for a in layout.split_page(other).articles] == ["江城工匠说（行业观察）", "江城新书出版"]
+
+
+def test_place_then_name_under_the_headline_is_the_authors_byline():
+    # invented text: a reader's letter signed under its headline with where the author lives, then the name
+    body = "\n\n小区门口的路灯坏了很久，希望有关部门尽快修好。\n"
+    for line, names in (("江城市  王小明", ["王小明"]), ("江城大学  李  华", ["李华"])):
+        page = layout.split_page("路灯何时能亮起来\n" + line + body)
+        art, = page.articles
+        assert (art.headline, art.subheadline, art.reporters) == ("路灯何时能亮起来", None, names)
+    # a deck of two phrases is no signature
+    art, = layout.split_page("路灯何时能亮起来\n活力江城 幸福家园" + body).articles
+    assert art.reporters == []
+
+
+def test_closing_signature_of_a_letter_is_not_the_next_articles_overline():
+    # invented text: two readers' letters, each signed "<place>  <name>" after its last sentence
+    raw = ("路灯何时能亮起来\n\n小区门口的路灯坏了很久，希望有关部门尽快修好。\n\n江城市  王小明\n\n"
+           "公交站台应加装雨棚\n\n雨天候车的市民常被淋湿，建议站台加装雨棚。\n\n江城县  李  华\n")
+    first, second = layout.split_page(raw).articles
+    assert (first.headline, first.byline, first.reporters) == ("路灯何时能亮起来", "江城市 王小明", [])
+    assert (second.overline, second.headline, second.byline) == (None, "公交站台应加装雨棚", "江城县 李 华")
+    assert layout.conservation_gap(raw, layout.split_page(raw)) == ""

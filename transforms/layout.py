@@ -5,14 +5,17 @@ Owns
 - line kinds: heading-like lines, "——" subheadlines, datelines ("本报讯(记者 X)…", "<agency>消息（…）：",
   "<agency><place>3月9日电", "据新华社电  （记者 X）"), standalone bylines ("本报记者 X 通讯员 Y", "记者 X Y 文/图",
   "正观新闻·郑州晚报记者 X", "新华社记者 A  B  本报记者 C", names padded to three characters "金  岩" = 金岩,
-  "本期主讲人：<title>  <name>", "本报记者" alone), closing credits and notes in parentheses ("（本报记者 X、Y整理）",
-  "（作者为…）"), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
+  "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline), closing credits
+  and notes in parentheses ("（本报记者 X、Y整理）", "（作者为…）", "（前方本报记者 X、Y采写）"), a letter's closing
+  signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
   "版式设计：…", "本版邮箱：…", "导读" … "第九版", photo credits "X摄") and body paragraphs;
 - joining paragraphs split by a column or page wrap (a paragraph not ending a sentence + one that continues it),
   never two paragraphs of which the first ends a sentence;
 - article boundaries and the heading block: page/column banners (`Page.banners`, copied to `Article.section`),
   overline, headline (a column tag "（江边走笔）" stays in it), subheadline; in-article section headings ("案例一",
-  a feature's heading pairs, the sections of a piece closed by one credit) stay in `body` as their own paragraphs;
+  "二", a feature's heading pairs, the sections of a piece closed by one credit, the pieces after an editor's note
+  "——编  者", the pieces of a page under one heading printed once above the first) stay in `body` as their own
+  paragraphs;
   a name alone under a headline is the author's byline; a list (many lines, none a sentence) is one article's body;
 - bylines: reporters / correspondents (dateline parenthesis, own line, closing credit, or glued to the last
   sentence);
@@ -83,6 +86,7 @@ class _Lex:
     surnames: frozenset
     compound_surnames: frozenset
     media_suffixes: tuple
+    reporter_qualifiers: tuple
     overline_endings: tuple
     fragment_initial: frozenset
     dateline_re: re.Pattern
@@ -138,11 +142,12 @@ def _lex() -> _Lex:
         surnames=frozenset(n for n in names if len(n) == 1),
         compound_surnames=frozenset(n for n in names if len(n) == 2),
         media_suffixes=tuple(lexicons.lines("layout_media_suffixes.txt")),
+        reporter_qualifiers=tuple(lexicons.lines("layout_reporter_qualifiers.txt")),
         overline_endings=tuple(lexicons.lines("layout_overline_endings.txt")),
         fragment_initial=frozenset(_words("layout_fragment_initial.txt")),
         dateline_re=dateline_re, trailing_dateline_re=trailing_dateline_re, editor_re=editor_re,
         mailbox_re=mailbox_re, digest_words=frozenset(furniture.get("digest", [])),
-        credit_verb_re=re.compile(rf"\s*(?:{verbs})$"),
+        credit_verb_re=re.compile(rf"\s*(?:(?:{verbs})\s*)+$"),
         inarticle_headings=frozenset(lexicons.lines("layout_inarticle_headings.txt")),
         furniture_first=frozenset([lb[0] for kind in furniture.values() for lb in kind] + list("（(上下接转紧责编校美版组审值本")),
     )
@@ -244,7 +249,12 @@ def _media_like(s: str) -> bool:
         return _media_like(media)
     if len(s) > 24 or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9·]+", s):
         return False
-    return "·" in s or s.endswith(_lex().media_suffixes)
+    if "·" in s or s.endswith(_lex().media_suffixes):
+        return True
+    for q in _lex().reporter_qualifiers:             # "本报特派", "某某日报海外版": a media name and a qualifier
+        if s.endswith(q) and len(s) > len(q) and _media_like(s[: -len(q)]):
+            return True
+    return False
 
 
 def _speaker_names(seg: str, strict: bool) -> list[str] | None:
@@ -257,6 +267,16 @@ def _speaker_names(seg: str, strict: bool) -> list[str] | None:
 
 
 _REPORTS = re.compile(r"\s*报道\s*$")
+_MEDIA_TAIL = re.compile(r"^(?P<head>.*\S)(?:\s+|\s*[、，,与和及]\s*)(?P<media>[^\s、，,]+)$")
+
+
+def _drop_media_tail(seg: str) -> str:
+    """The names of one label's segment without the media name of the next label, set off by a space, "、" or
+    "与/和/及": " 甲小乙 丙小丁  本报" (before "通讯员"), "甲小乙、丙小丁、人民网" (before "记者")."""
+    m = _MEDIA_TAIL.match(seg)
+    if m and _media_like(m.group("media")):
+        return m.group("head")
+    return seg
 
 
 def parse_byline(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:
@@ -275,10 +295,8 @@ def parse_byline(text: str, *, strict: bool = True) -> tuple[list[str], list[str
     for k, m in enumerate(ms):
         seg = text[m.end(): ms[k + 1].start() if k + 1 < len(ms) else len(text)]
         role = lx.roles[m.group(0)]
-        if k + 1 < len(ms):
-            head, _, last = seg.rstrip().rpartition(" ")
-            if last and not seg[-1:].isspace() and _media_like(last) and head.strip():
-                seg = head
+        if k + 1 < len(ms) and not seg[-1:].isspace():
+            seg = _drop_media_tail(seg)
         seg = _REPORTS.sub("", seg)                   # "本报记者 王小明报道"
         names = _speaker_names(seg, strict) if role == "speaker" else _names(seg, strict)
         if names is None:
@@ -314,6 +332,8 @@ def _byline_names(text: str) -> tuple[list[str], list[str]]:
         return [text[0] + text[-1]], []
     if 2 <= len(text) <= 3 and _CJK_NAME.match(text):
         return [text], []
+    if _signed_name_line(text):                      # "江城市  王小明": place, then the name
+        return _signature_names(text), []
     m = _TEXT_CREDIT.match(text)                     # "方  舟文": the text's author
     if m:
         return [m.group("who")[0] + m.group("who")[-1]], []
@@ -327,23 +347,41 @@ def _label_only(text: str) -> bool:
             and _media_like(text[: m.start()]))
 
 
+# a note in a closing parenthesis that names nobody: "作者为…", "本文作者系…", "作者分别为…", "文中受访者均为化名"
+_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:分别|均|皆)?(?:为|系|是|单位|：|:)|^文中|^(?:图片|照片|数据)(?:由|来源|来自)")
+_CREDIT_ETC = re.compile(r"(?<=[\u4e00-\u9fff])等$")      # "（本报记者甲小乙、丙小丁等）"
+
+
+def _one_paren(text: str) -> bool:
+    """"（…）" is one parenthesis, possibly holding balanced inner ones ("（作者为某大学（北京）教授）"), not two
+    ("（…）（…）")."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "（") - (ch == "）")
+        if depth == 0 and k < len(text) - 1 or depth < 0:
+            return False
+    return depth == 0
+
+
 def parse_credit(text: str) -> tuple[list[str], list[str]] | None:
     """A closing credit in parentheses -> (reporters, correspondents), or None when `text` is not one:
     "（本报记者甲小乙、丙小丁整理）", "（作者为某大学教授，本报记者张小三采访整理）", "（李小四参与采写）", "（作者为…）"."""
-    if not (text.startswith("（") and text.endswith("）")) or len(text) > 160 or "（" in text[1:-1]:
+    if not (text.startswith("（") and text.endswith("）")) or len(text) > 160 or not _one_paren(text):
         return None
     lx = _lex()
     reporters: list[str] = []
     correspondents: list[str] = []
-    for seg in re.split(r"[，；]", text[1:-1]):
+    for seg in re.split(r"[，；。]", text[1:-1]):
         seg = seg.strip()
-        if seg.startswith(("作者为", "作者系", "作者单位")):    # a note on the author: no names
+        if not seg or _AUTHOR_NOTE.match(seg):        # a note on the author or the text: no names
             continue
-        core = lx.credit_verb_re.sub("", seg)
+        core = _CREDIT_ETC.sub("", lx.credit_verb_re.sub("", seg))
         parsed = parse_byline(core)
         label = lx.label_re.search(core)
-        if parsed is None and label and _media_like(core[: label.start()]):   # "（本报记者 A、B）": names by the label
-            parsed = parse_byline(core, strict=False)
+        if parsed is None and label and (_media_like(core[: label.start()]) or core != seg and label.start() <= 6):
+            # "（本报记者 A、B）": names by the label; with a credit verb closing the segment, a short qualifier
+            # before the label that is no media name ("（前方本报记者 A、B采写）") does not make it a sentence
+            parsed = parse_byline(core[label.start():], strict=False)
             if parsed is not None and any(len(x) > 4 and "·" not in x for x in parsed[0] + parsed[1]):
                 parsed = None
         if parsed is None and core != seg:
@@ -387,10 +425,30 @@ def _name_line(t: str) -> bool:
     return bool(names) and len(names) <= 2
 
 
+_SIGNATURE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,14}(?:省|市|县|区|州|盟|旗|镇|乡|村|大学|学院|学校|中学|小学|医院|公司|集团"
+                              r"|研究院|研究所|研究中心)$")
+
+
+def _signed_name_line(t: str) -> bool:
+    """"江城市  王小明", "江城大学  李  华": where the author lives or works, then the author's name (a reader's letter,
+    a guest column), set off by spaces."""
+    head, _, name = t.partition(" ")
+    name = name.strip()
+    return bool(head and name and _SIGNATURE_PLACE.match(head) and _name_line(name))
+
+
+def _signature_names(t: str) -> list[str]:
+    name = t.partition(" ")[2].strip()
+    if _PADDED_PAIR.fullmatch(name):
+        return [name[0] + name[-1]]
+    return _names(name, strict=True) or ([name] if 2 <= len(name) <= 3 else [])
+
+
 # ---------------------------------------------------------------------------------------------- line kinds
 HEAD, DASH, DATE, BYLINE, BODY, FURN = "HEAD", "DASH", "DATE", "BYLINE", "BODY", "FURN"
 # a closing credit "（本报记者 X 整理）", a closing dateline "（本报<place>6月10日电）", a line of a list
 CREDIT, END_DATE, LIST = "CREDIT", "END_DATE", "LIST"
+SIGN = "SIGN"       # a letter's closing signature "<place>  <name>"
 
 _FINAL = "。！？…"
 _CLOSERS = "”’」』）》"
@@ -533,13 +591,25 @@ def _name_bylines(units: list[_Unit]) -> None:
         if (units[k + 1].kind == HEAD and not _inarticle_heading(units[k + 1].text)
                 and not _PADDED_PAIR.fullmatch(u.text)):
             continue
-        if _name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
+        if _name_line(u.text) or _signed_name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
                                   and _nospace_len(u.text) <= 12 and not _NAME_LINE_PUNCT.search(u.text)):
             u.kind = BYLINE
 
 
+def _closing_signatures(units: list[_Unit]) -> None:
+    """"江城市  王小明" right after the last sentence of a text, before a heading or the end of the page, signs that
+    text (a reader's letter); it is never the overline of the next article. The writer is no reporter: the line
+    goes to `byline` with no names."""
+    for k in range(1, len(units)):
+        u, prev = units[k], units[k - 1]
+        nxt = units[k + 1] if k + 1 < len(units) else None
+        if (u.kind == HEAD and prev.kind == BODY and ends_sentence(prev.text) and _signed_name_line(u.text)
+                and (nxt is None or nxt.kind in (HEAD, DASH, FURN))):
+            u.kind = SIGN
+
+
 _CASE_HEADING = re.compile(r"^(?:【[^【】]{2,3}】|(?:案例|故事|篇章)[一二三四五六七八九十\d]{1,3}$|[一二三四五六七八九十]{1,3}、"
-                           r"|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d)"
+                           r"|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}$|\d{1,2}$"
                            r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节编篇部](?:\s|$))")
 
 
@@ -606,6 +676,7 @@ def _units(text: str) -> list[_Unit]:
             a.kind = HEAD
     _list_runs(out)
     _name_bylines(out)
+    _closing_signatures(out)
     return _join_wraps(out)
 
 
@@ -913,6 +984,12 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                     # a byline closes the article, except a photo credit right under the lead paragraph of a
                     # feature that goes on with section headings ("记者 王赛华 鲁慧 文/图")
                     cur.closed = True
+        elif u.kind == SIGN:
+            if cur is None:
+                residue.append(clean.collapse_spaces(u.text))
+            else:
+                _add_byline(cur, u.text, [], [])
+                cur.closed = True
         elif u.kind == CREDIT:
             if cur is None:
                 residue.append(clean.collapse_spaces(u.text))
@@ -986,6 +1063,99 @@ def _merge_credited_parts(drafts: list[_Draft]) -> list[_Draft]:
     for seq, d in enumerate(out, 1):
         d.seq = seq
     return out
+
+
+_UMBRELLA_PIECES = 3
+
+
+def _attribution_kind(d: _Draft) -> str | None:
+    if d.dateline_prefix is not None:
+        return "dateline"
+    return "byline" if d.bylines else None
+
+
+def _umbrella_page(drafts: list[_Draft]) -> bool:
+    """The page's first heading line stands over all its pieces: the first article has an overline (not an
+    overline proper: none ending with "——"), and it and every article after it (three and more in all) are alike:
+    one plain headline each and the same attribution right under it (each its dateline, or each its author line).
+    A page of separate reports prints each with its own heading block; a digest ("<column>" / brief / brief / …) or
+    a set of pieces under one headline gives the heading once, above the first piece."""
+    if len(drafts) < _UMBRELLA_PIECES:
+        return False
+    first = drafts[0]
+    if (not first.overline or first.overline.rstrip().endswith(("—", "-")) or first.subheadline
+            or _column_tag(first.headline) or _column_tag(first.overline)):
+        return False
+    kind = _attribution_kind(first)
+    if kind is None:
+        return False
+    return all(d.headline and d.overline is None and d.subheadline is None and not _column_tag(d.headline)
+               and "no_headline" not in d.flags and _attribution_kind(d) == kind for d in drafts[1:])
+
+
+def _merge_umbrella_pieces(drafts: list[_Draft]) -> list[_Draft]:
+    """A page whose first heading stands over all its pieces (see `_umbrella_page`) is one article under that
+    heading: each piece's headline is a section heading of its body, a piece's dateline opens its first paragraph,
+    the pieces' bylines are the article's."""
+    if not _umbrella_page(drafts):
+        return drafts
+    first = drafts[0]
+    m = _Draft(seq=1, section=first.section, headline=first.overline, signal=True)
+    for d in drafts:
+        m.paras.append((d.headline, True, False))
+        paras = list(d.paras)
+        if d.dateline_prefix is not None:
+            if d.lead_starts and paras:
+                text, _, indented = paras[0]
+                paras[0] = (d.dateline_prefix + text, False, indented)
+            else:
+                paras.insert(0, (d.dateline_prefix, False, False))
+        m.paras.extend(paras)
+        if d.dateline_end:
+            m.paras.append((d.dateline_end, False, False))
+        for text, reps, cors in d.byline_parts:
+            _add_byline(m, text, reps, cors)
+        m.reporters.extend(n for n in d.reporters if n not in m.reporters)
+        m.correspondents.extend(n for n in d.correspondents if n not in m.correspondents)
+        m.closed, m.credited = d.closed, d.credited
+    return [m]
+
+
+_EDITOR_SIGNATURE = re.compile(r"^(?:——|--|—-)\s*编\s*者$")
+
+
+def _editor_note(d: _Draft) -> bool:
+    """The article opens with an editor's note signed "——编  者" (within its first paragraphs)."""
+    return any(not heading and _EDITOR_SIGNATURE.match(text.strip()) for text, heading, _ in d.paras[:6])
+
+
+def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
+    """An editor's note ("…。" / "——编  者") under a headline introduces the pieces printed below it: the headed
+    parts after it are that article's, up to the first that is an article of its own kind (a dateline, an author
+    line right under its heading, a "——" subheadline)."""
+    for k, d in enumerate(drafts[:-1]):
+        if not _editor_note(d):
+            continue
+        j = k + 1
+        while j < len(drafts) and _editor_piece(drafts[j]):
+            j += 1
+        rest = drafts[k + 1: j]
+        for x in rest:
+            d.paras.extend((h, True, False) for h in (x.overline, x.headline, x.subheadline) if h)
+            d.paras.extend(x.paras)
+            for text, reps, cors in x.byline_parts:
+                _add_byline(d, text, reps, cors)
+            d.closed, d.credited = x.closed, x.credited
+        out = drafts[:k + 1] + drafts[j:]
+        for seq, x in enumerate(out, 1):
+            x.seq = seq
+        return out
+    return drafts
+
+
+def _editor_piece(x: _Draft) -> bool:
+    return bool(x.headline and x.dateline_prefix is None and not x.feature and x.dateline_end is None
+                and not (x.subheadline or "").startswith(("——", "--", "—-")) and "no_headline" not in x.flags)
 
 
 def _credited_overline(d: _Draft) -> None:
@@ -1074,7 +1244,7 @@ def split_page(text: str, *, issue_date: datetime.date | None = None) -> Page:
                 issue_date = dates.masthead_date(u.text)
                 break
     drafts, banners, residue = _segment(units)
-    drafts = _merge_entry_lists(_merge_credited_parts(drafts))
+    drafts = _merge_editor_note_parts(_merge_umbrella_pieces(_merge_entry_lists(_merge_credited_parts(drafts))))
     for d in drafts:
         _credited_overline(d)
     indented_share = (sum(u.indented for u in units if u.kind == BODY) /
