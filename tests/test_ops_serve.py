@@ -7,8 +7,8 @@ scheduler failed with SQLAlchemy 2.1, and the ephemeral server had none). Then S
 (a terminal's Ctrl-C): exit 130 within 10 s, one line, no process left; a run caught in progress records
 its end (`runs` row failed, flow run Crashed).
 
-The warehouse is read only once no served run is writing: a reader holding the DuckDB file would make a
-starting run wait for it (warehouse/store.py).
+The warehouse is read when no served run holds it (a run starting meanwhile waits for the reader,
+warehouse/store.py).
 """
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from conftest import SEEDS
+from conftest import N_SEEDS, SEEDS
 from ops_procs import (api_flow_runs, env_for, kill_all, signal_group, start, survivors, tree, wait_for)
 from ops_snapshot import query, seed_pages
 
@@ -58,8 +59,16 @@ def _completed(api):
     return [r for r in api_flow_runs(api, ("COMPLETED",)) if RUN_ID.match(r["name"])]
 
 
-def _writing(api):
-    return [r for r in api_flow_runs(api, ("RUNNING", "PENDING"))]
+def _read(wh, sql, params=None):
+    """`sql` on the warehouse as soon as no served run holds it open for writing (DuckDB lets one process in; a
+    run that starts meanwhile waits for this brief reader). Under load the runs of a 15 s schedule follow one
+    another without a gap, so waiting for no run at all could wait for ever."""
+    def attempt():
+        try:
+            return (query(wh, sql, params),)
+        except duckdb.IOException:
+            return None
+    return wait_for(attempt, 120, every=0.2, what="the warehouse free for a reader")[0]
 
 
 @pytest.mark.slow
@@ -69,10 +78,10 @@ def test_served_schedule_fires_on_the_temporary_server_and_ctrl_c_stops_a_run_in
     proc, api = _serve(inputs, wh, env_for(home))
     try:
         done = wait_for(lambda: _completed(api), 400, what="a scheduled flow run to complete")
-        wait_for(lambda: not _writing(api), 120, what="no served run writing")
         first = done[-1]["name"]
-        assert query(wh, "SELECT status, files_loaded FROM runs WHERE run_id = ?", [first]) == [("published", 5)]
-        assert query(wh, "SELECT count(*) FROM articles")[0][0] > 0
+        assert _read(wh, "SELECT status, files_loaded FROM runs WHERE run_id = ?", [first]) == \
+            [("published", N_SEEDS)]
+        assert _read(wh, "SELECT count(*) FROM articles")[0][0] > 0
 
         # more pages, so that the next scheduled run has work to do when Ctrl-C comes
         for p in sorted(SEEDS.glob("*.txt")):
@@ -88,10 +97,12 @@ def test_served_schedule_fires_on_the_temporary_server_and_ctrl_c_stops_a_run_in
     assert left == [], left
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("zhnews: serve stopped by SIGINT"), err
-    (status, error), = query(wh, "SELECT status, error FROM runs WHERE run_id = ?", [running])
-    assert status in ("failed", "published"), status
-    if status == "failed":                 # caught in progress (it may have finished first on a fast machine)
-        assert error.startswith("interrupted by SIGINT"), error
+    rows = query(wh, "SELECT status, error FROM runs WHERE run_id = ?", [running])
+    # caught in progress: its runs row says so; on a fast machine it may have finished first; on a loaded one
+    # the flow run may be caught before it wrote its runs row (nothing published, no row)
+    assert rows == [] or rows[0][0] in ("failed", "published"), rows
+    if rows == [] or rows[0][0] == "failed":
+        assert rows == [] or rows[0][1].startswith("interrupted by SIGINT"), rows
         import sqlite3
         con = sqlite3.connect(home / "prefect.db")
         assert con.execute("SELECT state_type FROM flow_run WHERE name = ?", [running]).fetchone()[0] == "CRASHED"
@@ -130,13 +141,12 @@ def test_served_schedule_fires_against_prefect_server_start(tmp_path):
         assert served_api == api
         try:
             done = wait_for(lambda: _completed(api), 400, what="a scheduled flow run to complete")
-            wait_for(lambda: not _writing(api), 120, what="no served run writing")
             out, err, elapsed, left = _stop(proc)
         finally:
             kill_all(tree(proc)) if proc.poll() is None else None
         assert proc.returncode == 130 and elapsed < 10 and left == [], (proc.returncode, elapsed, left, err)
         assert query(wh, "SELECT status, files_loaded FROM runs WHERE run_id = ?", [done[-1]["name"]]) == \
-            [("published", 5)]
+            [("published", N_SEEDS)]
         server_log = ""
     finally:
         signal_group(server, signal.SIGTERM)
