@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flows.inputs import InputFile
 from flows.pipeline import IngestedBatch, drop_repeated_content, plan_batches
-from transforms.pipeline import PageInput
+from transforms.stages import PageInput
 
 
 def _files(*sizes: int) -> list[InputFile]:
