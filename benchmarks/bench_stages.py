@@ -3,8 +3,8 @@
     python -m benchmarks.bench_stages [--input DIR | --mb 5] [--repeat 3] [--only STAGE ...]
 
 Stages, each timed alone with time.process_time (the machine is shared; CPU time is steadier than wall time):
-ingest (read, hash, decode: flows.pipeline.ingest_batch), clean_layout (transforms.pipeline.layout_rows),
-segmentation (segment.token_stats), frames (transforms.pipeline.build_frames), cache_write (PageCache.put_batch)
+ingest (read, hash, decode: flows.pipeline.ingest_batch), clean_layout (transforms.stages.layout_rows),
+segmentation (segment.token_stats), frames (transforms.stages.build_frames), cache_write (PageCache.put_batch)
 and load (Warehouse.stage + publish into a new DuckDB file; the schema is made outside the timing). Entities
 and metrics run once, untimed, to give the rows the frames need.
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     from flows.cache import PageCache
     from flows.pipeline import ingest_batch
     from transforms import entities, metrics, segment
-    from transforms import pipeline as tp
+    from transforms import stages as tp
     from warehouse.store import Warehouse
 
     with tempfile.TemporaryDirectory(prefix="zhnews-stages-") as tmp:

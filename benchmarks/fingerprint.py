@@ -1,6 +1,7 @@
 """Table fingerprints of a warehouse: rows and an md5 of each table's rows in order, leaving out run ids and
 timestamps, so two runs of different code (or workers, or task runners) over the same pages can be compared
-with `diff` (issue 16: "the same tables, bit for bit").
+with `diff` (issue 16: "the same tables, bit for bit"). `compared_columns()` is the one rule of what is left
+out (run ids and timestamps); tests/ops_snapshot.snapshot uses it too.
 
     .venv/bin/zhnews run --input seeds --warehouse /tmp/a.duckdb --full-refresh --quiet
     .venv/bin/python benchmarks/fingerprint.py /tmp/a.duckdb > a.txt     # the same for b, then: diff a.txt b.txt
@@ -11,21 +12,30 @@ import sys
 
 import duckdb
 
-SKIP = {"first_run_id", "last_run_id", "run_id", "ingested_at", "published_at", "created_at"}
+RUN_ID_COLUMNS = frozenset({"run_id", "first_run_id", "last_run_id"})
 TABLES = ("sources", "articles", "entities", "entity_mentions", "metrics", "page_residue", "dq_results", "quarantine")
+
+
+def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
+    """(compared, left out) columns of main.`table`, in table order: a run id or a timestamp differs between
+    two runs over the same pages, so it is left out; every other column is compared."""
+    cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                       "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()
+    keep = [c for c, kind in cols if c not in RUN_ID_COLUMNS and "TIMESTAMP" not in kind]
+    return keep, [c for c, _ in cols if c not in keep]
+
+
+def quoted(columns: list[str]) -> str:
+    return ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
 
 
 def fingerprints(path: str) -> list[str]:
     con = duckdb.connect(path, read_only=True)
     out = []
     for t in TABLES:
-        cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-                           "AND table_schema = 'main' ORDER BY ordinal_position", [t]).fetchall()
-        keep = [c for c, kind in cols if c not in SKIP and "TIMESTAMP" not in kind]
-        dropped = [c for c, _ in cols if c not in keep]
-        sel = ", ".join(f'"{c}"' for c in keep)
+        keep, dropped = compared_columns(con, t)
         n, h = con.execute(f"SELECT count(*), md5(coalesce(string_agg(r, '\n' ORDER BY r), '')) "
-                           f"FROM (SELECT CAST(row({sel}) AS VARCHAR) r FROM {t})").fetchone()
+                           f"FROM (SELECT CAST(row({quoted(keep)}) AS VARCHAR) r FROM {t})").fetchone()
         out.append(f"{t:16} rows={n:6} md5={h} (excluded: {','.join(dropped) or '-'})")
     return out
 

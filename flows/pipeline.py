@@ -2,7 +2,7 @@
 
 Orchestration only. Tasks: discover the input files, ingest a batch (read, hash, decode, skip what is
 unchanged), transform batches on the task runner (threads, processes or Dask workers run
-transforms.pipeline.transform_pages_timed), then, in this process as the single DuckDB writer, stage each batch,
+transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, stage each batch,
 validate it with Great Expectations, quarantine pages that fail a critical check, publish the rest in one
 transaction, and record the run. Text processing lives in transforms/, SQL in warehouse/, checks in
 expectations/.
@@ -38,7 +38,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from transforms import ingest, lexicons
-from transforms.pipeline import PageInput, transform_pages_timed
+from transforms.stages import PageInput, transform_pages_timed
 from warehouse.store import Warehouse
 
 from flows import cache as cache_mod

@@ -7,21 +7,20 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.fingerprint import compared_columns, quoted
+
 CONTENT = ("sources", "articles", "entities", "entity_mentions", "metrics", "page_residue")
-RUN_COLUMNS = {"run_id", "first_run_id", "last_run_id", "ingested_at"}
 
 
 def snapshot(warehouse, tables=CONTENT) -> dict[str, list[tuple]]:
-    """Every row of the content tables, all columns except run ids and timestamps, sorted."""
+    """Every row of the content tables, all columns except run ids and timestamps (the rule of
+    benchmarks/fingerprint.py, so a test and a fingerprint compare the same columns), sorted."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         out = {}
         for t in tables:
-            cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' "
-                "AND table_name = ? ORDER BY ordinal_position", [t]).fetchall()]
-            keep = ", ".join(c for c in cols if c not in RUN_COLUMNS)
-            out[t] = con.execute(f"SELECT {keep} FROM {t} ORDER BY ALL").fetchall()
+            keep, _ = compared_columns(con, t)
+            out[t] = con.execute(f"SELECT {quoted(keep)} FROM {t} ORDER BY ALL").fetchall()
         return out
     finally:
         con.close()

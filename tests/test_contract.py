@@ -31,9 +31,9 @@ def test_every_required_column_has_a_not_null_check():
 
 
 def test_transform_frames_have_every_contract_column():
-    """transforms.pipeline builds its frames with fixed schemas; a contract column missing from them would be
+    """transforms.stages builds its frames with fixed schemas; a contract column missing from them would be
     staged as all nulls."""
-    from transforms.pipeline import PageInput, transform_pages
+    from transforms.stages import PageInput, transform_pages
 
     pages = [PageInput(p.stem, str(p), p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     frames = transform_pages(pages)

@@ -77,7 +77,7 @@ def test_summary_lists_are_capped():
 
 def _seed_pages(seed_run):
     from transforms.ingest import decode, source_id
-    from transforms.pipeline import PageInput
+    from transforms.stages import PageInput
     pages = []
     for p in sorted(seed_run["inputs"].glob("*.txt")):
         raw = p.read_bytes()
@@ -93,7 +93,7 @@ def _same(a, b) -> bool:
 
 def test_cache_gives_back_any_subset_of_a_batch_as_if_transformed_alone(seed_run, tmp_path):
     from flows.cache import PageCache
-    from transforms.pipeline import transform_pages
+    from transforms.stages import transform_pages
     pages = _seed_pages(seed_run)
     cache = PageCache(str(tmp_path / "cache"))
     cache.put_batch({p.source_id: f"key-{i}" for i, p in enumerate(pages)}, transform_pages(pages))
@@ -107,7 +107,7 @@ def test_cache_gives_back_any_subset_of_a_batch_as_if_transformed_alone(seed_run
 
 def test_damaged_cache_record_is_a_miss_not_an_error(seed_run, tmp_path):
     from flows.cache import RECORD_PREFIX, PageCache
-    from transforms.pipeline import transform_pages
+    from transforms.stages import transform_pages
     pages = _seed_pages(seed_run)[:2]
     cache = PageCache(str(tmp_path / "cache"))
     keys = {p.source_id: f"key-{i}" for i, p in enumerate(pages)}
@@ -157,7 +157,7 @@ def test_auto_task_runner_uses_processes_only_when_they_pay():
 def test_a_batch_done_in_pieces_gives_the_frames_of_one_piece(seed_run, monkeypatch):
     """transform_pages bounds its memory by transforming a batch CHUNK_CHARS at a time: the frames, row
     order included, are those of the whole batch at once."""
-    import transforms.pipeline as tp
+    import transforms.stages as tp
     pages = _seed_pages(seed_run)
     monkeypatch.setattr(tp, "CHUNK_CHARS", 10**9)
     whole = tp.transform_pages(pages)

@@ -127,8 +127,7 @@ def quarantine_sources(wh: Warehouse, run_id: str, reasons: dict[str, str], load
     ids = list(reasons)
     rows = [{**m, "status": "quarantined", "error": f"failed critical checks: {reasons[m['source_id']]}",
              "articles": 0} for m in loaded_meta if m["source_id"] in reasons]
-    con.execute("BEGIN")
-    try:
+    with wh.transaction():
         for reason, sids in by_reason.items():
             wh.quarantine_rows(run_id, sorted(sids), reason)
         first = dict(con.execute("SELECT source_id, first_run_id FROM sources WHERE list_contains(?, source_id)",
@@ -143,10 +142,6 @@ def quarantine_sources(wh: Warehouse, run_id: str, reasons: dict[str, str], load
         finally:
             con.unregister("_dq_sources")
         wh.drop_staged_sources(ids)
-        con.execute("COMMIT")
-    except BaseException:              # Ctrl-C between BEGIN and COMMIT too
-        con.execute("ROLLBACK")
-        raise
     return rows
 
 

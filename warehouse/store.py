@@ -133,6 +133,20 @@ class Warehouse:
             self._con.close()
             self._con = None
 
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN; COMMIT when the block ends; ROLLBACK and re-raise on any exception, Ctrl-C
+        (KeyboardInterrupt) and SystemExit included, so an interrupted write leaves nothing half done.
+        Yields the connection. Not re-entrant: DuckDB has no nested transactions."""
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
     # -- schema --------------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         con = self.con
@@ -234,13 +248,8 @@ class Warehouse:
         if not rows:
             return
         now = _now()
-        self.con.execute("BEGIN")
-        try:
+        with self.transaction():
             self._upsert_sources(rows, run_id, now)
-            self.con.execute("COMMIT")
-        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
-            self.con.execute("ROLLBACK")
-            raise
 
     def _upsert_sources(self, rows: list[dict], run_id: str, now: dt.datetime) -> None:
         ids = [r["source_id"] for r in rows]
@@ -260,9 +269,7 @@ class Warehouse:
         """Write one batch's frames into the staging schema (replacing what was there), in one transaction: one
         commit instead of one per table (each autocommit wrote to the file, and the WAL grew past DuckDB's
         checkpoint threshold in the middle of a batch)."""
-        con = self.con
-        con.execute("BEGIN")
-        try:
+        with self.transaction() as con:
             self.clear_staging()
             for table in CONTENT_TABLES:
                 frame = conform(frames.get(table.name), table)
@@ -273,10 +280,6 @@ class Warehouse:
                     con.execute(f"INSERT INTO staging.{table.name} BY NAME SELECT * FROM _stage")
                 finally:
                     con.unregister("_stage")
-            con.execute("COMMIT")
-        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
-            con.execute("ROLLBACK")
-            raise
 
     def drop_staged_sources(self, source_ids: list[str]) -> None:
         """Remove the rows of some pages from staging (used when those pages are quarantined)."""
@@ -300,8 +303,7 @@ class Warehouse:
             metrics=self.count("metrics", "staging"))
         paths = [s["path"] for s in loaded_sources]
         ids = [s["source_id"] for s in loaded_sources]
-        con.execute("BEGIN")
-        try:
+        with self.transaction():
             # older versions of these paths, and any leftovers of these very sources, go first
             old = [r[0] for r in con.execute(
                 "SELECT source_id FROM sources WHERE list_contains(?, path) AND status = 'loaded' "
@@ -324,10 +326,6 @@ class Warehouse:
                                    "articles": per_source.get(s["source_id"], 0)} for s in loaded_sources],
                                  run_id, now)
             self.clear_staging()
-            con.execute("COMMIT")
-        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
-            con.execute("ROLLBACK")
-            raise
         return counts
 
     def _delete_sources_content(self, source_ids: list[str]) -> bool:
@@ -349,16 +347,10 @@ class Warehouse:
 
     def truncate_content(self) -> None:
         """--full-refresh: drop every published page so all inputs are processed again."""
-        con = self.con
-        con.execute("BEGIN")
-        try:
+        with self.transaction() as con:
             for table in reversed(CONTENT_TABLES):
                 con.execute(f"DELETE FROM main.{table.name}")
             con.execute("DELETE FROM sources")
-            con.execute("COMMIT")
-        except BaseException:          # Ctrl-C between BEGIN and COMMIT too
-            con.execute("ROLLBACK")
-            raise
 
     # -- data quality --------------------------------------------------------------------------
     def write_dq_results(self, rows: list[dict]) -> None:

@@ -3,7 +3,7 @@
 `transform_pages()` is pure (text in, polars frames out) and picklable, so the same function runs in the
 flow's process, in a process pool or on a Dask worker. Ids are deterministic: the same page bytes always
 give the same article, mention, metric and entity ids. Offsets of mentions and metrics index the stored
-`body` of their article.
+`body` of their article. (The Prefect flow that calls this on the task runner is flows/pipeline.py.)
 """
 from __future__ import annotations
 

@@ -1,0 +1,59 @@
+"""The flow's pure planning steps, without a flow run: batches of files, and repeated content in one run."""
+from __future__ import annotations
+
+from flows.inputs import InputFile
+from flows.pipeline import IngestedBatch, drop_repeated_content, plan_batches
+from transforms.stages import PageInput
+
+
+def _files(*sizes: int) -> list[InputFile]:
+    return [InputFile(f"/in/{i}.txt", size) for i, size in enumerate(sizes)]
+
+
+def test_plan_batches_keeps_order_and_fills_each_batch_up_to_the_limit():
+    files = _files(4, 3, 3, 5, 1, 9)
+    batches = plan_batches(files, batch_bytes=10)
+    assert [[f.size for f in b] for b in batches] == [[4, 3, 3], [5, 1], [9]]
+    assert [f for b in batches for f in b] == files                     # every file once, in order
+
+
+def test_plan_batches_gives_a_file_larger_than_the_limit_a_batch_of_its_own():
+    assert [[f.size for f in b] for b in plan_batches(_files(2, 25, 2), batch_bytes=10)] == [[2], [25], [2]]
+
+
+def test_plan_batches_of_nothing_is_no_batch():
+    assert plan_batches([], batch_bytes=10) == []
+
+
+def _batch(number: int, *pages: tuple[str, str, int], rejected: tuple[str, ...] = ()) -> IngestedBatch:
+    b = IngestedBatch(number)
+    for sid, path, size in pages:
+        b.pages.append(PageInput(sid, path, "正文"))
+        b.loaded_meta.append({"source_id": sid, "path": path, "bytes": size})
+        b.bytes += size
+    b.rejected = [{"source_id": sid, "path": f"/bad/{sid}", "status": "rejected"} for sid in rejected]
+    return b
+
+
+def test_the_same_bytes_at_a_second_path_are_skipped_within_a_batch_and_across_batches():
+    seen: set[str] = set()
+    first = _batch(1, ("s1", "/a/one.txt", 10), ("s2", "/a/two.txt", 20), ("s1", "/b/one-copy.txt", 10))
+    drop_repeated_content(first, seen)
+    assert [(p.source_id, p.path) for p in first.pages] == [("s1", "/a/one.txt"), ("s2", "/a/two.txt")]
+    assert [m["path"] for m in first.loaded_meta] == ["/a/one.txt", "/a/two.txt"]
+    assert (first.skipped, first.bytes) == (1, 30)
+
+    second = _batch(2, ("s2", "/c/two-again.txt", 20), ("s3", "/c/three.txt", 5))
+    drop_repeated_content(second, seen)
+    assert [p.source_id for p in second.pages] == ["s3"]
+    assert (second.skipped, second.bytes) == (1, 5)
+    assert seen == {"s1", "s2", "s3"}
+
+
+def test_a_rejected_file_repeated_is_recorded_once():
+    seen: set[str] = set()
+    batch = _batch(1, ("ok", "/a/ok.txt", 3), rejected=("bad", "bad", "ok"))
+    drop_repeated_content(batch, seen)
+    assert [r["source_id"] for r in batch.rejected] == ["bad"]
+    assert batch.skipped == 2                    # the second "bad", and "ok" whose bytes were already loaded
+    assert [p.source_id for p in batch.pages] == ["ok"]
