@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from flows import defaults
+from flows.entry import BEFORE_THE_RUN, restore
 from flows.interrupts import Guard, is_interrupt, signal_of, spawn_children_ignoring_sigint
 from flows.server import start_temporary_server
 
@@ -182,7 +183,7 @@ def _interrupted_run_line(signame: str) -> str:
     """The one line an interrupted `zhnews run` ends with: what is in the warehouse, what is left."""
     summary = getattr(sys.modules.get("flows.pipeline"), "LIVE", None)
     if summary is None:
-        return f"zhnews: interrupted by {signame} before the run started; nothing was published"
+        return f"zhnews: interrupted by {signame} {BEFORE_THE_RUN}"
     s = summary
     rows = f"{s.articles} articles, {s.mentions} mentions, {s.metrics} metrics"
     if s.status == "published":
@@ -616,7 +617,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from flows.entry import restore
     restore()                               # the command's own handling from here (flows/entry.py)
     try:
         code = args.fn(args)
@@ -631,8 +631,10 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except KeyboardInterrupt:
-        before = " before the run started; nothing was published" if args.fn is cmd_run else ""
-        return _fail(f"interrupted by SIGINT{before}", 130)
+        if args.fn is cmd_run:                 # before its Guard was installed
+            print(_interrupted_run_line("SIGINT"), file=sys.stderr)
+            return 130
+        return _fail("interrupted by SIGINT", 130)
 
 
 if __name__ == "__main__":

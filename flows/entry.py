@@ -12,9 +12,12 @@ import signal
 import sys
 
 
+BEFORE_THE_RUN = "before the run started; nothing was published"   # also flows/cli.py's line for `zhnews run`
+
+
 def interrupted_while_starting(signum, frame) -> None:
     command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
-    what = "before the run started; nothing was published" if command == "run" else "while starting"
+    what = BEFORE_THE_RUN if command == "run" else "while starting"
     os.write(2, f"zhnews: interrupted by {signal.Signals(signum).name} {what}\n".encode())
     os._exit(130)
 

@@ -454,7 +454,7 @@ def _scan_re() -> re.Pattern:
     def cls(chars):
         return "".join(re.escape(c) for c in sorted(chars))
     single = "".join(c for c in _CN_NUM_CHARS if c not in "一壹零〇")
-    halves = {u[0] for u in units if _half_unit_ok(u)} | {"个"}
+    halves = _half_unit_starts()
     # the leading lookahead is redundant for the match but lets the regex engine skip to candidate
     # characters with a charset scan (about 3x faster search over running text)
     return re.compile(
