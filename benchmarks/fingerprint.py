@@ -9,11 +9,16 @@ out (run ids and timestamps); tests/ops_snapshot.snapshot uses it too.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import duckdb
 
+if __name__ == "__main__":          # run as a script (python benchmarks/fingerprint.py): the tree's packages
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from warehouse.contract import OUTCOME_TABLE_NAMES  # noqa: E402
+
 RUN_ID_COLUMNS = frozenset({"run_id", "first_run_id", "last_run_id"})
-TABLES = ("sources", "articles", "entities", "entity_mentions", "metrics", "page_residue", "dq_results", "quarantine")
+TABLES = OUTCOME_TABLE_NAMES        # every table but those describing the run itself (runs, run_profiles)
 
 
 def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from warehouse import contract
-from warehouse.contract import CRITICAL, WARNING
-
-VALIDATED_TABLES = ("articles", "entities", "entity_mentions", "metrics", "page_residue")
+from warehouse.contract import CONTENT_TABLE_NAMES as VALIDATED_TABLES, CRITICAL, WARNING
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,14 @@ from pathlib import Path
 
 import polars as pl
 
+from warehouse.contract import CONTENT_TABLE_NAMES
+
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "zhnews-page-"
 RECORD_PREFIX = "zhnews-batch-"
 CACHE_FORMAT = 3                                        # bump when the record layout changes
-TABLES = ("articles", "entities", "entity_mentions", "metrics", "page_residue")
+TABLES = CONTENT_TABLE_NAMES
 
 
 def default_cache_dir() -> str:

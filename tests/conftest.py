@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from warehouse.contract import PAGE_TABLE_NAMES
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 N_SEEDS = sum(1 for p in SEEDS.rglob("*") if p.is_file() and p.suffix == ".txt")   # the seed pages
@@ -19,7 +21,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-CONTENT = ("sources", "articles", "entities", "entity_mentions", "metrics", "page_residue")
+CONTENT = PAGE_TABLE_NAMES
 
 
 @pytest.fixture(scope="session")

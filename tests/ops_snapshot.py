@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.fingerprint import compared_columns, quoted
+from warehouse.contract import PAGE_TABLE_NAMES
 
-CONTENT = ("sources", "articles", "entities", "entity_mentions", "metrics", "page_residue")
+CONTENT = PAGE_TABLE_NAMES
 
 
 def snapshot(warehouse, tables=CONTENT) -> dict[str, list[tuple]]:

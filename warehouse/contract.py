@@ -39,6 +39,7 @@ class Table:
     primary_key: tuple[str, ...] = ()
     foreign_keys: dict[str, tuple[str, str]] = field(default_factory=dict)   # column -> (table, column)
     published: bool = True          # content table replaced per source (vs. history tables such as runs)
+    describes_run: bool = False     # a row describes the run itself (ids, clocks, timings): differs every run
 
     @property
     def column_names(self) -> list[str]:
@@ -199,6 +200,7 @@ RUNS = Table(
     ),
     primary_key=("run_id",),
     published=False,
+    describes_run=True,
 )
 
 DQ_RESULTS = Table(
@@ -250,6 +252,7 @@ RUN_PROFILES = Table(
     ),
     primary_key=("run_id",),
     published=False,
+    describes_run=True,
 )
 
 # Order matters: parents before children (load order) and children before parents (delete order).
@@ -257,6 +260,10 @@ CONTENT_TABLES = (ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE)
 ALL_TABLES = (SOURCES, ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, RUNS, DQ_RESULTS, QUARANTINE,
               RUN_PROFILES)
 BY_NAME = {t.name: t for t in ALL_TABLES}
+CONTENT_TABLE_NAMES = tuple(t.name for t in CONTENT_TABLES)          # staged, validated, cached per page
+PAGE_TABLE_NAMES = (SOURCES.name,) + CONTENT_TABLE_NAMES               # what a run leaves per input page
+# what two runs over the same pages must leave identical (benchmarks/fingerprint.py), run ids and clocks aside
+OUTCOME_TABLE_NAMES = tuple(t.name for t in ALL_TABLES if not t.describes_run)
 
 
 def create_table_sql(table: Table, schema: str = "main") -> str:
