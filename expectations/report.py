@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warehouse.contract import RUN_COUNTS
 from warehouse.store import WarehouseError, read_only
 
 WORST = 8
@@ -33,8 +34,7 @@ class Summary:
         return all(crit == 0 for _, _, _, crit, _ in self.tables) and not self.quarantined
 
 
-_RUN_COLUMNS = ("run_id", "status", "started_at", "finished_at", "files_seen", "files_loaded", "files_skipped",
-                "files_rejected", "files_quarantined", "articles", "mentions", "metrics", "dq_success", "data_docs")
+_RUN_COLUMNS = ("run_id", "status", "started_at", "finished_at", *RUN_COUNTS, "dq_success", "data_docs")
 
 
 def collect(con, run_id: str | None = None) -> Summary:

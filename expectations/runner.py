@@ -29,6 +29,7 @@ from pathlib import Path
 
 from expectations.results import CheckResult, describe
 from expectations.suites import Check, all_checks
+from warehouse.contract import RUN_COUNTS
 
 log = logging.getLogger(__name__)
 DOCS_SITE = "local_site"
@@ -327,8 +328,7 @@ class Validator:
         if self.warehouse is not None:
             try:
                 fields = {k: getattr(self.run_summary, k, None) for k in (
-                    "status", "files_seen", "files_loaded", "files_skipped", "files_rejected", "files_quarantined",
-                    "articles", "mentions", "metrics")} if self.run_summary is not None else {}
+                    "status", *RUN_COUNTS)} if self.run_summary is not None else {}
                 report.publish_artifacts(self.warehouse.con, self.run_name, index,
                                          {k: v for k, v in fields.items() if v is not None})
             except Exception as exc:  # noqa: BLE001 - artifacts need a Prefect run context; not fatal

@@ -39,6 +39,7 @@ from prefect.utilities.annotations import quote
 
 from transforms import ingest, lexicons
 from transforms.stages import PageInput, transform_pages_timed
+from warehouse.contract import RUN_COUNTS
 from warehouse.store import Warehouse
 
 from flows import cache as cache_mod
@@ -524,8 +525,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
             raise
         summary.seconds = time.perf_counter() - started
         wh.finish_run(run_id, **{k: getattr(summary, k) for k in (
-            "status", "files_loaded", "files_skipped", "files_rejected", "files_quarantined", "articles",
-            "mentions", "metrics", "dq_success", "bytes_loaded", "data_docs")})
+            "status", *RUN_COUNTS, "dq_success", "bytes_loaded", "data_docs")})
     _publish_artifacts(summary)
     summary.clock = (started, time.perf_counter())
     logger.info("run %s: %s files loaded, %s skipped, %s rejected, %s quarantined", run_id, summary.files_loaded,
@@ -547,8 +547,7 @@ def _record_failure(wh: Warehouse, run_id: str, summary: RunSummary, exc: BaseEx
         summary.error = failure_reason(exc, summary)
         try:
             wh.finish_run(run_id, status="failed", error=summary.error, **{k: getattr(summary, k) for k in (
-                "files_loaded", "files_skipped", "files_rejected", "files_quarantined", "articles", "mentions",
-                "metrics", "bytes_loaded")})
+                *RUN_COUNTS, "bytes_loaded")})
         except Exception as record_exc:  # noqa: BLE001 - the next run marks the row failed instead
             try:
                 logger.error("could not record the end of run %s: %s", run_id, record_exc)
@@ -573,8 +572,7 @@ def build_deployment(cron: str | None, inputs: list[str], warehouse: str, name: 
 
 def _publish_artifacts(summary: RunSummary) -> None:
     rows = [{"what": k, "value": str(getattr(summary, k))} for k in (
-        "status", "files_seen", "files_loaded", "files_skipped", "files_rejected", "files_quarantined",
-        "articles", "mentions", "metrics", "pages_transformed", "pages_cached", "batches", "dq_success")]
+        "status", *RUN_COUNTS, "pages_transformed", "pages_cached", "batches", "dq_success")]
     create_table_artifact(key="zhnews-run-summary", table=rows, description=f"zhnews run {summary.run_id}")
     lines = [f"# zhnews run {summary.run_id}", "", f"- status: **{summary.status}**",
              f"- files: {summary.files_loaded} loaded, {summary.files_skipped} skipped, "

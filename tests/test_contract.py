@@ -40,3 +40,11 @@ def test_transform_frames_have_every_contract_column():
     for table in contract.CONTENT_TABLES:
         assert not frames[table.name].is_empty(), table.name
         assert set(table.column_names) - {"run_id"} <= set(frames[table.name].columns), table.name
+
+
+def test_run_counts_are_the_integer_columns_of_runs():
+    """Summaries, reports and artifacts read the run's counters from contract.RUN_COUNTS: a counter added to
+    `runs` and not to it (or one it names that `runs` lacks) would silently go missing from all of them."""
+    integer_columns = {c.name for c in contract.RUNS.columns if c.type == "INTEGER"}
+    assert set(contract.RUN_COUNTS) == integer_columns
+    assert len(set(contract.RUN_COUNTS)) == len(contract.RUN_COUNTS)

@@ -203,6 +203,11 @@ RUNS = Table(
     describes_run=True,
 )
 
+# The run's counters, in the order summaries, reports and artifacts show them: every INTEGER column of `runs`
+# (tests/test_contract.py keeps the two in step). Written when the run starts (files_seen) and when it ends.
+RUN_COUNTS = ("files_seen", "files_loaded", "files_skipped", "files_rejected", "files_quarantined", "articles",
+              "mentions", "metrics")
+
 DQ_RESULTS = Table(
     "dq_results",
     "One row per expectation checked per run (and batch).",
