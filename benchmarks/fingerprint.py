@@ -18,7 +18,6 @@ if __name__ == "__main__":          # run as a script (python benchmarks/fingerp
 from warehouse.contract import OUTCOME_TABLE_NAMES  # noqa: E402
 
 RUN_ID_COLUMNS = frozenset({"run_id", "first_run_id", "last_run_id"})
-TABLES = OUTCOME_TABLE_NAMES        # every table but those describing the run itself (runs, run_profiles)
 
 
 def compared_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
@@ -37,7 +36,7 @@ def quoted(columns: list[str]) -> str:
 def fingerprints(path: str) -> list[str]:
     con = duckdb.connect(path, read_only=True)
     out = []
-    for t in TABLES:
+    for t in OUTCOME_TABLE_NAMES:        # every table but those describing the run itself
         keep, dropped = compared_columns(con, t)
         n, h = con.execute(f"SELECT count(*), md5(coalesce(string_agg(r, '\n' ORDER BY r), '')) "
                            f"FROM (SELECT CAST(row({quoted(keep)}) AS VARCHAR) r FROM {t})").fetchone()

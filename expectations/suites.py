@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from warehouse import contract
-from warehouse.contract import CONTENT_TABLE_NAMES as VALIDATED_TABLES, CRITICAL, WARNING
+from warehouse.contract import CONTENT_TABLE_NAMES, CRITICAL, WARNING
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ def audit_checks() -> list[Check]:
 
 
 def all_checks() -> dict[str, list[Check]]:
-    out: dict[str, list[Check]] = {t: [] for t in VALIDATED_TABLES}
-    for name in VALIDATED_TABLES:
+    out: dict[str, list[Check]] = {t: [] for t in CONTENT_TABLE_NAMES}
+    for name in CONTENT_TABLE_NAMES:
         out[name].extend(contract_checks(contract.BY_NAME[name]))
         out[name].extend(foreign_key_checks(contract.BY_NAME[name]))
     for check in audit_checks():

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "zhnews-page-"
 RECORD_PREFIX = "zhnews-batch-"
 CACHE_FORMAT = 3                                        # bump when the record layout changes
-TABLES = CONTENT_TABLE_NAMES
 
 
 def default_cache_dir() -> str:
@@ -73,7 +72,7 @@ class PageCache:
         """Store one transformed batch: `keys` maps each page's source_id to its cache key."""
         record = RECORD_PREFIX + hashlib.sha256("\x1f".join(sorted(keys.values())).encode()).hexdigest()
         tables = {}
-        for name in TABLES:
+        for name in CONTENT_TABLE_NAMES:
             frame = frames.get(name)
             if frame is None or frame.is_empty():
                 continue
@@ -119,7 +118,7 @@ def _select_pages(frames: dict[str, pl.DataFrame], sids: list[str]) -> dict[str,
     """The rows of some pages out of a batch record's frames."""
     wanted = pl.Series(sids, dtype=pl.String)
     empty = pl.DataFrame()
-    out = {name: empty for name in TABLES}
+    out = {name: empty for name in CONTENT_TABLE_NAMES}
     for name in ("articles", "page_residue"):
         frame = frames.get(name)
         if frame is not None:
@@ -141,7 +140,7 @@ def _select_pages(frames: dict[str, pl.DataFrame], sids: list[str]) -> dict[str,
 def concat_pages(pages: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
     """Several sets of frames (batches, or pages read from the cache) -> one set (entities deduplicated by id)."""
     out: dict[str, pl.DataFrame] = {}
-    for name in TABLES:
+    for name in CONTENT_TABLE_NAMES:
         parts = [p[name] for p in pages if p.get(name) is not None and not p[name].is_empty()]
         if not parts:
             out[name] = pl.DataFrame()

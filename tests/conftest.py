@@ -21,8 +21,6 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-CONTENT = PAGE_TABLE_NAMES
-
 
 @pytest.fixture(scope="session")
 def prefect_harness():
@@ -46,7 +44,7 @@ def table_counts(warehouse) -> dict[str, int]:
     import duckdb
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CONTENT}
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in PAGE_TABLE_NAMES}
     finally:
         con.close()
 

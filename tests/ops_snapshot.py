@@ -10,10 +10,8 @@ import duckdb
 from benchmarks.fingerprint import compared_columns, quoted
 from warehouse.contract import PAGE_TABLE_NAMES
 
-CONTENT = PAGE_TABLE_NAMES
 
-
-def snapshot(warehouse, tables=CONTENT) -> dict[str, list[tuple]]:
+def snapshot(warehouse, tables=PAGE_TABLE_NAMES) -> dict[str, list[tuple]]:
     """Every row of the content tables, all columns except run ids and timestamps (the rule of
     benchmarks/fingerprint.py, so a test and a fingerprint compare the same columns), sorted."""
     con = duckdb.connect(str(warehouse), read_only=True)

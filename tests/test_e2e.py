@@ -7,7 +7,8 @@ from pathlib import Path
 
 import re
 
-from conftest import CONTENT, N_SEEDS, SEEDS
+from conftest import N_SEEDS, SEEDS
+from warehouse.contract import PAGE_TABLE_NAMES
 
 
 def test_every_contract_table_has_rows(seed_run, seed_db):
@@ -81,7 +82,7 @@ def test_offsets_slice_back_to_surface_on_every_row(seed_db):
 def test_rerun_changes_no_row(seed_run):
     assert seed_run["counts1"] == seed_run["counts2"]
     assert seed_run["second"].files_skipped == N_SEEDS and seed_run["second"].files_loaded == 0
-    assert all(seed_run["counts1"][t] > 0 for t in CONTENT if t != "page_residue")
+    assert all(seed_run["counts1"][t] > 0 for t in PAGE_TABLE_NAMES if t != "page_residue")
 
 
 def test_runs_and_dq_results_recorded(seed_run, seed_db):
