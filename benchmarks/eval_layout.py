@@ -9,7 +9,8 @@ An article counts as recovered when its headline is a predicted headline and the
 its text (dateline label + body, compared after `clean.conservation_key`).
 
     python benchmarks/eval_layout.py [--corpus PATH] [--pages 500] [--seed 7]
-    python benchmarks/eval_layout.py --rmrb [PATH] [--rmrb-out DIR] [--errors N]   # People's Daily pages (issue 14)
+    python benchmarks/eval_layout.py --rmrb [PATH] [--rmrb-out DIR] [--errors N [--errors-part measure]]
+        # People's Daily pages (issue 14)
 """
 from __future__ import annotations
 
@@ -212,7 +213,9 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
 # The file is split by issue date (sha1 of the date, even: "dev", odd: "measure"): develop on dev, only measure the
 # other part; both are reported. `error_classes` counts the errors of each part by class (why an article was missed,
 # what an extra article is made of, where a missing or extra name was), with no text of the cases, so that the
-# measure part can say which class matters without its cases being read; `--errors N` prints dev cases only.
+# measure part can say which class matters without its cases being read; `--errors N` prints dev cases
+# (`--errors-part measure`: the measure part's; the issue gives the whole file as development data, and the bar is
+# over pages built from all of it: the "rmrb all" line).
 DEFAULT_RMRB = ROOT.parent / "shared" / "eval" / "layout" / "rmrb_dev.jsonl"
 _RMRB_FURNITURE = re.compile(
     r"^(?:本版责编|责编|责任编辑|版式设计|本版制图|制图|本版邮箱|图片编辑|美编)\s*[：:]?\s*\S"
@@ -695,7 +698,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rmrb", type=Path, nargs="?", const=DEFAULT_RMRB,
                     help="score pages built from People's Daily articles (default: %(const)s) instead of the corpus")
     ap.add_argument("--rmrb-out", type=Path, help="also write the People's Daily pages and manifest.csv here")
-    ap.add_argument("--errors", type=int, default=0, help="with --rmrb: print up to N errors of the dev part")
+    ap.add_argument("--errors", type=int, default=0, help="with --rmrb: print up to N errors of a part")
+    ap.add_argument("--errors-part", choices=("dev", "measure"), default="dev",
+                    help="with --errors: the part whose errors are printed (default: %(default)s)")
     args = ap.parse_args(argv)
     print("seeds (annotated):", json.dumps(score_seeds(), ensure_ascii=False))
     if args.rmrb is not None:
@@ -706,7 +711,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.rmrb_out:
             write_rmrb_pages(pages, args.rmrb_out)
         for part in ("dev", "measure"):
-            res = score_rmrb([p for p in pages if p["part"] == part], show_errors=args.errors if part == "dev" else 0)
+            res = score_rmrb([p for p in pages if p["part"] == part],
+                             show_errors=args.errors if part == args.errors_part else 0)
             errors = res.pop("errors", [])
             print(f"rmrb {part}:", json.dumps(res, ensure_ascii=False))
             for e in errors:
