@@ -321,3 +321,23 @@ def test_closing_signature_of_a_letter_is_not_the_next_articles_overline():
     assert (first.headline, first.byline, first.reporters) == ("路灯何时能亮起来", "江城市 王小明", [])
     assert (second.overline, second.headline, second.byline) == (None, "公交站台应加装雨棚", "江城县 李 华")
     assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
+
+
+def test_office_then_name_under_the_headline_signs_the_piece():
+    # invented text: a speech digest, its title printed once over three speeches, each under its own headline with
+    # the speaker's office and name ("<office>  <name>"); the speakers are no reporters
+    raw = ("江城发展座谈会发言摘编\n"
+           "推动制造业提质升级\n江城市工信局局长  甲小乙\n\n今年以来，全市制造业保持平稳增长。\n\n"
+           "下一步，我们将加快技术改造。\n\n"
+           "建设更高水平的开放平台\n江城大学经济学院（研究院）副院长（副所长）  丙  丁\n\n开放是发展的活力所在。\n\n"
+           "做好民生保障这篇大文章\n江城市委常委、秘书长  戊小己\n\n民生无小事，枝叶总关情。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.headline, art.overline, art.subheadline) == ("江城发展座谈会发言摘编", None, None)
+    assert art.byline.split("\n") == ["江城市工信局局长 甲小乙", "江城大学经济学院（研究院）副院长（副所长） 丙 丁",
+                                      "江城市委常委、秘书长 戊小己"]
+    assert art.reporters == [] and "推动制造业提质升级" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+    # one piece alone: its author line is no subheadline
+    one = layout.split_page("推动制造业提质升级\n江城市工信局局长  甲小乙\n\n今年以来，全市制造业保持平稳增长。\n").articles
+    assert [(a.headline, a.subheadline, a.byline) for a in one] == [("推动制造业提质升级", None, "江城市工信局局长 甲小乙")]

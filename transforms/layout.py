@@ -5,7 +5,8 @@ Owns
 - line kinds: heading-like lines, "——" subheadlines, datelines ("本报讯(记者 X)…", "<agency>消息（…）：",
   "<agency><place>3月9日电", "据新华社电  （记者 X）"), standalone bylines ("本报记者 X 通讯员 Y", "记者 X Y 文/图",
   "正观新闻·郑州晚报记者 X", "新华社记者 A  B  本报记者 C", names padded to three characters "金  岩" = 金岩,
-  "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline), closing credits
+  "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline, "<office>  <name>"
+  under a headline: a speaker or official, byline text with no reporter), closing credits
   and notes in parentheses ("（本报记者 X、Y整理）", "（作者为…）", "（前方本报记者 X、Y采写）"), a letter's closing
   signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
   "版式设计：…", "本版邮箱：…", "导读" … "第九版", photo credits "X摄") and body paragraphs;
@@ -333,6 +334,8 @@ def _byline_names(text: str) -> tuple[list[str], list[str]]:
     if 2 <= len(text) <= 3 and _CJK_NAME.match(text):
         return [text], []
     if _signed_name_line(text):                      # "江城市  王小明": place, then the name
+        if _position_head(text.partition(" ")[0]):   # "江城大学党委书记  王小明": an official or a speaker
+            return [], []                            # signs, no reporter: the line stays in `byline` only
         return _signature_names(text), []
     m = _TEXT_CREDIT.match(text)                     # "方  舟文": the text's author
     if m:
@@ -429,12 +432,30 @@ _SIGNATURE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,14}(?:省|市|县|区|州|盟
                               r"|研究院|研究所|研究中心)$")
 
 
+_POSITION_HEAD = re.compile(r"^[\u4e00-\u9fff、（）]{2,40}$")
+_TRAILING_PAREN = re.compile(r"（[^（）]{1,12}）$")
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[str, ...]:
+    return tuple(sorted(set(_words("entities_titles.txt")), key=len, reverse=True))
+
+
+def _position_head(head: str) -> bool:
+    """"江城市委书记", "某某大学党委书记、校长", "某某学院（研究院）副院长（副所长）": an office or occupation (it ends
+    with a title word, a parenthesized alternative after it allowed)."""
+    if not _POSITION_HEAD.match(head) or head.count("（") != head.count("）"):
+        return False
+    core = _TRAILING_PAREN.sub("", head)
+    return len(core) > 2 and core.endswith(_title_words())
+
+
 def _signed_name_line(t: str) -> bool:
-    """"江城市  王小明", "江城大学  李  华": where the author lives or works, then the author's name (a reader's letter,
-    a guest column), set off by spaces."""
+    """"江城市  王小明", "江城大学  李  华", "江城大学党委书记  王小明": where the author lives or works, or the author's
+    office, then the author's name (a reader's letter, a guest column, a speech), set off by spaces."""
     head, _, name = t.partition(" ")
     name = name.strip()
-    return bool(head and name and _SIGNATURE_PLACE.match(head) and _name_line(name))
+    return bool(head and name and (_SIGNATURE_PLACE.match(head) or _position_head(head)) and _name_line(name))
 
 
 def _signature_names(t: str) -> list[str]:
