@@ -341,3 +341,16 @@ def test_office_then_name_under_the_headline_signs_the_piece():
     # one piece alone: its author line is no subheadline
     one = layout.split_page("推动制造业提质升级\n江城市工信局局长  甲小乙\n\n今年以来，全市制造业保持平稳增长。\n").articles
     assert [(a.headline, a.subheadline, a.byline) for a in one] == [("推动制造业提质升级", None, "江城市工信局局长 甲小乙")]
+
+
+def test_signed_reports_under_an_editors_note_belong_to_its_article():
+    # invented text: a headline, an editor's note, then reports each under its own overline and headline with its
+    # own author line; the note presents them all
+    raw = ("让老人吃上热乎饭（民生一线）\n\n农村老人吃饭难，各地想了不少办法。本版记者走进三地，看看他们的做法。\n\n——编  者\n\n"
+           "江城开办老年食堂\n饭菜香飘进村口\n本报记者  甲小乙\n\n中午十一点，村里的老年食堂开饭了。\n\n"
+           "山城推出送餐上门服务\n一份餐食送到家\n本报记者  丙  丁\n\n送餐车每天上午从镇上出发。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "让老人吃上热乎饭（民生一线）" and art.reporters == ["甲小乙", "丙丁"]
+    assert "饭菜香飘进村口" in art.body.split("\n") and "一份餐食送到家" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""

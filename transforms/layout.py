@@ -1152,8 +1152,9 @@ def _editor_note(d: _Draft) -> bool:
 
 def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
     """An editor's note ("…。" / "——编  者") under a headline introduces the pieces printed below it: the headed
-    parts after it are that article's, up to the first that is an article of its own kind (a dateline, an author
-    line right under its heading, a "——" subheadline)."""
+    parts after it are that article's, each with its heading block and its author line ("<overline>" / "<headline>"
+    / "本报记者  X" / text: the reports the note presents), up to the first that is an article of its own kind (a
+    dateline, a "——" subheadline)."""
     for k, d in enumerate(drafts[:-1]):
         if not _editor_note(d):
             continue
@@ -1175,7 +1176,7 @@ def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _editor_piece(x: _Draft) -> bool:
-    return bool(x.headline and x.dateline_prefix is None and not x.feature and x.dateline_end is None
+    return bool(x.headline and x.dateline_prefix is None and x.dateline_end is None
                 and not (x.subheadline or "").startswith(("——", "--", "—-")) and "no_headline" not in x.flags)
 
 
