@@ -354,3 +354,18 @@ def test_signed_reports_under_an_editors_note_belong_to_its_article():
     assert art.headline == "让老人吃上热乎饭（民生一线）" and art.reporters == ["甲小乙", "丙丁"]
     assert "饭菜香飘进村口" in art.body.split("\n") and "一份餐食送到家" in art.body.split("\n")
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_signature_before_a_letter_spaced_heading_is_not_its_byline():
+    # invented text: a reader's letter signed "<place>  <name>", then a notice under a letter-spaced two-character
+    # heading ("征  稿"), closed by contact lines with no text under them
+    raw = ("路灯何时能亮起来\n\n小区门口的路灯坏了很久，希望有关部门尽快修好。\n\n江城市  王小明\n\n"
+           "征  稿\n\n本版欢迎读者来信反映身边事。\n\n电  话：010-12345678\n\n网  站：江城日报客户端“读者来信”\n\n"
+           "本版责编：甲小乙\n")
+    page = layout.split_page(raw)
+    letter, notice = page.articles
+    assert (letter.byline, letter.reporters) == ("江城市 王小明", [])
+    assert (notice.headline, notice.byline, notice.reporters) == ("征 稿", None, [])
+    assert notice.body.split("\n") == ["本版欢迎读者来信反映身边事。", "电 话：010-12345678", "网 站：江城日报客户端“读者来信”"]
+    assert page.residue == ["本版责编：甲小乙"]
+    assert layout.conservation_gap(raw, page) == ""

@@ -696,8 +696,8 @@ def _units(text: str) -> list[_Unit]:
               and (prev is None or prev.kind in (BYLINE, FURN) or ends_sentence(prev.text))):
             a.kind = HEAD
     _list_runs(out)
-    _name_bylines(out)
     _closing_signatures(out)
+    _name_bylines(out)
     return _join_wraps(out)
 
 
@@ -944,6 +944,13 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                     and not any(_column_tag(t) or "：" in t for t in plain))
             if single and nxt is None and cur is not None and cur.paras and not cur.closed:
                 _append_body(cur, plain[0], u.indented)   # a short line cut at the end of the page
+                i = j
+                continue
+            if (cur is not None and cur.paras and not cur.closed and not dash
+                    and all(x.kind == FURN for x in units[j:])):
+                # short lines with no text under them, last on the page ("电话：…" / "移动端：…" under a notice):
+                # the end of the text above, not an article
+                cur.paras.extend((b.text, True, b.indented) for b in block)
                 i = j
                 continue
             continues = ((single or pair) and cur is not None and nxt is not None and nxt.kind == BODY
