@@ -369,3 +369,17 @@ def test_signature_before_a_letter_spaced_heading_is_not_its_byline():
     assert notice.body.split("\n") == ["本版欢迎读者来信反映身边事。", "电 话：010-12345678", "网 站：江城日报客户端“读者来信”"]
     assert page.residue == ["本版责编：甲小乙"]
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_long_spaced_headline_between_overline_and_deck_at_the_top_of_a_page():
+    # invented text: a front-page report whose overline ends with "强调", whose headline is three phrases set off by
+    # spaces (longer than a usual heading) and whose deck is a short line, over an agency dateline
+    raw = ("江城市委书记在调研防汛工作时强调\n"
+           "要全力做好巡堤查险、转移安置、物资调配 扎实做好汛期各项防范应对工作 坚决守护好人民群众生命财产安全\n"
+           "市长作出部署\n\n江城社江城7月7日电  江城市委书记7日到沿江堤防调研防汛工作。\n\n他强调，要压实责任。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert page.banners == []
+    assert (art.overline, art.subheadline) == ("江城市委书记在调研防汛工作时强调", "市长作出部署")
+    assert art.headline.startswith("要全力做好巡堤查险") and (art.dateline_month, art.dateline_day) == (7, 7)
+    assert layout.conservation_gap(raw, page) == ""

@@ -695,6 +695,9 @@ def _units(text: str) -> list[_Unit]:
         elif (not _CLAUSE_PUNCT.search(a.text) and nxt is not None and nxt.kind in (BODY, BYLINE)
               and (prev is None or prev.kind in (BYLINE, FURN) or ends_sentence(prev.text))):
             a.kind = HEAD
+        elif (not _CLAUSE_PUNCT.search(a.text) and " " in a.text and prev is not None and prev.kind == HEAD
+              and nxt is not None and nxt.kind == HEAD):
+            a.kind = HEAD       # a long headline of phrases set off by spaces, between its overline and its deck
     _list_runs(out)
     _closing_signatures(out)
     _name_bylines(out)
@@ -863,7 +866,8 @@ def _decompose_heading(plain: list[str], dash: list[str], first_on_page: bool,
         banners.append(plain.pop(0))
     if first_on_page:
         limit = 1 if dash else 2
-        while len(plain) > limit and not (plain[0].endswith("—") or _column_tag(plain[1])):
+        while len(plain) > limit and not (plain[0].endswith("—") or _column_tag(plain[1])
+                                          or plain[0].rstrip("：:，, ").endswith(_lex().overline_endings)):
             banners.append(plain.pop(0))
     overline = sub = None
     if not plain:
