@@ -383,3 +383,17 @@ def test_long_spaced_headline_between_overline_and_deck_at_the_top_of_a_page():
     assert (art.overline, art.subheadline) == ("江城市委书记在调研防汛工作时强调", "市长作出部署")
     assert art.headline.startswith("要全力做好巡堤查险") and (art.dateline_month, art.dateline_day) == (7, 7)
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_an_announcement_over_its_content_is_overline_and_headline():
+    # invented text: two heading lines over a dateline, the first announcing ("…印发意见", "…签署市政府令", "…发布",
+    # "…作出重要指示"), the second giving the content
+    lead = "\n\n本报江城6月3日电  （记者甲小乙）近日，有关部门联合印发文件。\n"
+    for over, head in (("三部门印发意见", "加快推进社区养老服务发展"), ("江城市长签署市政府令", "公布《江城市河道管理办法》"),
+                       ("《江城市交通发展规划》发布", "将新建四条轨道交通线路"),
+                       ("市委书记对防汛工作作出重要指示", "要全力做好巡堤查险各项工作")):
+        art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n" + over + "\n" + head + lead).articles[1:]
+        assert (art.overline, art.headline, art.subheadline) == (over, head, None)
+    # an event and its detail stay headline and deck
+    art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n江城夏粮收获过半\n小麦单产稳中有升" + lead).articles[1:]
+    assert (art.overline, art.headline, art.subheadline) == (None, "江城夏粮收获过半", "小麦单产稳中有升")
