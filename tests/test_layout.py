@@ -397,3 +397,14 @@ def test_an_announcement_over_its_content_is_overline_and_headline():
     # an event and its detail stay headline and deck
     art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n江城夏粮收获过半\n小麦单产稳中有升" + lead).articles[1:]
     assert (art.overline, art.headline, art.subheadline) == (None, "江城夏粮收获过半", "小麦单产稳中有升")
+
+
+def test_a_long_column_tag_does_not_make_a_headline_body_text():
+    # invented text: a theory piece whose headline (with its long column tag) is longer than 40 characters,
+    # under it the author's name, then the text and an author note
+    head = "新时代江城制造业高质量发展的实践路径与经验启示研究（深入学习贯彻新时代江城高质量发展战略部署）"
+    raw = head + "\n甲小乙\n\n制造业是实体经济的根基。\n\n（作者单位：江城大学经济学院）\n"
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.headline, art.reporters) == (head, ["甲小乙"])
+    assert layout.conservation_gap(raw, page) == ""

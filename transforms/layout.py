@@ -496,8 +496,16 @@ def _nospace_len(s: str) -> int:
     return len(s) - s.count(" ")
 
 
+_LONG_TAG = re.compile(r"（[^（）]{2,30}）$")
+
+
 def _heading_like(t: str) -> bool:
-    return (_nospace_len(t) <= 40 and not ends_sentence(t) and t[-1] not in "，、；：,;:"
+    size = _nospace_len(t)
+    if size > 40 and t.endswith("）"):              # a column tag does not count: "…（深入学习贯彻某某思想）"
+        m = _LONG_TAG.search(t)
+        if m is not None and m.start() > 0:
+            size = _nospace_len(t[: m.start()])
+    return (size <= 40 and not ends_sentence(t) and t[-1] not in "，、；：,;:"
             and "。" not in t and "；" not in t)
 
 
