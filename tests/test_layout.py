@@ -408,3 +408,15 @@ def test_a_long_column_tag_does_not_make_a_headline_body_text():
     art, = page.articles
     assert (art.headline, art.reporters) == (head, ["甲小乙"])
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_speaker_with_colon_over_a_headline_is_its_overline():
+    # invented text: "<speaker>：" over the headline that says what was said, then a dated report; after it a
+    # photo story closed by a credit with one long name (no surname split) after the reporter label
+    raw = ("甲小乙：\n加快推进江城港口高水平建设\n\n本报江城6月5日电  （记者丙小丁）甲小乙日前在江城调研。\n\n"
+           "雪山脚下赛马节\n\n6月4日，江城县举行一年一度的赛马节。\n\n图为牧民在赛马。\n\n新华社记者  扎西多吉次仁摄\n")
+    page = layout.split_page(raw)
+    first, photo = page.articles
+    assert (first.overline, first.headline, first.reporters) == ("甲小乙：", "加快推进江城港口高水平建设", ["丙小丁"])
+    assert photo.headline == "雪山脚下赛马节" and "扎西多吉次仁" not in photo.body
+    assert layout.conservation_gap(raw, page) == ""

@@ -400,13 +400,21 @@ def parse_credit(text: str) -> tuple[list[str], list[str]] | None:
 _PHOTO_LINE = re.compile(r"^(?P<who>[^。！？，；：]{2,40}?)\s*摄(?:影报道|影)?(?:（[\u4e00-\u9fff]{2,10}）)?$")
 
 
+_LONG_NAME = re.compile(r"[\u4e00-\u9fff]{4,8}")
+
+
 def _photo_credit(t: str) -> bool:
     """A photo credit on its own line: "本报记者  王小明摄", "李  华摄（影像中国）", "张三  李四摄影报道"."""
     m = _PHOTO_LINE.match(t)
     if not m:
         return False
     who = m.group("who")
-    return parse_byline(who) is not None or bool(_names(who, strict=True))
+    if parse_byline(who) is not None or _names(who, strict=True):
+        return True
+    # "新华社记者  旦增尼玛曲珠摄": a reporter label, then one long name (Tibetan, Mongolian) set off by spaces
+    lab = _lex().label_re.search(who)
+    return bool(lab and _lex().roles[lab.group(0)] == "reporter" and _media_like(who[: lab.start()])
+                and who[lab.end():].startswith(" ") and _LONG_NAME.fullmatch(who[lab.end():].strip()))
 
 
 _TEXT_CREDIT = re.compile(r"^(?P<who>[\u4e00-\u9fff]\s+[\u4e00-\u9fff])[文图]$")   # "方  舟文": text by 方舟
@@ -698,6 +706,10 @@ def _units(text: str) -> list[_Unit]:
             continue
         nxt = out[k + 1] if k + 1 < len(out) else None
         prev = out[k - 1] if k else None
+        if (_SPEAKER_OVERLINE.match(a.text) and nxt is not None and nxt.kind == HEAD
+                and (prev is None or prev.kind != BODY or ends_sentence(prev.text))):
+            a.kind = HEAD       # "某某：" over a headline that says what was said: an overline
+            continue
         if nxt is not None and nxt.kind in (DATE, DASH):
             a.kind = HEAD
         elif (not _CLAUSE_PUNCT.search(a.text) and nxt is not None and nxt.kind in (BODY, BYLINE)
@@ -712,6 +724,7 @@ def _units(text: str) -> list[_Unit]:
     return _join_wraps(out)
 
 
+_SPEAKER_OVERLINE = re.compile(r"^[\u4e00-\u9fff·]{2,12}：$")
 _SPACED_CLAUSES = re.compile(r"^[\u4e00-\u9fff]{4,} [\u4e00-\u9fff]{4,}")
 
 
@@ -777,7 +790,7 @@ def _column_tag(t: str) -> bool:
 
 def _overline_like(a: str, b: str) -> bool:
     """Two heading lines: is the first an overline (引题) above the headline rather than the headline itself?"""
-    if a.endswith("—"):                               # "江城车展上，…新车型更多——"
+    if a.endswith(("—", "：")):                       # "江城车展上，…新车型更多——", "某某："
         return True
     tag_a, tag_b = _column_tag(a), _column_tag(b)
     if tag_a != tag_b:                                # the column tag marks the headline
