@@ -420,3 +420,16 @@ def test_speaker_with_colon_over_a_headline_is_its_overline():
     assert (first.overline, first.headline, first.reporters) == ("甲小乙：", "加快推进江城港口高水平建设", ["丙小丁"])
     assert photo.headline == "雪山脚下赛马节" and "扎西多吉次仁" not in photo.body
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_two_guest_commentaries_under_a_column_name_are_one_article():
+    # invented text: a column name over two commentaries, each signed under its headline by a writer (no reporter
+    # label); two reports by staff reporters under a short overline stay two articles
+    raw = ("评说\n让社区食堂更暖心\n江城市  甲小乙\n\n社区食堂开到了家门口，老人吃饭方便了。\n\n"
+           "别让提示牌成了挡箭牌\n丙小丁\n\n小区外墙挂着提示牌，隐患却迟迟没有排除。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "评说" and "别让提示牌成了挡箭牌" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+    staff = raw.replace("江城市  甲小乙", "本报记者  甲小乙").replace("\n丙小丁\n", "\n本报记者  丙小丁\n")
+    assert len(layout.split_page(staff).articles) == 2

@@ -1133,9 +1133,11 @@ def _umbrella_page(drafts: list[_Draft]) -> bool:
     one plain headline each and the same attribution right under it (each its dateline, or each its author line).
     A page of separate reports prints each with its own heading block; a digest ("<column>" / brief / brief / …) or
     a set of pieces under one headline gives the heading once, above the first piece."""
-    if len(drafts) < _UMBRELLA_PIECES:
+    if len(drafts) < 2:
         return False
     first = drafts[0]
+    if len(drafts) < _UMBRELLA_PIECES and not _guest_column(drafts):
+        return False
     if (not first.overline or first.overline.rstrip().endswith(("—", "-")) or first.subheadline
             or _column_tag(first.headline) or _column_tag(first.overline)):
         return False
@@ -1144,6 +1146,17 @@ def _umbrella_page(drafts: list[_Draft]) -> bool:
         return False
     return all(d.headline and d.overline is None and d.subheadline is None and not _column_tag(d.headline)
                and "no_headline" not in d.flags and _attribution_kind(d) == kind for d in drafts[1:])
+
+
+_COLUMN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def _guest_column(drafts: list[_Draft]) -> bool:
+    """A column of guest commentaries ("<column>" / headline / "<name>" or "<place>  <name>" / text, twice or
+    more): the first piece's overline is a bare column name of two to four characters and every piece is signed
+    under its headline by a writer with no reporter label."""
+    return (bool(drafts[0].overline) and _COLUMN_NAME.match(drafts[0].overline) is not None
+            and all(d.feature and d.bylines and _lex().label_re.search(d.bylines[0]) is None for d in drafts))
 
 
 def _merge_umbrella_pieces(drafts: list[_Draft]) -> list[_Draft]:
