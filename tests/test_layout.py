@@ -433,3 +433,16 @@ def test_two_guest_commentaries_under_a_column_name_are_one_article():
     assert layout.conservation_gap(raw, page) == ""
     staff = raw.replace("江城市  甲小乙", "本报记者  甲小乙").replace("\n丙小丁\n", "\n本报记者  丙小丁\n")
     assert len(layout.split_page(staff).articles) == 2
+
+
+def test_dated_reports_under_one_headline_are_one_article():
+    # invented text: a headline and its deck over three dated reports, the later ones with no heading of their own
+    raw = ("江城发布暴雨红色预警\n多部门连夜会商调度\n\n"
+           "本报江城8月2日电  （记者甲小乙、丙小丁）8月2日18时，江城气象台发布暴雨红色预警。\n\n预计夜间雨势加大。\n\n"
+           "本报江城8月2日电  （记者戊小己）记者从江城水务局获悉：全市已转移群众两千余人。\n\n"
+           "本报江城8月2日电  （记者甲小乙）8月2日上午，江城防汛办组织会商。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.headline, art.subheadline, art.dateline_month, art.dateline_day) == ("江城发布暴雨红色预警", "多部门连夜会商调度", 8, 2)
+    assert art.reporters == ["甲小乙", "丙小丁", "戊小己"]
+    assert layout.conservation_gap(raw, page) == ""

@@ -15,8 +15,9 @@ Owns
 - article boundaries and the heading block: page/column banners (`Page.banners`, copied to `Article.section`),
   overline, headline (a column tag "（江边走笔）" stays in it), subheadline; in-article section headings ("案例一",
   "二", a feature's heading pairs, the sections of a piece closed by one credit, the pieces after an editor's note
-  "——编  者", the pieces of a page under one heading printed once above the first) stay in `body` as their own
-  paragraphs;
+  "——编  者", the pieces of a page under one heading printed once above the first, a column's guest commentaries,
+  a speech digest's speeches, further dated reports with no heading of their own under a dated article) stay in
+  `body` as their own paragraphs;
   a name alone under a headline is the author's byline; a list (many lines, none a sentence) is one article's body;
 - bylines: reporters / correspondents (dateline parenthesis, own line, closing credit, or glued to the last
   sentence);
@@ -1006,6 +1007,18 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             i = j
             continue
         if u.kind == DATE:
+            if (cur is not None and cur.paras and cur.dateline_prefix is not None and cur.headline
+                    and not cur.closed and units[i - 1].kind in (BODY, DATE)):
+                # another dated report right after the text of a dated article, with no heading of its own: a
+                # part of that article (several reports under one headline); its reporters are the article's
+                cur.paras.append((u.text, False, u.indented))
+                inner = lx.dateline_re.match(u.text).group("paren")
+                parsed = parse_byline(inner.strip()[1:-1].strip(), strict=False) if inner else None
+                if parsed:
+                    cur.reporters.extend(n for n in parsed[0] if n not in cur.reporters)
+                    cur.correspondents.extend(n for n in parsed[1] if n not in cur.correspondents)
+                i += 1
+                continue
             if cur is None or cur.paras or cur.dateline_prefix is not None:
                 cur = new_draft()
                 cur.flags.append("no_headline")
