@@ -446,3 +446,17 @@ def test_dated_reports_under_one_headline_are_one_article():
     assert (art.headline, art.subheadline, art.dateline_month, art.dateline_day) == ("江城发布暴雨红色预警", "多部门连夜会商调度", 8, 2)
     assert art.reporters == ["甲小乙", "丙小丁", "戊小己"]
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_author_name_over_a_summary_line_or_a_poem():
+    # invented text: a column-tagged commentary whose author's name is followed by a summary line in clauses,
+    # and a poem whose author's name is followed by its verse
+    raw = ("小区食堂为何排长队（民生观）\n甲小乙\n小食堂连着大民生，办好它需要多方合力\n\n"
+           "中午时分，江城某小区的社区食堂门口排起了长队。\n")
+    art, = layout.split_page(raw).articles
+    assert (art.headline, art.subheadline, art.reporters) == ("小区食堂为何排长队（民生观）", None, ["甲小乙"])
+    verse = "\n".join(("江边的灯", "一盏接一盏", "照着晚归的人", "照着渡口", "照着船", "也照着", "我的", "故乡", "和远方"))
+    poem = "江边灯火\n丙  丁\n" + verse + "\n"
+    art, = layout.split_page(poem).articles
+    assert (art.headline, art.reporters) == ("江边灯火", ["丙丁"]) and art.body.startswith("江边的灯")
+    assert layout.conservation_gap(poem, layout.split_page(poem)) == ""

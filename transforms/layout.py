@@ -619,7 +619,7 @@ def _name_bylines(units: list[_Unit]) -> None:
     short line between a "——" subheadline and the text (an author that is no person: "某某部")."""
     for k in range(1, len(units) - 1):
         u = units[k]
-        if u.kind != HEAD or units[k - 1].kind not in (HEAD, DASH) or units[k + 1].kind not in (BODY, HEAD):
+        if u.kind != HEAD or units[k - 1].kind not in (HEAD, DASH) or units[k + 1].kind not in (BODY, HEAD, LIST):
             continue
         top = k - 1
         while top >= 0 and units[top].kind in (HEAD, DASH):
@@ -627,7 +627,10 @@ def _name_bylines(units: list[_Unit]) -> None:
         if top >= 0 and units[top].kind == BYLINE:       # the article has its author line already
             continue
         if (units[k + 1].kind == HEAD and not _inarticle_heading(units[k + 1].text)
-                and not _PADDED_PAIR.fullmatch(u.text)):
+                and not _PADDED_PAIR.fullmatch(u.text) and not _column_tag(units[k - 1].text)
+                and not _CLAUSE_PUNCT.search(units[k + 1].text)):
+            # "<headline>" / "<name>" / "<heading>": a feature whose headline is a person's name, unless the line
+            # above is a column-tagged headline or the line below is a summary in clauses
             continue
         if _name_line(u.text) or _signed_name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
                                   and _nospace_len(u.text) <= 12 and not _NAME_LINE_PUNCT.search(u.text)):
@@ -679,7 +682,10 @@ def _list_runs(units: list[_Unit]) -> None:
             j -= 1                                   # the heading of the text after the list
         if j - k >= _LIST_RUN:
             starts = not k or units[k - 1].kind in (BYLINE, CREDIT, END_DATE, FURN) or ends_sentence(units[k - 1].text)
-            for u in units[k + 1 if starts else k: j]:
+            first = k + 1 if starts else k
+            if starts and units[first].kind == HEAD and _name_line(units[first].text):
+                first += 1              # a poem's author under its title ("<title>" / "王  华" / verse …)
+            for u in units[first: j]:
                 u.kind = LIST
         k = j
 
