@@ -570,9 +570,22 @@ def _classify(t: str) -> str:
                 return BYLINE
         elif _TEXT_CREDIT.match(t):
             return BYLINE
+    if t[-1] == "）" and _participant(t):
+        return LIST                                   # "王  华（江城大学教授）": a panel's member, a line of its own
     if _heading_like(t):
         return HEAD
     return BODY
+
+
+_PARTICIPANT = re.compile(r"^(?P<name>[^（）]{2,16})（(?P<who>[^（）]{4,40})）$")
+
+
+def _participant(t: str) -> bool:
+    """"丁  纯（江城大学经济学院教授）", "约翰·史密斯（某国某大学研究员）": a name, then the person's post in parentheses."""
+    m = _PARTICIPANT.match(t)
+    who = m.group("who") if m is not None else ""
+    return (m is not None and _name_line(m.group("name").strip())
+            and (_position_head(who) or who.endswith(("学家", "分析师"))))
 
 
 _DIGEST_END = re.compile(r"^（?(?:见|详见)?第[一二三四五六七八九十\d]{1,3}版）?$|（第[一二三四五六七八九十\d]{1,3}版）$")
