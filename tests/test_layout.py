@@ -475,3 +475,15 @@ def test_panel_members_with_posts_are_lines_of_the_text():
     assert "李小明（某国研究院经济学家）" in art.body.split("\n") and "韧性彰显 开局良好" in art.body.split("\n")
     assert art.reporters == ["张小强", "赵小刚", "刘小红"]
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_a_time_over_the_headline_is_its_overline():
+    # invented text: two heading lines over a dateline, the first only a time ("前5个月", "2025—2026赛季");
+    # a design credit at the end of the page is furniture
+    lead = "\n\n本报江城6月3日电  （记者王小明）江城海关3日发布数据。\n\n题图设计：李小华\n"
+    for over in ("前5个月", "2025—2026赛季"):
+        raw = "某版文章\n\n这是上一篇的正文。\n\n" + over + "\n江城外贸进出口增长一成" + lead
+        page = layout.split_page(raw)
+        art = page.articles[1]
+        assert (art.overline, art.headline, art.subheadline) == (over, "江城外贸进出口增长一成", None)
+        assert len(page.articles) == 2 and page.residue == ["题图设计：李小华"]

@@ -836,6 +836,7 @@ def _couplet(t: str) -> bool:
 
 
 _NOUN_TAGS = frozenset(("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "l", "x"))
+_TIME_TAGS = frozenset(("m", "q", "t", "f", "x"))
 
 
 def _subject_only(t: str) -> bool:
@@ -843,7 +844,10 @@ def _subject_only(t: str) -> bool:
     sentence the next line goes on with, so an overline."""
     import rjieba  # local import: only for two-line heading blocks no other cue decides
 
-    return all(tag in _NOUN_TAGS for _, tag in rjieba.tag(t))
+    tags = [tag for _, tag in rjieba.tag(t)]
+    # only names and nouns; or only a time ("前4个月", "2025—2026赛季": numerals, time and place words), the
+    # setting of the headline below
+    return all(tag in _NOUN_TAGS for tag in tags) or all(tag in _TIME_TAGS for tag in tags)
 
 
 # ---------------------------------------------------------------------------------------------- articles
