@@ -487,3 +487,18 @@ def test_a_time_over_the_headline_is_its_overline():
         art = page.articles[1]
         assert (art.overline, art.headline, art.subheadline) == (over, "江城外贸进出口增长一成", None)
         assert len(page.articles) == 2 and page.residue == ["题图设计：李小华"]
+
+
+def test_signed_pieces_under_a_headline_and_its_intro_are_one_package():
+    # invented text: a headline over a one-paragraph intro, then three reports each under "<subject>——" and a
+    # headline, each with its author line; a page of separate reports (no intro) stays apart
+    pieces = ("江城港口集团——\n智慧码头跑出加速度\n本报记者  王小明\n\n自动化岸桥日夜不停。\n\n"
+              "江城机床厂——\n老厂房里的新产线\n本报记者  李小华\n\n车间里机器人忙个不停。\n\n"
+              "江城种业公司——\n一粒种子的创新路\n本报记者  张小强\n\n育种基地里禾苗青青。\n")
+    raw = "走进江城企业 感受发展活力\n\n上半年，江城规模以上工业增加值同比增长一成……\n\n" + pieces
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "走进江城企业 感受发展活力" and art.reporters == ["王小明", "李小华", "张小强"]
+    assert "老厂房里的新产线" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+    assert len(layout.split_page(pieces).articles) == 3

@@ -1237,7 +1237,7 @@ def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
     / "本报记者  X" / text: the reports the note presents), up to the first that is an article of its own kind (a
     dateline, a "——" subheadline)."""
     for k, d in enumerate(drafts[:-1]):
-        if not _editor_note(d):
+        if not (_editor_note(d) or _package_intro(d, drafts[k + 1:])):
             continue
         j = k + 1
         while j < len(drafts) and _editor_piece(drafts[j]):
@@ -1254,6 +1254,16 @@ def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
             x.seq = seq
         return out
     return drafts
+
+
+def _package_intro(d: _Draft, rest: list[_Draft]) -> bool:
+    """A headline over a short unsigned intro (one or two paragraphs), followed to the end of the page by two and more
+    signed pieces laid out alike ("<subject>——" / "<headline>" / "本报记者  X" / text): a package of reports under
+    one headline, as under an editor's note."""
+    return (len(rest) >= 2 and bool(d.headline) and "no_headline" not in d.flags and 1 <= len(d.paras) <= 2
+            and not d.bylines and d.dateline_prefix is None and d.dateline_end is None and not d.credited
+            and all(x.overline and x.headline and x.feature and x.bylines and x.subheadline is None
+                    and x.dateline_prefix is None for x in rest))
 
 
 def _editor_piece(x: _Draft) -> bool:
