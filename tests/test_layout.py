@@ -502,3 +502,12 @@ def test_signed_pieces_under_a_headline_and_its_intro_are_one_package():
     assert "老厂房里的新产线" in art.body.split("\n")
     assert layout.conservation_gap(raw, page) == ""
     assert len(layout.split_page(pieces).articles) == 3
+
+
+def test_a_list_of_actions_over_the_headline_is_its_overline():
+    # invented text: the first of two heading lines lists actions with "、" and has no subject, the second names
+    # who does them
+    lead = "\n\n本报江城7月23日电  （记者王小明）江城日前印发若干措施。\n"
+    raw = "某版文章\n\n这是上一篇的正文。\n\n强化研发投入、推动开放合作\n江城支持新材料产业集群发展" + lead
+    art = layout.split_page(raw).articles[1]
+    assert (art.overline, art.headline, art.subheadline) == ("强化研发投入、推动开放合作", "江城支持新材料产业集群发展", None)

@@ -826,6 +826,8 @@ def _overline_like(a: str, b: str) -> bool:
         return True
     if "，" in a and "，" not in b:                    # "记者走进…村，看山乡变化" / "山路通达 乡村新生"
         return True
+    if "、" in a and "，" not in b and "、" not in b:   # "增强…能力、推动…合作" / "江城支持…发展"
+        return True
     return _subject_only(a)                           # "某某部新闻发言人" / "就…答记者问"
 
 
