@@ -301,10 +301,10 @@ def gold_names(segment: str) -> list[str]:
 def _gold_article(rec: dict) -> dict:
     meta = rec["meta"]
     lines = [ln.strip() for ln in rec["text"].split("\n") if ln.strip()]
-    author = meta.get("author_field", "").strip()
+    author = clean.normalize_line(meta.get("author_field", "")).strip()    # drops zero-width spaces too
     people: list[str] = []
     body_lines = lines
-    if author and lines and clean.collapse_spaces(lines[0]) == clean.collapse_spaces(author):
+    if author and lines and clean.collapse_spaces(clean.normalize_line(lines[0]).strip()) == clean.collapse_spaces(author):
         body_lines = lines[1:]
         people += gold_names(author)
     month = day = None
