@@ -464,7 +464,7 @@ def test_author_name_over_a_summary_line_or_a_poem():
 
 def test_panel_members_with_posts_are_lines_of_the_text():
     # invented text: a forum piece listing its panel ("<name>（<post>）" a line each) under its intro, then
-    # sections quoting them, closed by a credit with a contributor
+    # sections quoting them, closed by a credit with an acknowledgement
     raw = ("江城经济稳中向好（专家论坛）\n\n上半年江城经济运行平稳，记者采访了几位专家。\n\n"
            "王  华（江城大学经济学院教授）\n李小明（某国研究院经济学家）\n约翰·史密斯（某国某大学商学院副教授）\n\n"
            "韧性彰显 开局良好\n\n王华：上半年主要指标稳定增长。\n\n李小明：内需潜力持续释放。\n\n"
@@ -473,7 +473,8 @@ def test_panel_members_with_posts_are_lines_of_the_text():
     art, = page.articles
     assert art.headline == "江城经济稳中向好（专家论坛）"
     assert "李小明（某国研究院经济学家）" in art.body.split("\n") and "韧性彰显 开局良好" in art.body.split("\n")
-    assert art.reporters == ["张小强", "赵小刚", "刘小红"]
+    assert art.reporters == ["张小强", "赵小刚"]                # an acknowledgement ("亦有贡献") names no reporter
+    assert art.byline == "（本报记者张小强、赵小刚采访整理，刘小红亦有贡献）"
     assert layout.conservation_gap(raw, page) == ""
 
 

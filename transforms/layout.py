@@ -352,7 +352,8 @@ def _label_only(text: str) -> bool:
 
 
 # a note in a closing parenthesis that names nobody: "作者为…", "本文作者系…", "作者分别为…", "文中受访者均为化名"
-_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:分别|均|皆)?(?:为|系|是|单位|：|:)|^文中|^(?:图片|照片|数据)(?:由|来源|来自)")
+_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:分别|均|皆)?(?:为|系|是|单位|：|:)|^文中|^(?:图片|照片|数据)(?:由|来源|来自)"
+                          r"|^[^，；。]{2,20}?亦有贡献$")     # an acknowledgement: "实习生某某对本文亦有贡献"
 _CREDIT_ETC = re.compile(r"(?<=[\u4e00-\u9fff])等$")      # "（本报记者甲小乙、丙小丁等）"
 
 
