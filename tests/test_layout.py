@@ -512,3 +512,13 @@ def test_a_list_of_actions_over_the_headline_is_its_overline():
     raw = "某版文章\n\n这是上一篇的正文。\n\n强化研发投入、推动开放合作\n江城支持新材料产业集群发展" + lead
     art = layout.split_page(raw).articles[1]
     assert (art.overline, art.headline, art.subheadline) == ("强化研发投入、推动开放合作", "江城支持新材料产业集群发展", None)
+
+
+def test_a_time_at_the_top_of_a_page_is_an_overline_not_a_banner():
+    # invented text: the page opens with a time, a headline and a deck over a dateline
+    raw = ("前5个月\n江城外贸进出口值达三千亿元\n同比增长一成\n\n"
+           "本报江城6月3日电  （记者王小明）江城海关3日发布数据。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert page.banners == []
+    assert (art.overline, art.headline, art.subheadline) == ("前5个月", "江城外贸进出口值达三千亿元", "同比增长一成")

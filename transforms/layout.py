@@ -853,6 +853,15 @@ def _subject_only(t: str) -> bool:
     return all(tag in _NOUN_TAGS for tag in tags) or all(tag in _TIME_TAGS for tag in tags)
 
 
+def _time_only(t: str) -> bool:
+    """"前4月", "2025—2026赛季", "上半年": a time, the setting of a headline (an overline, never a page banner)."""
+    if not any(ch.isdigit() or ch in "年月季周" for ch in t):
+        return False
+    import rjieba  # local import: only for heading blocks at the top of a page
+
+    return all(tag in _TIME_TAGS for _, tag in rjieba.tag(t))
+
+
 # ---------------------------------------------------------------------------------------------- articles
 @dataclass(slots=True)
 class _Draft:
@@ -915,7 +924,8 @@ def _decompose_heading(plain: list[str], dash: list[str], first_on_page: bool,
     if first_on_page:
         limit = 1 if dash else 2
         while len(plain) > limit and not (plain[0].endswith("—") or _column_tag(plain[1])
-                                          or plain[0].rstrip("：:，, ").endswith(_lex().overline_endings)):
+                                          or plain[0].rstrip("：:，, ").endswith(_lex().overline_endings)
+                                          or _time_only(plain[0])):
             banners.append(plain.pop(0))
     overline = sub = None
     if not plain:
