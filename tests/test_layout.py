@@ -522,3 +522,27 @@ def test_a_time_at_the_top_of_a_page_is_an_overline_not_a_banner():
     art, = page.articles
     assert page.banners == []
     assert (art.overline, art.headline, art.subheadline) == ("前5个月", "江城外贸进出口值达三千亿元", "同比增长一成")
+
+
+def test_signatures_before_a_closing_dateline_end_the_document():
+    # invented text: a joint statement closed by its signatories' offices and names, the date and place, then
+    # the closing dateline
+    raw = ("江城市和河城市关于深化友好合作的联合声明\n\n双方同意进一步深化经贸合作。\n\n双方愿加强人文交流。\n\n"
+           "江城市市长     河城市市长\n王小明          李小华\n二〇二六年五月二十日于江城\n（江城社江城5月20日电）\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.dateline_month, art.dateline_day) == (5, 20)
+    assert art.body.split("\n")[-1] == "二〇二六年五月二十日于江城"
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_an_entry_list_under_a_headline_and_its_intro_is_one_article():
+    # invented text: a roll's headline and a two-paragraph intro, then ten "<name>" / "<citation>" entries
+    entries = "".join(f"{n}\n\n江城大学{k + 1}级博士研究生，曾获校级奖学金。\n\n"
+                      for k, n in enumerate(("王小明", "李小华", "张小强", "赵小刚", "刘小红", "陈小军", "杨小兵",
+                                             "黄小林", "周小平", "吴小东")))
+    raw = ("江城大学优秀研究生名录\n\n研究生教育是培养创新人才的主阵地。\n\n以下十名研究生是获奖学生中的优秀代表。\n\n" + entries)
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "江城大学优秀研究生名录" and "王小明" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""

@@ -1009,8 +1009,9 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 i = j
                 continue
             if (cur is not None and cur.paras and not cur.closed and not dash
-                    and all(x.kind == FURN for x in units[j:])):
-                # short lines with no text under them, last on the page ("电话：…" / "移动端：…" under a notice):
+                    and (all(x.kind == FURN for x in units[j:]) or nxt is not None and nxt.kind == END_DATE)):
+                # short lines with no text under them, last on the page ("电话：…" / "移动端：…" under a notice)
+                # or before a closing dateline (a document's signatures, "<office>" / "<name>" / "<date>于<place>"):
                 # the end of the text above, not an article
                 cur.paras.extend((b.text, True, b.indented) for b in block)
                 i = j
@@ -1316,6 +1317,13 @@ def _merge_entry_lists(drafts: list[_Draft]) -> list[_Draft]:
             j += 1
         if j - k >= _ENTRY_RUN:
             head = drafts[k]                          # a notice with a one-paragraph intro, or the first entry
+            prev = out[-1] if out else None
+            if (prev is not None and prev.headline and not prev.bylines and prev.dateline_prefix is None
+                    and not prev.closed and 1 <= len(prev.paras) <= 3 and "no_headline" not in prev.flags):
+                head = prev                           # the list's headline and its intro of a few paragraphs
+                out.pop()
+                head.paras.append((drafts[k].headline, True, False))
+                head.paras.extend(drafts[k].paras)
             for d in drafts[k + 1: j]:
                 head.paras.append((d.headline, True, False))
                 head.paras.extend(d.paras)
