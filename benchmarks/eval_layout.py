@@ -202,7 +202,8 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
 # Gold per article: headline = title, overline = meta.introtitle, subheadline = meta.subtitle; byline people =
 # the names of meta.author_field ("本报记者  方小远  金  岩": 方小远, 金岩; labels dropped, padded names joined),
 # of the dateline's parenthesis ("…电  （记者江小帆、白小雪）") and of a closing credit ("（本报记者X、Y整理）",
-# "（…，本报记者Z采访整理）", "（W参与采写）"); dateline month/day from "<…>M月D日电" opening the lead or a closing
+# "（…，本报记者Z采访整理）", "（W参与采写）", "（A、B、C、D参与采写）" however long the list, "（某某时报记者U、V）" as
+# "（本报记者U、V）"); dateline month/day from "<…>M月D日电" opening the lead or a closing
 # "（本报<place>M月D日电）", dateline_date from it and the manifest's issue date (a later month/day than the issue's
 # is the previous year). An article is recovered when a predicted article has its headline and exactly its text
 # (overline, headline, subheadline, dateline, byline, body: the same characters under `clean.conservation_key`,
@@ -226,6 +227,8 @@ _GOLD_DATELINE = re.compile(r"^(?:据)?[\u4e00-\u9fff·]{2,20}?(?:(\d{1,2})月(\
 _GOLD_TRAILING_DATELINE = re.compile(r"^（[^（）]*?(\d{1,2})月(\d{1,2})日电[^（）]*）$")
 _CREDIT_VERB = re.compile(r"(?:采访整理|参与采写|采写|整理|报道)$")
 _GOLD_AUTHOR_LINE = re.compile(r"^[\u4e00-\u9fff《》]{0,8}记者\s")
+_GOLD_NAME_LIST = re.compile(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+")  # "（A、B、C、D参与采写）"
+_GOLD_MEDIA_REPORTER = re.compile(r"^[\u4e00-\u9fff]{1,8}?[报社网台刊]记者[\u4e00-\u9fff]")  # "（某某时报记者A、B）"
 _GOLD_SIGNATURE = re.compile(r"^[\u4e00-\u9fff]{2,12}[省市县区]\s+[\u4e00-\u9fff ]{2,6}$")
 
 
@@ -329,9 +332,10 @@ def _gold_article(rec: dict) -> dict:
             continue
         for seg in ln[1:-1].split("，"):
             seg = seg.strip()
-            if _CREDIT_VERB.search(seg) and ("记者" in seg or len(seg) <= 12):
+            if _CREDIT_VERB.search(seg) and ("记者" in seg or len(seg) <= 12
+                                             or _GOLD_NAME_LIST.fullmatch(_CREDIT_VERB.sub("", seg))):
                 people += gold_names(_CREDIT_VERB.sub("", seg))
-            elif seg.startswith(("本报记者", "人民网记者", "新华社记者")):
+            elif seg.startswith(("本报记者", "人民网记者", "新华社记者")) or _GOLD_MEDIA_REPORTER.match(seg):
                 people += gold_names(seg)
     heads = [meta.get("introtitle") or "", rec["title"], meta.get("subtitle") or ""]
     norm = lambda s: clean.clean_heading(clean.normalize_line(s)) if s and s.strip() else None  # noqa: E731
