@@ -546,3 +546,15 @@ def test_an_entry_list_under_a_headline_and_its_intro_is_one_article():
     art, = page.articles
     assert art.headline == "江城大学优秀研究生名录" and "王小明" in art.body.split("\n")
     assert layout.conservation_gap(raw, page) == ""
+
+
+def test_an_orders_head_under_its_title_opens_the_text():
+    # invented text: a published order, its title, then the issuer's order head and number, then the text
+    raw = ("江城市人民政府关于修改《江城市河道管理办法》的决定\n江城市人民政府令\n第十二号\n\n"
+           "《江城市人民政府关于修改〈江城市河道管理办法〉的决定》已经市政府常务会议通过，现予公布。\n\n"
+           "市长  王小明\n\n2026年8月10日\n\n市政府决定对《江城市河道管理办法》作如下修改。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert page.banners == [] and art.headline.startswith("江城市人民政府关于修改")
+    assert art.body.split("\n")[:2] == ["江城市人民政府令", "第十二号"]
+    assert layout.conservation_gap(raw, page) == ""

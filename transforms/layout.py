@@ -1032,6 +1032,9 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 i = j
                 continue
             feature = nxt is not None and nxt.kind == BYLINE and not _PHOTO_CREDIT.search(nxt.text)
+            order_head: list[str] = []
+            if len(plain) >= 3 and not dash and _ORDER_NUMBER.match(plain[-1]) and plain[-2].endswith("令"):
+                order_head, plain = plain[-2:], plain[:-2]     # "<title>" / "某某国务院令" / "第844号" / text
             got_banners, overline, headline, sub = _decompose_heading(plain, dash, not drafts, feature)
             if got_banners:
                 banners.extend(got_banners)
@@ -1040,7 +1043,8 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             cur.overline, cur.headline, cur.subheadline = overline, headline, sub
             cur.feature = _column_tag(headline) or feature
             cur.signal = (bool(dash) or len(plain) >= 2 or (nxt is not None and nxt.kind in (DATE, BYLINE))
-                          or cur.feature)
+                          or cur.feature or bool(order_head))
+            cur.paras.extend((t, True, False) for t in order_head)   # an order's head opens its text
             i = j
             continue
         if u.kind == DATE:
@@ -1122,6 +1126,7 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
 
 
 _ELLIPSIS_LINE = re.compile(r"^[…—.。·]{2,}$")
+_ORDER_NUMBER = re.compile(r"^第[\d一二三四五六七八九十百零〇]{1,6}号$")
 
 
 def _photo_story(units: list[_Unit], j: int) -> bool:
