@@ -307,7 +307,8 @@ def _gold_article(rec: dict) -> dict:
     author = clean.normalize_line(meta.get("author_field", "")).strip()    # drops zero-width spaces too
     people: list[str] = []
     body_lines = lines
-    if author and lines and clean.collapse_spaces(clean.normalize_line(lines[0]).strip()) == clean.collapse_spaces(author):
+    first_line = clean.collapse_spaces(clean.normalize_line(lines[0]).strip()) if lines else ""
+    if author and first_line == clean.collapse_spaces(author):
         body_lines = lines[1:]
         people += gold_names(author)
     month = day = None

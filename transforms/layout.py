@@ -8,16 +8,25 @@ Owns
   "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline, "<office>  <name>"
   under a headline: a speaker or official, byline text with no reporter), closing credits
   and notes in parentheses ("（本报记者 X、Y整理）", "（作者为…）", "（前方本报记者 X、Y采写）"), a letter's closing
-  signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
-  "版式设计：…", "本版邮箱：…", "导读" … "第九版", photo credits "X摄") and body paragraphs;
+  signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page
+  furniture ("(下转第2版)", "本版责编：…", "版式设计：…", "题图设计：…", "本版邮箱：…", "导读" … "第九版", photo
+  credits "X摄", also with one long name "新华社记者  旦增尼玛曲珠摄"), a panel member "<name>（<post>）" (a line of
+  the text) and body paragraphs;
+- heading blocks: overline / headline / deck order (an announcement "…印发意见" / "…签署…令" / "…发布", a list of
+  actions "…、…", a time "前4个月", a speaker "某某：" over the headline are overlines; at the top of a page such a
+  line, or a time, is never a banner), a long headline of spaced phrases between its overline and deck, a trailing
+  column tag not counted toward a heading's length, an order's head ("某某令" / "第N号") opening the text;
+  heading-like lines with no text under them (last on the page, or before a closing dateline: a document's
+  signatures) end the text above;
 - joining paragraphs split by a column or page wrap (a paragraph not ending a sentence + one that continues it),
   never two paragraphs of which the first ends a sentence;
 - article boundaries and the heading block: page/column banners (`Page.banners`, copied to `Article.section`),
   overline, headline (a column tag "（江边走笔）" stays in it), subheadline; in-article section headings ("案例一",
   "二", a feature's heading pairs, the sections of a piece closed by one credit, the pieces after an editor's note
   "——编  者", the pieces of a page under one heading printed once above the first, a column's guest commentaries,
-  a speech digest's speeches, further dated reports with no heading of their own under a dated article) stay in
-  `body` as their own paragraphs;
+  a speech digest's speeches, further dated reports with no heading of their own under a dated article, signed
+  reports under a headline and its short intro, a roll's entries under its headline and intro) stay in `body` as
+  their own paragraphs;
   a name alone under a headline is the author's byline; a list (many lines, none a sentence) is one article's body;
 - bylines: reporters / correspondents (dateline parenthesis, own line, closing credit, or glued to the last
   sentence);
