@@ -503,6 +503,9 @@ def test_signed_pieces_under_a_headline_and_its_intro_are_one_package():
     assert "老厂房里的新产线" in art.body.split("\n")
     assert layout.conservation_gap(raw, page) == ""
     assert len(layout.split_page(pieces).articles) == 3
+    # a photo story (caption, photo credit) over signed pieces introduces none of them
+    photo = "江城夏日荷花开\n\n7月5日，游客在江城湿地公园赏荷。\n\n本报记者  赵小刚摄\n\n" + pieces
+    assert len(layout.split_page(photo).articles) == 4
 
 
 def test_a_list_of_actions_over_the_headline_is_its_overline():

@@ -891,6 +891,7 @@ class _Draft:
     feature: bool = False           # an author line under the headline, or a column-tagged headline
     credited: bool = False          # closed by a credit or author note in parentheses ("（作者为…）")
     closed: bool = False            # a closing byline (without photo credit) has been seen
+    photo: bool = False             # a photo credit on its own line followed its text (a photo story, a picture)
     flags: list = field(default_factory=list)
 
 
@@ -1125,6 +1126,8 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 cur.paras.append((u.text, False, u.indented))     # "…………" between two paragraphs
             else:
                 residue.append(clean.collapse_spaces(u.text))
+                if cur is not None and cur.paras and "摄" in u.text and _photo_credit(u.text):
+                    cur.photo = True
         elif u.kind == LIST:
             if cur is None:
                 cur = new_draft()
@@ -1290,6 +1293,7 @@ def _package_intro(d: _Draft, rest: list[_Draft]) -> bool:
     one headline, as under an editor's note."""
     return (len(rest) >= 2 and bool(d.headline) and "no_headline" not in d.flags and 1 <= len(d.paras) <= 2
             and not d.bylines and d.dateline_prefix is None and d.dateline_end is None and not d.credited
+            and not d.photo                               # a photo story's caption introduces nothing
             and all(x.overline and x.headline and x.feature and x.bylines and x.subheadline is None
                     and x.dateline_prefix is None for x in rest))
 
