@@ -395,8 +395,9 @@ def test_an_announcement_over_its_content_is_overline_and_headline():
         art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n" + over + "\n" + head + lead).articles[1:]
         assert (art.overline, art.headline, art.subheadline) == (over, head, None)
     # an event and its detail stay headline and deck
-    art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n江城夏粮收获过半\n小麦单产稳中有升" + lead).articles[1:]
-    assert (art.overline, art.headline, art.subheadline) == (None, "江城夏粮收获过半", "小麦单产稳中有升")
+    for head, deck in (("江城夏粮收获过半", "小麦单产稳中有升"), ("江城发布禁渔令", "为期四个月")):
+        art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n" + head + "\n" + deck + lead).articles[1:]
+        assert (art.overline, art.headline, art.subheadline) == (None, head, deck)
 
 
 def test_a_long_column_tag_does_not_make_a_headline_body_text():
