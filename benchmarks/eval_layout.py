@@ -9,7 +9,8 @@ An article counts as recovered when its headline is a predicted headline and the
 its text (dateline label + body, compared after `clean.conservation_key`).
 
     python benchmarks/eval_layout.py [--corpus PATH] [--pages 500] [--seed 7]
-    python benchmarks/eval_layout.py --rmrb [PATH] [--rmrb-out DIR] [--errors N]   # People's Daily pages (issue 14)
+    python benchmarks/eval_layout.py --rmrb [PATH] [--rmrb-out DIR] [--errors N [--errors-part measure]]
+        # People's Daily pages (issue 14)
 """
 from __future__ import annotations
 
@@ -201,7 +202,8 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
 # Gold per article: headline = title, overline = meta.introtitle, subheadline = meta.subtitle; byline people =
 # the names of meta.author_field ("本报记者  方小远  金  岩": 方小远, 金岩; labels dropped, padded names joined),
 # of the dateline's parenthesis ("…电  （记者江小帆、白小雪）") and of a closing credit ("（本报记者X、Y整理）",
-# "（…，本报记者Z采访整理）", "（W参与采写）"); dateline month/day from "<…>M月D日电" opening the lead or a closing
+# "（…，本报记者Z采访整理）", "（W参与采写）", "（A、B、C、D参与采写）" however long the list, "（某某时报记者U、V）" as
+# "（本报记者U、V）"); dateline month/day from "<…>M月D日电" opening the lead or a closing
 # "（本报<place>M月D日电）", dateline_date from it and the manifest's issue date (a later month/day than the issue's
 # is the previous year). An article is recovered when a predicted article has its headline and exactly its text
 # (overline, headline, subheadline, dateline, byline, body: the same characters under `clean.conservation_key`,
@@ -212,7 +214,9 @@ def score_seeds(annotation: Path = SEED_ANNOTATION) -> dict:
 # The file is split by issue date (sha1 of the date, even: "dev", odd: "measure"): develop on dev, only measure the
 # other part; both are reported. `error_classes` counts the errors of each part by class (why an article was missed,
 # what an extra article is made of, where a missing or extra name was), with no text of the cases, so that the
-# measure part can say which class matters without its cases being read; `--errors N` prints dev cases only.
+# measure part can say which class matters without its cases being read; `--errors N` prints dev cases
+# (`--errors-part measure`: the measure part's; the issue gives the whole file as development data, and the bar is
+# over pages built from all of it: the "rmrb all" line).
 DEFAULT_RMRB = ROOT.parent / "shared" / "eval" / "layout" / "rmrb_dev.jsonl"
 _RMRB_FURNITURE = re.compile(
     r"^(?:本版责编|责编|责任编辑|版式设计|本版制图|制图|本版邮箱|图片编辑|美编)\s*[：:]?\s*\S"
@@ -223,6 +227,8 @@ _GOLD_DATELINE = re.compile(r"^(?:据)?[\u4e00-\u9fff·]{2,20}?(?:(\d{1,2})月(\
 _GOLD_TRAILING_DATELINE = re.compile(r"^（[^（）]*?(\d{1,2})月(\d{1,2})日电[^（）]*）$")
 _CREDIT_VERB = re.compile(r"(?:采访整理|参与采写|采写|整理|报道)$")
 _GOLD_AUTHOR_LINE = re.compile(r"^[\u4e00-\u9fff《》]{0,8}记者\s")
+_GOLD_NAME_LIST = re.compile(r"[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+")  # "（A、B、C、D参与采写）"
+_GOLD_MEDIA_REPORTER = re.compile(r"^[\u4e00-\u9fff]{1,8}?[报社网台刊]记者[\u4e00-\u9fff]")  # "（某某时报记者A、B）"
 _GOLD_SIGNATURE = re.compile(r"^[\u4e00-\u9fff]{2,12}[省市县区]\s+[\u4e00-\u9fff ]{2,6}$")
 
 
@@ -298,10 +304,11 @@ def gold_names(segment: str) -> list[str]:
 def _gold_article(rec: dict) -> dict:
     meta = rec["meta"]
     lines = [ln.strip() for ln in rec["text"].split("\n") if ln.strip()]
-    author = meta.get("author_field", "").strip()
+    author = clean.normalize_line(meta.get("author_field", "")).strip()    # drops zero-width spaces too
     people: list[str] = []
     body_lines = lines
-    if author and lines and clean.collapse_spaces(lines[0]) == clean.collapse_spaces(author):
+    first_line = clean.collapse_spaces(clean.normalize_line(lines[0]).strip()) if lines else ""
+    if author and first_line == clean.collapse_spaces(author):
         body_lines = lines[1:]
         people += gold_names(author)
     month = day = None
@@ -326,9 +333,10 @@ def _gold_article(rec: dict) -> dict:
             continue
         for seg in ln[1:-1].split("，"):
             seg = seg.strip()
-            if _CREDIT_VERB.search(seg) and ("记者" in seg or len(seg) <= 12):
+            if _CREDIT_VERB.search(seg) and ("记者" in seg or len(seg) <= 12
+                                             or _GOLD_NAME_LIST.fullmatch(_CREDIT_VERB.sub("", seg))):
                 people += gold_names(_CREDIT_VERB.sub("", seg))
-            elif seg.startswith(("本报记者", "人民网记者", "新华社记者")):
+            elif seg.startswith(("本报记者", "人民网记者", "新华社记者")) or _GOLD_MEDIA_REPORTER.match(seg):
                 people += gold_names(seg)
     heads = [meta.get("introtitle") or "", rec["title"], meta.get("subtitle") or ""]
     norm = lambda s: clean.clean_heading(clean.normalize_line(s)) if s and s.strip() else None  # noqa: E731
@@ -695,7 +703,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rmrb", type=Path, nargs="?", const=DEFAULT_RMRB,
                     help="score pages built from People's Daily articles (default: %(const)s) instead of the corpus")
     ap.add_argument("--rmrb-out", type=Path, help="also write the People's Daily pages and manifest.csv here")
-    ap.add_argument("--errors", type=int, default=0, help="with --rmrb: print up to N errors of the dev part")
+    ap.add_argument("--errors", type=int, default=0, help="with --rmrb: print up to N errors of a part")
+    ap.add_argument("--errors-part", choices=("dev", "measure"), default="dev",
+                    help="with --errors: the part whose errors are printed (default: %(default)s)")
     args = ap.parse_args(argv)
     print("seeds (annotated):", json.dumps(score_seeds(), ensure_ascii=False))
     if args.rmrb is not None:
@@ -706,7 +716,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.rmrb_out:
             write_rmrb_pages(pages, args.rmrb_out)
         for part in ("dev", "measure"):
-            res = score_rmrb([p for p in pages if p["part"] == part], show_errors=args.errors if part == "dev" else 0)
+            res = score_rmrb([p for p in pages if p["part"] == part],
+                             show_errors=args.errors if part == args.errors_part else 0)
             errors = res.pop("errors", [])
             print(f"rmrb {part}:", json.dumps(res, ensure_ascii=False))
             for e in errors:

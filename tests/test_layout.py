@@ -321,3 +321,244 @@ def test_closing_signature_of_a_letter_is_not_the_next_articles_overline():
     assert (first.headline, first.byline, first.reporters) == ("路灯何时能亮起来", "江城市 王小明", [])
     assert (second.overline, second.headline, second.byline) == (None, "公交站台应加装雨棚", "江城县 李 华")
     assert layout.conservation_gap(raw, layout.split_page(raw)) == ""
+
+
+def test_office_then_name_under_the_headline_signs_the_piece():
+    # invented text: a speech digest, its title printed once over three speeches, each under its own headline with
+    # the speaker's office and name ("<office>  <name>"); the speakers are no reporters
+    raw = ("江城发展座谈会发言摘编\n"
+           "推动制造业提质升级\n江城市工信局局长  甲小乙\n\n今年以来，全市制造业保持平稳增长。\n\n"
+           "下一步，我们将加快技术改造。\n\n"
+           "建设更高水平的开放平台\n江城大学经济学院（研究院）副院长（副所长）  丙  丁\n\n开放是发展的活力所在。\n\n"
+           "做好民生保障这篇大文章\n江城市委常委、秘书长  戊小己\n\n民生无小事，枝叶总关情。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.headline, art.overline, art.subheadline) == ("江城发展座谈会发言摘编", None, None)
+    assert art.byline.split("\n") == ["江城市工信局局长 甲小乙", "江城大学经济学院（研究院）副院长（副所长） 丙 丁",
+                                      "江城市委常委、秘书长 戊小己"]
+    assert art.reporters == [] and "推动制造业提质升级" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+    # one piece alone: its author line is no subheadline
+    one = layout.split_page("推动制造业提质升级\n江城市工信局局长  甲小乙\n\n今年以来，全市制造业保持平稳增长。\n").articles
+    assert [(a.headline, a.subheadline, a.byline) for a in one] == [("推动制造业提质升级", None, "江城市工信局局长 甲小乙")]
+
+
+def test_signed_reports_under_an_editors_note_belong_to_its_article():
+    # invented text: a headline, an editor's note, then reports each under its own overline and headline with its
+    # own author line; the note presents them all
+    raw = ("让老人吃上热乎饭（民生一线）\n\n农村老人吃饭难，各地想了不少办法。本版记者走进三地，看看他们的做法。\n\n——编  者\n\n"
+           "江城开办老年食堂\n饭菜香飘进村口\n本报记者  甲小乙\n\n中午十一点，村里的老年食堂开饭了。\n\n"
+           "山城推出送餐上门服务\n一份餐食送到家\n本报记者  丙  丁\n\n送餐车每天上午从镇上出发。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "让老人吃上热乎饭（民生一线）" and art.reporters == ["甲小乙", "丙丁"]
+    assert "饭菜香飘进村口" in art.body.split("\n") and "一份餐食送到家" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_signature_before_a_letter_spaced_heading_is_not_its_byline():
+    # invented text: a reader's letter signed "<place>  <name>", then a notice under a letter-spaced two-character
+    # heading ("征  稿"), closed by contact lines with no text under them
+    raw = ("路灯何时能亮起来\n\n小区门口的路灯坏了很久，希望有关部门尽快修好。\n\n江城市  王小明\n\n"
+           "征  稿\n\n本版欢迎读者来信反映身边事。\n\n电  话：010-12345678\n\n网  站：江城日报客户端“读者来信”\n\n"
+           "本版责编：甲小乙\n")
+    page = layout.split_page(raw)
+    letter, notice = page.articles
+    assert (letter.byline, letter.reporters) == ("江城市 王小明", [])
+    assert (notice.headline, notice.byline, notice.reporters) == ("征 稿", None, [])
+    assert notice.body.split("\n") == ["本版欢迎读者来信反映身边事。", "电 话：010-12345678", "网 站：江城日报客户端“读者来信”"]
+    assert page.residue == ["本版责编：甲小乙"]
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_long_spaced_headline_between_overline_and_deck_at_the_top_of_a_page():
+    # invented text: a front-page report whose overline ends with "强调", whose headline is three phrases set off by
+    # spaces (longer than a usual heading) and whose deck is a short line, over an agency dateline
+    raw = ("江城市委书记在调研防汛工作时强调\n"
+           "要全力做好巡堤查险、转移安置、物资调配 扎实做好汛期各项防范应对工作 坚决守护好人民群众生命财产安全\n"
+           "市长作出部署\n\n江城社江城7月7日电  江城市委书记7日到沿江堤防调研防汛工作。\n\n他强调，要压实责任。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert page.banners == []
+    assert (art.overline, art.subheadline) == ("江城市委书记在调研防汛工作时强调", "市长作出部署")
+    assert art.headline.startswith("要全力做好巡堤查险") and (art.dateline_month, art.dateline_day) == (7, 7)
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_an_announcement_over_its_content_is_overline_and_headline():
+    # invented text: two heading lines over a dateline, the first announcing ("…印发意见", "…签署市政府令", "…发布",
+    # "…作出重要指示"), the second giving the content
+    lead = "\n\n本报江城6月3日电  （记者甲小乙）近日，有关部门联合印发文件。\n"
+    for over, head in (("三部门印发意见", "加快推进社区养老服务发展"), ("江城市长签署市政府令", "公布《江城市河道管理办法》"),
+                       ("《江城市交通发展规划》发布", "将新建四条轨道交通线路"),
+                       ("市委书记对防汛工作作出重要指示", "要全力做好巡堤查险各项工作")):
+        art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n" + over + "\n" + head + lead).articles[1:]
+        assert (art.overline, art.headline, art.subheadline) == (over, head, None)
+    # an event and its detail stay headline and deck
+    for head, deck in (("江城夏粮收获过半", "小麦单产稳中有升"), ("江城发布禁渔令", "为期四个月")):
+        art, = layout.split_page("某版文章\n\n这是上一篇的正文。\n\n" + head + "\n" + deck + lead).articles[1:]
+        assert (art.overline, art.headline, art.subheadline) == (None, head, deck)
+
+
+def test_a_long_column_tag_does_not_make_a_headline_body_text():
+    # invented text: a theory piece whose headline (with its long column tag) is longer than 40 characters,
+    # under it the author's name, then the text and an author note
+    head = "新时代江城制造业高质量发展的实践路径与经验启示研究（深入学习贯彻新时代江城高质量发展战略部署）"
+    raw = head + "\n甲小乙\n\n制造业是实体经济的根基。\n\n（作者单位：江城大学经济学院）\n"
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.headline, art.reporters) == (head, ["甲小乙"])
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_speaker_with_colon_over_a_headline_is_its_overline():
+    # invented text: "<speaker>：" over the headline that says what was said, then a dated report; after it a
+    # photo story closed by a credit with one long name (no surname split) after the reporter label
+    raw = ("甲小乙：\n加快推进江城港口高水平建设\n\n本报江城6月5日电  （记者丙小丁）甲小乙日前在江城调研。\n\n"
+           "雪山脚下赛马节\n\n6月4日，江城县举行一年一度的赛马节。\n\n图为牧民在赛马。\n\n新华社记者  扎西多吉次仁摄\n")
+    page = layout.split_page(raw)
+    first, photo = page.articles
+    assert (first.overline, first.headline, first.reporters) == ("甲小乙：", "加快推进江城港口高水平建设", ["丙小丁"])
+    assert photo.headline == "雪山脚下赛马节" and "扎西多吉次仁" not in photo.body
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_two_guest_commentaries_under_a_column_name_are_one_article():
+    # invented text: a column name over two commentaries, each signed under its headline by a writer (no reporter
+    # label); two reports by staff reporters under a short overline stay two articles
+    raw = ("评说\n让社区食堂更暖心\n江城市  甲小乙\n\n社区食堂开到了家门口，老人吃饭方便了。\n\n"
+           "别让提示牌成了挡箭牌\n丙小丁\n\n小区外墙挂着提示牌，隐患却迟迟没有排除。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "评说" and "别让提示牌成了挡箭牌" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+    staff = raw.replace("江城市  甲小乙", "本报记者  甲小乙").replace("\n丙小丁\n", "\n本报记者  丙小丁\n")
+    assert len(layout.split_page(staff).articles) == 2
+
+
+def test_dated_reports_under_one_headline_are_one_article():
+    # invented text: a headline and its deck over three dated reports, the later ones with no heading of their own
+    raw = ("江城发布暴雨红色预警\n多部门连夜会商调度\n\n"
+           "本报江城8月2日电  （记者甲小乙、丙小丁）8月2日18时，江城气象台发布暴雨红色预警。\n\n预计夜间雨势加大。\n\n"
+           "本报江城8月2日电  （记者戊小己）记者从江城水务局获悉：全市已转移群众两千余人。\n\n"
+           "本报江城8月2日电  （记者甲小乙）8月2日上午，江城防汛办组织会商。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.headline, art.subheadline, art.dateline_month, art.dateline_day) == ("江城发布暴雨红色预警", "多部门连夜会商调度", 8, 2)
+    assert art.reporters == ["甲小乙", "丙小丁", "戊小己"]
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_author_name_over_a_summary_line_or_a_poem():
+    # invented text: a column-tagged commentary whose author's name is followed by a summary line in clauses,
+    # and a poem whose author's name is followed by its verse
+    raw = ("小区食堂为何排长队（民生观）\n甲小乙\n小食堂连着大民生，办好它需要多方合力\n\n"
+           "中午时分，江城某小区的社区食堂门口排起了长队。\n")
+    art, = layout.split_page(raw).articles
+    assert (art.headline, art.subheadline, art.reporters) == ("小区食堂为何排长队（民生观）", None, ["甲小乙"])
+    verse = "\n".join(("江边的灯", "一盏接一盏", "照着晚归的人", "照着渡口", "照着船", "也照着", "我的", "故乡", "和远方"))
+    poem = "江边灯火\n丙  丁\n" + verse + "\n"
+    art, = layout.split_page(poem).articles
+    assert (art.headline, art.reporters) == ("江边灯火", ["丙丁"]) and art.body.startswith("江边的灯")
+    assert layout.conservation_gap(poem, layout.split_page(poem)) == ""
+
+
+def test_panel_members_with_posts_are_lines_of_the_text():
+    # invented text: a forum piece listing its panel ("<name>（<post>）" a line each) under its intro, then
+    # sections quoting them, closed by a credit with an acknowledgement
+    raw = ("江城经济稳中向好（专家论坛）\n\n上半年江城经济运行平稳，记者采访了几位专家。\n\n"
+           "王  华（江城大学经济学院教授）\n李小明（某国研究院经济学家）\n约翰·史密斯（某国某大学商学院副教授）\n\n"
+           "韧性彰显 开局良好\n\n王华：上半年主要指标稳定增长。\n\n李小明：内需潜力持续释放。\n\n"
+           "（本报记者张小强、赵小刚采访整理，刘小红亦有贡献）\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "江城经济稳中向好（专家论坛）"
+    assert "李小明（某国研究院经济学家）" in art.body.split("\n") and "韧性彰显 开局良好" in art.body.split("\n")
+    assert art.reporters == ["张小强", "赵小刚"]                # an acknowledgement ("亦有贡献") names no reporter
+    assert art.byline == "（本报记者张小强、赵小刚采访整理，刘小红亦有贡献）"
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_a_time_over_the_headline_is_its_overline():
+    # invented text: two heading lines over a dateline, the first only a time ("前5个月", "2025—2026赛季");
+    # a design credit at the end of the page is furniture
+    lead = "\n\n本报江城6月3日电  （记者王小明）江城海关3日发布数据。\n\n题图设计：李小华\n"
+    for over in ("前5个月", "2025—2026赛季"):
+        raw = "某版文章\n\n这是上一篇的正文。\n\n" + over + "\n江城外贸进出口增长一成" + lead
+        page = layout.split_page(raw)
+        art = page.articles[1]
+        assert (art.overline, art.headline, art.subheadline) == (over, "江城外贸进出口增长一成", None)
+        assert len(page.articles) == 2 and page.residue == ["题图设计：李小华"]
+
+
+def test_signed_pieces_under_a_headline_and_its_intro_are_one_package():
+    # invented text: a headline over a one-paragraph intro, then three reports each under "<subject>——" and a
+    # headline, each with its author line; a page of separate reports (no intro) stays apart
+    pieces = ("江城港口集团——\n智慧码头跑出加速度\n本报记者  王小明\n\n自动化岸桥日夜不停。\n\n"
+              "江城机床厂——\n老厂房里的新产线\n本报记者  李小华\n\n车间里机器人忙个不停。\n\n"
+              "江城种业公司——\n一粒种子的创新路\n本报记者  张小强\n\n育种基地里禾苗青青。\n")
+    raw = "走进江城企业 感受发展活力\n\n上半年，江城规模以上工业增加值同比增长一成……\n\n" + pieces
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "走进江城企业 感受发展活力" and art.reporters == ["王小明", "李小华", "张小强"]
+    assert "老厂房里的新产线" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+    assert len(layout.split_page(pieces).articles) == 3
+    # a photo story (caption, photo credit) over signed pieces introduces none of them
+    photo = "江城夏日荷花开\n\n7月5日，游客在江城湿地公园赏荷。\n\n本报记者  赵小刚摄\n\n" + pieces
+    assert len(layout.split_page(photo).articles) == 4
+
+
+def test_a_list_of_actions_over_the_headline_is_its_overline():
+    # invented text: the first of two heading lines lists actions with "、" and has no subject, the second names
+    # who does them
+    lead = "\n\n本报江城7月23日电  （记者王小明）江城日前印发若干措施。\n"
+    raw = "某版文章\n\n这是上一篇的正文。\n\n强化研发投入、推动开放合作\n江城支持新材料产业集群发展" + lead
+    art = layout.split_page(raw).articles[1]
+    assert (art.overline, art.headline, art.subheadline) == ("强化研发投入、推动开放合作", "江城支持新材料产业集群发展", None)
+
+
+def test_a_time_at_the_top_of_a_page_is_an_overline_not_a_banner():
+    # invented text: the page opens with a time, a headline and a deck over a dateline
+    raw = ("前5个月\n江城外贸进出口值达三千亿元\n同比增长一成\n\n"
+           "本报江城6月3日电  （记者王小明）江城海关3日发布数据。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert page.banners == []
+    assert (art.overline, art.headline, art.subheadline) == ("前5个月", "江城外贸进出口值达三千亿元", "同比增长一成")
+
+
+def test_signatures_before_a_closing_dateline_end_the_document():
+    # invented text: a joint statement closed by its signatories' offices and names, the date and place, then
+    # the closing dateline
+    raw = ("江城市和河城市关于深化友好合作的联合声明\n\n双方同意进一步深化经贸合作。\n\n双方愿加强人文交流。\n\n"
+           "江城市市长     河城市市长\n王小明          李小华\n二〇二六年五月二十日于江城\n（江城社江城5月20日电）\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert (art.dateline_month, art.dateline_day) == (5, 20)
+    assert art.body.split("\n")[-1] == "二〇二六年五月二十日于江城"
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_an_entry_list_under_a_headline_and_its_intro_is_one_article():
+    # invented text: a roll's headline and a two-paragraph intro, then ten "<name>" / "<citation>" entries
+    entries = "".join(f"{n}\n\n江城大学{k + 1}级博士研究生，曾获校级奖学金。\n\n"
+                      for k, n in enumerate(("王小明", "李小华", "张小强", "赵小刚", "刘小红", "陈小军", "杨小兵",
+                                             "黄小林", "周小平", "吴小东")))
+    raw = ("江城大学优秀研究生名录\n\n研究生教育是培养创新人才的主阵地。\n\n以下十名研究生是获奖学生中的优秀代表。\n\n" + entries)
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert art.headline == "江城大学优秀研究生名录" and "王小明" in art.body.split("\n")
+    assert layout.conservation_gap(raw, page) == ""
+
+
+def test_an_orders_head_under_its_title_opens_the_text():
+    # invented text: a published order, its title, then the issuer's order head and number, then the text
+    raw = ("江城市人民政府关于修改《江城市河道管理办法》的决定\n江城市人民政府令\n第十二号\n\n"
+           "《江城市人民政府关于修改〈江城市河道管理办法〉的决定》已经市政府常务会议通过，现予公布。\n\n"
+           "市长  王小明\n\n2026年8月10日\n\n市政府决定对《江城市河道管理办法》作如下修改。\n")
+    page = layout.split_page(raw)
+    art, = page.articles
+    assert page.banners == [] and art.headline.startswith("江城市人民政府关于修改")
+    assert art.body.split("\n")[:2] == ["江城市人民政府令", "第十二号"]
+    assert layout.conservation_gap(raw, page) == ""

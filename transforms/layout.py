@@ -5,17 +5,28 @@ Owns
 - line kinds: heading-like lines, "——" subheadlines, datelines ("本报讯(记者 X)…", "<agency>消息（…）：",
   "<agency><place>3月9日电", "据新华社电  （记者 X）"), standalone bylines ("本报记者 X 通讯员 Y", "记者 X Y 文/图",
   "正观新闻·郑州晚报记者 X", "新华社记者 A  B  本报记者 C", names padded to three characters "金  岩" = 金岩,
-  "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline), closing credits
+  "本期主讲人：<title>  <name>", "本报记者" alone, "本报特派记者 X", "<place>  <name>" under a headline, "<office>  <name>"
+  under a headline: a speaker or official, byline text with no reporter), closing credits
   and notes in parentheses ("（本报记者 X、Y整理）", "（作者为…）", "（前方本报记者 X、Y采写）"), a letter's closing
-  signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page furniture ("(下转第2版)", "本版责编：…",
-  "版式设计：…", "本版邮箱：…", "导读" … "第九版", photo credits "X摄") and body paragraphs;
+  signature "<place>  <name>" (byline text, no reporter), closing datelines ("（本报<place>6月10日电）"), page
+  furniture ("(下转第2版)", "本版责编：…", "版式设计：…", "题图设计：…", "本版邮箱：…", "导读" … "第九版", photo
+  credits "X摄", also with one long name "新华社记者  旦增尼玛曲珠摄"), a panel member "<name>（<post>）" (a line of
+  the text) and body paragraphs;
+- heading blocks: overline / headline / deck order (an announcement "…印发意见" / "…签署…令" / "…发布", a list of
+  actions "…、…", a time "前4个月", a speaker "某某：" over the headline are overlines; at the top of a page such a
+  line, or a time, is never a banner), a long headline of spaced phrases between its overline and deck, a trailing
+  column tag not counted toward a heading's length, an order's head ("某某令" / "第N号") opening the text;
+  heading-like lines with no text under them (last on the page, or before a closing dateline: a document's
+  signatures) end the text above;
 - joining paragraphs split by a column or page wrap (a paragraph not ending a sentence + one that continues it),
   never two paragraphs of which the first ends a sentence;
 - article boundaries and the heading block: page/column banners (`Page.banners`, copied to `Article.section`),
   overline, headline (a column tag "（江边走笔）" stays in it), subheadline; in-article section headings ("案例一",
   "二", a feature's heading pairs, the sections of a piece closed by one credit, the pieces after an editor's note
-  "——编  者", the pieces of a page under one heading printed once above the first) stay in `body` as their own
-  paragraphs;
+  "——编  者", the pieces of a page under one heading printed once above the first, a column's guest commentaries,
+  a speech digest's speeches, further dated reports with no heading of their own under a dated article, signed
+  reports under a headline and its short intro, a roll's entries under its headline and intro) stay in `body` as
+  their own paragraphs;
   a name alone under a headline is the author's byline; a list (many lines, none a sentence) is one article's body;
 - bylines: reporters / correspondents (dateline parenthesis, own line, closing credit, or glued to the last
   sentence);
@@ -333,6 +344,8 @@ def _byline_names(text: str) -> tuple[list[str], list[str]]:
     if 2 <= len(text) <= 3 and _CJK_NAME.match(text):
         return [text], []
     if _signed_name_line(text):                      # "江城市  王小明": place, then the name
+        if _position_head(text.partition(" ")[0]):   # "江城大学党委书记  王小明": an official or a speaker
+            return [], []                            # signs, no reporter: the line stays in `byline` only
         return _signature_names(text), []
     m = _TEXT_CREDIT.match(text)                     # "方  舟文": the text's author
     if m:
@@ -348,7 +361,8 @@ def _label_only(text: str) -> bool:
 
 
 # a note in a closing parenthesis that names nobody: "作者为…", "本文作者系…", "作者分别为…", "文中受访者均为化名"
-_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:分别|均|皆)?(?:为|系|是|单位|：|:)|^文中|^(?:图片|照片|数据)(?:由|来源|来自)")
+_AUTHOR_NOTE = re.compile(r"^(?:本文)?作者(?:分别|均|皆)?(?:为|系|是|单位|：|:)|^文中|^(?:图片|照片|数据)(?:由|来源|来自)"
+                          r"|^[^，；。]{2,20}?亦有贡献$")     # an acknowledgement: "实习生某某对本文亦有贡献"
 _CREDIT_ETC = re.compile(r"(?<=[\u4e00-\u9fff])等$")      # "（本报记者甲小乙、丙小丁等）"
 
 
@@ -397,13 +411,21 @@ def parse_credit(text: str) -> tuple[list[str], list[str]] | None:
 _PHOTO_LINE = re.compile(r"^(?P<who>[^。！？，；：]{2,40}?)\s*摄(?:影报道|影)?(?:（[\u4e00-\u9fff]{2,10}）)?$")
 
 
+_LONG_NAME = re.compile(r"[\u4e00-\u9fff]{4,8}")
+
+
 def _photo_credit(t: str) -> bool:
     """A photo credit on its own line: "本报记者  王小明摄", "李  华摄（影像中国）", "张三  李四摄影报道"."""
     m = _PHOTO_LINE.match(t)
     if not m:
         return False
     who = m.group("who")
-    return parse_byline(who) is not None or bool(_names(who, strict=True))
+    if parse_byline(who) is not None or _names(who, strict=True):
+        return True
+    # "新华社记者  旦增尼玛曲珠摄": a reporter label, then one long name (Tibetan, Mongolian) set off by spaces
+    lab = _lex().label_re.search(who)
+    return bool(lab and _lex().roles[lab.group(0)] == "reporter" and _media_like(who[: lab.start()])
+                and who[lab.end():].startswith(" ") and _LONG_NAME.fullmatch(who[lab.end():].strip()))
 
 
 _TEXT_CREDIT = re.compile(r"^(?P<who>[\u4e00-\u9fff]\s+[\u4e00-\u9fff])[文图]$")   # "方  舟文": text by 方舟
@@ -429,12 +451,30 @@ _SIGNATURE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,14}(?:省|市|县|区|州|盟
                               r"|研究院|研究所|研究中心)$")
 
 
+_POSITION_HEAD = re.compile(r"^[\u4e00-\u9fff、（）]{2,40}$")
+_TRAILING_PAREN = re.compile(r"（[^（）]{1,12}）$")
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[str, ...]:
+    return tuple(sorted(set(_words("entities_titles.txt")), key=len, reverse=True))
+
+
+def _position_head(head: str) -> bool:
+    """"江城市委书记", "某某大学党委书记、校长", "某某学院（研究院）副院长（副所长）": an office or occupation (it ends
+    with a title word, a parenthesized alternative after it allowed)."""
+    if not _POSITION_HEAD.match(head) or head.count("（") != head.count("）"):
+        return False
+    core = _TRAILING_PAREN.sub("", head)
+    return len(core) > 2 and core.endswith(_title_words())
+
+
 def _signed_name_line(t: str) -> bool:
-    """"江城市  王小明", "江城大学  李  华": where the author lives or works, then the author's name (a reader's letter,
-    a guest column), set off by spaces."""
+    """"江城市  王小明", "江城大学  李  华", "江城大学党委书记  王小明": where the author lives or works, or the author's
+    office, then the author's name (a reader's letter, a guest column, a speech), set off by spaces."""
     head, _, name = t.partition(" ")
     name = name.strip()
-    return bool(head and name and _SIGNATURE_PLACE.match(head) and _name_line(name))
+    return bool(head and name and (_SIGNATURE_PLACE.match(head) or _position_head(head)) and _name_line(name))
 
 
 def _signature_names(t: str) -> list[str]:
@@ -475,8 +515,16 @@ def _nospace_len(s: str) -> int:
     return len(s) - s.count(" ")
 
 
+_LONG_TAG = re.compile(r"（[^（）]{2,30}）$")
+
+
 def _heading_like(t: str) -> bool:
-    return (_nospace_len(t) <= 40 and not ends_sentence(t) and t[-1] not in "，、；：,;:"
+    size = _nospace_len(t)
+    if size > 40 and t.endswith("）"):              # a column tag does not count: "…（深入学习贯彻某某思想）"
+        m = _LONG_TAG.search(t)
+        if m is not None and m.start() > 0:
+            size = _nospace_len(t[: m.start()])
+    return (size <= 40 and not ends_sentence(t) and t[-1] not in "，、；：,;:"
             and "。" not in t and "；" not in t)
 
 
@@ -532,9 +580,22 @@ def _classify(t: str) -> str:
                 return BYLINE
         elif _TEXT_CREDIT.match(t):
             return BYLINE
+    if t[-1] == "）" and _participant(t):
+        return LIST                                   # "王  华（江城大学教授）": a panel's member, a line of its own
     if _heading_like(t):
         return HEAD
     return BODY
+
+
+_PARTICIPANT = re.compile(r"^(?P<name>[^（）]{2,16})（(?P<who>[^（）]{4,40})）$")
+
+
+def _participant(t: str) -> bool:
+    """"丁  纯（江城大学经济学院教授）", "约翰·史密斯（某国某大学研究员）": a name, then the person's post in parentheses."""
+    m = _PARTICIPANT.match(t)
+    who = m.group("who") if m is not None else ""
+    return (m is not None and _name_line(m.group("name").strip())
+            and (_position_head(who) or who.endswith(("学家", "分析师"))))
 
 
 _DIGEST_END = re.compile(r"^（?(?:见|详见)?第[一二三四五六七八九十\d]{1,3}版）?$|（第[一二三四五六七八九十\d]{1,3}版）$")
@@ -581,7 +642,7 @@ def _name_bylines(units: list[_Unit]) -> None:
     short line between a "——" subheadline and the text (an author that is no person: "某某部")."""
     for k in range(1, len(units) - 1):
         u = units[k]
-        if u.kind != HEAD or units[k - 1].kind not in (HEAD, DASH) or units[k + 1].kind not in (BODY, HEAD):
+        if u.kind != HEAD or units[k - 1].kind not in (HEAD, DASH) or units[k + 1].kind not in (BODY, HEAD, LIST):
             continue
         top = k - 1
         while top >= 0 and units[top].kind in (HEAD, DASH):
@@ -589,7 +650,10 @@ def _name_bylines(units: list[_Unit]) -> None:
         if top >= 0 and units[top].kind == BYLINE:       # the article has its author line already
             continue
         if (units[k + 1].kind == HEAD and not _inarticle_heading(units[k + 1].text)
-                and not _PADDED_PAIR.fullmatch(u.text)):
+                and not _PADDED_PAIR.fullmatch(u.text) and not _column_tag(units[k - 1].text)
+                and not _CLAUSE_PUNCT.search(units[k + 1].text)):
+            # "<headline>" / "<name>" / "<heading>": a feature whose headline is a person's name, unless the line
+            # above is a column-tagged headline or the line below is a summary in clauses
             continue
         if _name_line(u.text) or _signed_name_line(u.text) or (units[k - 1].kind == DASH and units[k + 1].kind == BODY
                                   and _nospace_len(u.text) <= 12 and not _NAME_LINE_PUNCT.search(u.text)):
@@ -641,7 +705,10 @@ def _list_runs(units: list[_Unit]) -> None:
             j -= 1                                   # the heading of the text after the list
         if j - k >= _LIST_RUN:
             starts = not k or units[k - 1].kind in (BYLINE, CREDIT, END_DATE, FURN) or ends_sentence(units[k - 1].text)
-            for u in units[k + 1 if starts else k: j]:
+            first = k + 1 if starts else k
+            if starts and units[first].kind == HEAD and _name_line(units[first].text):
+                first += 1              # a poem's author under its title ("<title>" / "王  华" / verse …)
+            for u in units[first: j]:
                 u.kind = LIST
         k = j
 
@@ -669,17 +736,25 @@ def _units(text: str) -> list[_Unit]:
             continue
         nxt = out[k + 1] if k + 1 < len(out) else None
         prev = out[k - 1] if k else None
+        if (_SPEAKER_OVERLINE.match(a.text) and nxt is not None and nxt.kind == HEAD
+                and (prev is None or prev.kind != BODY or ends_sentence(prev.text))):
+            a.kind = HEAD       # "某某：" over a headline that says what was said: an overline
+            continue
         if nxt is not None and nxt.kind in (DATE, DASH):
             a.kind = HEAD
         elif (not _CLAUSE_PUNCT.search(a.text) and nxt is not None and nxt.kind in (BODY, BYLINE)
               and (prev is None or prev.kind in (BYLINE, FURN) or ends_sentence(prev.text))):
             a.kind = HEAD
+        elif (not _CLAUSE_PUNCT.search(a.text) and " " in a.text and prev is not None and prev.kind == HEAD
+              and nxt is not None and nxt.kind == HEAD):
+            a.kind = HEAD       # a long headline of phrases set off by spaces, between its overline and its deck
     _list_runs(out)
-    _name_bylines(out)
     _closing_signatures(out)
+    _name_bylines(out)
     return _join_wraps(out)
 
 
+_SPEAKER_OVERLINE = re.compile(r"^[\u4e00-\u9fff·]{2,12}：$")
 _SPACED_CLAUSES = re.compile(r"^[\u4e00-\u9fff]{4,} [\u4e00-\u9fff]{4,}")
 
 
@@ -745,7 +820,7 @@ def _column_tag(t: str) -> bool:
 
 def _overline_like(a: str, b: str) -> bool:
     """Two heading lines: is the first an overline (引题) above the headline rather than the headline itself?"""
-    if a.endswith("—"):                               # "江城车展上，…新车型更多——"
+    if a.endswith(("—", "：")):                       # "江城车展上，…新车型更多——", "某某："
         return True
     tag_a, tag_b = _column_tag(a), _column_tag(b)
     if tag_a != tag_b:                                # the column tag marks the headline
@@ -761,6 +836,8 @@ def _overline_like(a: str, b: str) -> bool:
         return True
     if "，" in a and "，" not in b:                    # "记者走进…村，看山乡变化" / "山路通达 乡村新生"
         return True
+    if "、" in a and "，" not in b and "、" not in b:   # "增强…能力、推动…合作" / "江城支持…发展"
+        return True
     return _subject_only(a)                           # "某某部新闻发言人" / "就…答记者问"
 
 
@@ -771,6 +848,7 @@ def _couplet(t: str) -> bool:
 
 
 _NOUN_TAGS = frozenset(("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "l", "x"))
+_TIME_TAGS = frozenset(("m", "q", "t", "f", "x"))
 
 
 def _subject_only(t: str) -> bool:
@@ -778,7 +856,19 @@ def _subject_only(t: str) -> bool:
     sentence the next line goes on with, so an overline."""
     import rjieba  # local import: only for two-line heading blocks no other cue decides
 
-    return all(tag in _NOUN_TAGS for _, tag in rjieba.tag(t))
+    tags = [tag for _, tag in rjieba.tag(t)]
+    # only names and nouns; or only a time ("前4个月", "2025—2026赛季": numerals, time and place words), the
+    # setting of the headline below
+    return all(tag in _NOUN_TAGS for tag in tags) or all(tag in _TIME_TAGS for tag in tags)
+
+
+def _time_only(t: str) -> bool:
+    """"前4月", "2025—2026赛季", "上半年": a time, the setting of a headline (an overline, never a page banner)."""
+    if not any(ch.isdigit() or ch in "年月季周" for ch in t):
+        return False
+    import rjieba  # local import: only for heading blocks at the top of a page
+
+    return all(tag in _TIME_TAGS for _, tag in rjieba.tag(t))
 
 
 # ---------------------------------------------------------------------------------------------- articles
@@ -801,6 +891,7 @@ class _Draft:
     feature: bool = False           # an author line under the headline, or a column-tagged headline
     credited: bool = False          # closed by a credit or author note in parentheses ("（作者为…）")
     closed: bool = False            # a closing byline (without photo credit) has been seen
+    photo: bool = False             # a photo credit on its own line followed its text (a photo story, a picture)
     flags: list = field(default_factory=list)
 
 
@@ -842,7 +933,9 @@ def _decompose_heading(plain: list[str], dash: list[str], first_on_page: bool,
         banners.append(plain.pop(0))
     if first_on_page:
         limit = 1 if dash else 2
-        while len(plain) > limit and not (plain[0].endswith("—") or _column_tag(plain[1])):
+        while len(plain) > limit and not (plain[0].endswith("—") or _column_tag(plain[1])
+                                          or plain[0].rstrip("：:，, ").endswith(_lex().overline_endings)
+                                          or _time_only(plain[0])):
             banners.append(plain.pop(0))
     overline = sub = None
     if not plain:
@@ -925,6 +1018,14 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 _append_body(cur, plain[0], u.indented)   # a short line cut at the end of the page
                 i = j
                 continue
+            if (cur is not None and cur.paras and not cur.closed and not dash
+                    and (all(x.kind == FURN for x in units[j:]) or nxt is not None and nxt.kind == END_DATE)):
+                # short lines with no text under them, last on the page ("电话：…" / "移动端：…" under a notice)
+                # or before a closing dateline (a document's signatures, "<office>" / "<name>" / "<date>于<place>"):
+                # the end of the text above, not an article
+                cur.paras.extend((b.text, True, b.indented) for b in block)
+                i = j
+                continue
             continues = ((single or pair) and cur is not None and nxt is not None and nxt.kind == BODY
                          and cur.signal and not cur.closed and not _column_tag(plain[0])
                          and not _photo_story(units, j))
@@ -941,6 +1042,9 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 i = j
                 continue
             feature = nxt is not None and nxt.kind == BYLINE and not _PHOTO_CREDIT.search(nxt.text)
+            order_head: list[str] = []
+            if len(plain) >= 3 and not dash and _ORDER_NUMBER.match(plain[-1]) and plain[-2].endswith("令"):
+                order_head, plain = plain[-2:], plain[:-2]     # "<title>" / "某某国务院令" / "第844号" / text
             got_banners, overline, headline, sub = _decompose_heading(plain, dash, not drafts, feature)
             if got_banners:
                 banners.extend(got_banners)
@@ -949,10 +1053,23 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
             cur.overline, cur.headline, cur.subheadline = overline, headline, sub
             cur.feature = _column_tag(headline) or feature
             cur.signal = (bool(dash) or len(plain) >= 2 or (nxt is not None and nxt.kind in (DATE, BYLINE))
-                          or cur.feature)
+                          or cur.feature or bool(order_head))
+            cur.paras.extend((t, True, False) for t in order_head)   # an order's head opens its text
             i = j
             continue
         if u.kind == DATE:
+            if (cur is not None and cur.paras and cur.dateline_prefix is not None and cur.headline
+                    and not cur.closed and units[i - 1].kind in (BODY, DATE)):
+                # another dated report right after the text of a dated article, with no heading of its own: a
+                # part of that article (several reports under one headline); its reporters are the article's
+                cur.paras.append((u.text, False, u.indented))
+                inner = lx.dateline_re.match(u.text).group("paren")
+                parsed = parse_byline(inner.strip()[1:-1].strip(), strict=False) if inner else None
+                if parsed:
+                    cur.reporters.extend(n for n in parsed[0] if n not in cur.reporters)
+                    cur.correspondents.extend(n for n in parsed[1] if n not in cur.correspondents)
+                i += 1
+                continue
             if cur is None or cur.paras or cur.dateline_prefix is not None:
                 cur = new_draft()
                 cur.flags.append("no_headline")
@@ -1009,6 +1126,8 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
                 cur.paras.append((u.text, False, u.indented))     # "…………" between two paragraphs
             else:
                 residue.append(clean.collapse_spaces(u.text))
+                if cur is not None and cur.paras and "摄" in u.text and _photo_credit(u.text):
+                    cur.photo = True
         elif u.kind == LIST:
             if cur is None:
                 cur = new_draft()
@@ -1019,6 +1138,7 @@ def _segment(units: list[_Unit]) -> tuple[list[_Draft], list[str], list[str]]:
 
 
 _ELLIPSIS_LINE = re.compile(r"^[…—.。·]{2,}$")
+_ORDER_NUMBER = re.compile(r"^第[\d一二三四五六七八九十百零〇]{1,6}号$")
 
 
 def _photo_story(units: list[_Unit], j: int) -> bool:
@@ -1080,9 +1200,11 @@ def _umbrella_page(drafts: list[_Draft]) -> bool:
     one plain headline each and the same attribution right under it (each its dateline, or each its author line).
     A page of separate reports prints each with its own heading block; a digest ("<column>" / brief / brief / …) or
     a set of pieces under one headline gives the heading once, above the first piece."""
-    if len(drafts) < _UMBRELLA_PIECES:
+    if len(drafts) < 2:
         return False
     first = drafts[0]
+    if len(drafts) < _UMBRELLA_PIECES and not _guest_column(drafts):
+        return False
     if (not first.overline or first.overline.rstrip().endswith(("—", "-")) or first.subheadline
             or _column_tag(first.headline) or _column_tag(first.overline)):
         return False
@@ -1091,6 +1213,17 @@ def _umbrella_page(drafts: list[_Draft]) -> bool:
         return False
     return all(d.headline and d.overline is None and d.subheadline is None and not _column_tag(d.headline)
                and "no_headline" not in d.flags and _attribution_kind(d) == kind for d in drafts[1:])
+
+
+_COLUMN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def _guest_column(drafts: list[_Draft]) -> bool:
+    """A column of guest commentaries ("<column>" / headline / "<name>" or "<place>  <name>" / text, twice or
+    more): the first piece's overline is a bare column name of two to four characters and every piece is signed
+    under its headline by a writer with no reporter label."""
+    return (bool(drafts[0].overline) and _COLUMN_NAME.match(drafts[0].overline) is not None
+            and all(d.feature and d.bylines and _lex().label_re.search(d.bylines[0]) is None for d in drafts))
 
 
 def _merge_umbrella_pieces(drafts: list[_Draft]) -> list[_Draft]:
@@ -1131,10 +1264,11 @@ def _editor_note(d: _Draft) -> bool:
 
 def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
     """An editor's note ("…。" / "——编  者") under a headline introduces the pieces printed below it: the headed
-    parts after it are that article's, up to the first that is an article of its own kind (a dateline, an author
-    line right under its heading, a "——" subheadline)."""
+    parts after it are that article's, each with its heading block and its author line ("<overline>" / "<headline>"
+    / "本报记者  X" / text: the reports the note presents), up to the first that is an article of its own kind (a
+    dateline, a "——" subheadline)."""
     for k, d in enumerate(drafts[:-1]):
-        if not _editor_note(d):
+        if not (_editor_note(d) or _package_intro(d, drafts[k + 1:])):
             continue
         j = k + 1
         while j < len(drafts) and _editor_piece(drafts[j]):
@@ -1153,8 +1287,19 @@ def _merge_editor_note_parts(drafts: list[_Draft]) -> list[_Draft]:
     return drafts
 
 
+def _package_intro(d: _Draft, rest: list[_Draft]) -> bool:
+    """A headline over a short unsigned intro (one or two paragraphs), followed to the end of the page by two and more
+    signed pieces laid out alike ("<subject>——" / "<headline>" / "本报记者  X" / text): a package of reports under
+    one headline, as under an editor's note."""
+    return (len(rest) >= 2 and bool(d.headline) and "no_headline" not in d.flags and 1 <= len(d.paras) <= 2
+            and not d.bylines and d.dateline_prefix is None and d.dateline_end is None and not d.credited
+            and not d.photo                               # a photo story's caption introduces nothing
+            and all(x.overline and x.headline and x.feature and x.bylines and x.subheadline is None
+                    and x.dateline_prefix is None for x in rest))
+
+
 def _editor_piece(x: _Draft) -> bool:
-    return bool(x.headline and x.dateline_prefix is None and not x.feature and x.dateline_end is None
+    return bool(x.headline and x.dateline_prefix is None and x.dateline_end is None
                 and not (x.subheadline or "").startswith(("——", "--", "—-")) and "no_headline" not in x.flags)
 
 
@@ -1190,6 +1335,13 @@ def _merge_entry_lists(drafts: list[_Draft]) -> list[_Draft]:
             j += 1
         if j - k >= _ENTRY_RUN:
             head = drafts[k]                          # a notice with a one-paragraph intro, or the first entry
+            prev = out[-1] if out else None
+            if (prev is not None and prev.headline and not prev.bylines and prev.dateline_prefix is None
+                    and not prev.closed and 1 <= len(prev.paras) <= 3 and "no_headline" not in prev.flags):
+                head = prev                           # the list's headline and its intro of a few paragraphs
+                out.pop()
+                head.paras.append((drafts[k].headline, True, False))
+                head.paras.extend(drafts[k].paras)
             for d in drafts[k + 1: j]:
                 head.paras.append((d.headline, True, False))
                 head.paras.extend(d.paras)
