@@ -351,23 +351,22 @@ class _Forward:
         self.first = frozenset(self.lengths)
 
     def match(self, text, pos):
-        if pos >= len(text):
-            return None
-        ch = text[pos]
-        if ch != " ":
-            if ch not in self.first:  # the common case: one set lookup
-                return None
+        ch = text[pos:pos + 1]
+        if ch in self.first:  # ('' at the text's end is in no table)
             k = pos
-        else:
+        elif ch == " ":
             k = pos
             while k < len(text) and text[k] == " " and k - pos < 3:
                 k += 1
-            if k >= len(text) or text[k] not in self.first:
+            ch = text[k:k + 1]
+            if ch not in self.first:
                 return None
+        else:
+            return None  # the common case: one set lookup
         words = self.words
-        for n in self.lengths[text[k]]:
+        for n in self.lengths[ch]:
             w = text[k:k + n]
-            if len(w) == n and w in words:  # (a slice at the text's end is shorter)
+            if w in words and len(w) == n:  # (a slice at the text's end is shorter)
                 return _Hit(pos, k, k + n, w)
         return None
 
@@ -1220,7 +1219,8 @@ def _session(text: str, W: _Words, start: int, end: int, unit: str, P) -> bool:
 
 def _one(text, s, e, P, W):
     # fast rejects (most numerals in news are dates): 3月9日, 9时, 2023年
-    nxt = text[e] if e < len(text) else ""
+    n = len(text)
+    nxt = text[e] if e < n else ""
     if nxt in _DATE_NEXT and not text.startswith(("日元", "日圆"), e):
         return None
     if nxt == "年" and e - s == 4 and text[s:e].isascii() and text[s:e].isdigit():
@@ -1239,7 +1239,7 @@ def _one(text, s, e, P, W):
         while k < e and text[k] in _POWERS or k < e and text[k] in _BIGS or k < e and text[k] == " ":
             k += 1
         fm = _FRACTION.match(text, k)
-        if fm and k < len(text) and text[k:k + 1] in (" ", "分"):
+        if fm and k < n and text[k:k + 1] in (" ", "分"):
             return _percent_words(text, s, k, fm.end(), P, W)
     if raw.startswith(" "):
         return None
@@ -1264,10 +1264,10 @@ def _one(text, s, e, P, W):
     num = _read_number(text, s, e, allow_leading_power=leading_power) if pair is None else pair[1]
     if num is None:
         return None
-    if not num.is_cn and _kilo(text, num):
+    if not num.is_cn and e < n and text[e] in "kKｋＫ" and _kilo(text, num):
         e = num.e
     # --- 来 after a round number and before its unit: about (十来个, 三十来岁, 百来人, 1000来人)
-    lai = pair is None and e < len(text) and text[e] == "来" and _about_lai(text, num, e, P)
+    lai = pair is None and e < n and text[e] == "来" and _about_lai(text, num, e, P)
     if lai:
         e += 1
     start = s
@@ -1279,7 +1279,7 @@ def _one(text, s, e, P, W):
     else:
         negative = False
     # --- mixed number: 三百五十又三分之一, 3又一千分之23
-    ym = _YOU.match(text, e) if e < len(text) and text[e] in " 又" else None
+    ym = _YOU.match(text, e) if e < n and text[e] in " 又" else None
     if ym and pair is None and not lai:
         m2 = _RUN_RE.match(text, ym.end())
         if m2 is not None:
@@ -1291,9 +1291,9 @@ def _one(text, s, e, P, W):
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _fraction(text, start, m3.end(), value, negative, P, W)
     # --- Arabic fraction 1/3 and scientific notation 2e5
-    if not num.is_cn and not lai and e < len(text) and text[e] in "/／eE^":
+    if not num.is_cn and not lai and e < n and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
-        if am and not (am.end() < len(text) and (_ascii_alnum(text[am.end()]) or text[am.end()] in "/／.")) \
+        if am and not (am.end() < n and (_ascii_alnum(text[am.end()]) or text[am.end()] in "/／.")) \
                 and not (s > 0 and (_ascii_alnum(text[s - 1]) or text[s - 1] in "/／.")):
             if am.group(1):
                 den = float(am.group(1).translate(_FULLWIDTH))
@@ -1310,7 +1310,7 @@ def _one(text, s, e, P, W):
         m2 = _RUN_RE.match(text, fm.end())
         neg2 = False
         p = fm.end()
-        if m2 is None and p < len(text) and text[p] in "负負":
+        if m2 is None and p < n and text[p] in "负負":
             m2 = _RUN_RE.match(text, p + 1)
             neg2 = True
         if m2 is None:
@@ -1331,9 +1331,9 @@ def _one(text, s, e, P, W):
             return None
         if prev in _OPEN_QUOTES and _quoted(text, s, e):
             return None
-    if e < len(text) and (text[e] in _LETTERS and not P.unit.match(text, e)):
+    if e < n and (text[e] in _LETTERS and not P.unit.match(text, e)):
         return None
-    if e < len(text) and text[e] in "/:：-." and e + 1 < len(text) and text[e + 1].isdigit() \
+    if e < n and text[e] in "/:：-." and e + 1 < n and text[e + 1].isdigit() \
             and not _CONNECTOR.match(text, e):
         return None
     # --- currency symbol before the number
@@ -1369,7 +1369,7 @@ def _one(text, s, e, P, W):
     after1 = u1_end if unit1 else e
     cm = _CONNECTOR.match(text, after1) if pair is None and text[after1:after1 + 1] in _CONNECTOR_FIRST else None
     between = range_end = None
-    if cm is None and pair is None and after1 < len(text) and text[after1] in "和与及跟同 ":
+    if cm is None and pair is None and after1 < n and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
     if cm and num.approx in (None, "多", "余") and not lead and cmp_end is None and not lai:
         p2 = cm.end()
@@ -1386,7 +1386,7 @@ def _one(text, s, e, P, W):
                     ok = False
                 if ok and between:
                     k = u2_end if unit2 else num2.e
-                    while k < len(text) and text[k] == " ":
+                    while k < n and text[k] == " ":
                         k += 1
                     ok = text.startswith("之间", k)
                     range_end = k + 2
@@ -1412,7 +1412,7 @@ def _one(text, s, e, P, W):
                     return None  # 2到3号线: the first number is the same code
     # --- 三个多月, 两个半小时, 一个多星期: 多 or 半 between 个 and a unit of time
     between_ge = None
-    if unit1 in ("个", "個") and low_num is None and u1_end < len(text) and text[u1_end] in "多半":
+    if unit1 in ("个", "個") and low_num is None and u1_end < n and text[u1_end] in "多半":
         for k in (3, 2, 1):  # the longest unit 个X of time (个月, 个小时, 个星期)
             word = "个" + text[u1_end + 1:u1_end + 1 + k]
             if len(word) == k + 1 and word in _units() and _units()[word][2] == "duration":
@@ -1451,7 +1451,7 @@ def _one(text, s, e, P, W):
     # an idiom's half (惊艳四座), a session (人大二次会议)
     first = low_num.s if low_num is not None else num.s
     us = u1_end - len(unit1) if unit1 else None
-    if (end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and _spills(text, W, first, us, end, unit1)) \
+    if (end < n and "\u4e00" <= text[end] <= "\u9fff" and _spills(text, W, first, us, end, unit1)) \
             or (num.is_cn and end - num.s == 2 and qualifier is None
                                                    and low_num is None and _idiom_half(text, num.s, end)):
         return None
@@ -1460,7 +1460,7 @@ def _one(text, s, e, P, W):
     # --- 七成六 = 7.6成 (76%): one more Chinese digit after 成, standing alone
     if unit1 == "成" and not low_num and not num.mag_str and value == int(value) and value < 10:
         k = end + 1 if text[end:end + 1] == " " else end
-        if k < len(text) and text[k] in _DIGITS and text[k] not in "零〇一壹":
+        if k < n and text[k] in _DIGITS and text[k] not in "零〇一壹":
             nxt2 = text[k + 1:k + 2]
             if not ("\u4e00" <= nxt2 <= "\u9fff") or nxt2 == "的" or P.post.match(text, k + 1):
                 value += _DIGITS[text[k]] / 10
@@ -1472,7 +1472,7 @@ def _one(text, s, e, P, W):
             value += tail[0]
             end = tail[1]
     # --- 半 after a measure: 一吨半, 两米半, 三年半
-    if unit1 and end < len(text) and text[end] == "半" and value == int(value) and not num.mag_str \
+    if unit1 and end < n and text[end] == "半" and value == int(value) and not num.mag_str \
             and base_factor(unit1)[2] not in ("count", "percent", "tenths", "discount"):
         value += 0.5
         end += 1
