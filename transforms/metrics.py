@@ -43,8 +43,9 @@ Conventions (one dict per metric; keys METRIC_KEYS):
   (50个项目 -> 项目, 6个现代农业示范园区 -> the whole phrase, 78个村 -> 村) or a noun before the
   number (问题6项 -> 问题); see `_counted` for the single-character rule.
 - `sentence`: the sentence containing the metric.
-- `unit_implied`: True when the currency in `unit` is not written but implied by the clause (a money
-  noun before the number, 投资总额/营收/GDP ..., or right after it, 上百亿产值: metrics_context.tsv).
+- `unit_implied`: True when part of `unit` (in parentheses) is not written but implied by the clause: the
+  currency after a money noun before the number (投资总额/营收/GDP ...) or right after it (上百亿产值:
+  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 (公里(/小时)).
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
 with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
@@ -55,7 +56,8 @@ day before, the other day); 数以万计 as 数万 (qualifier 数以…计); 来
 (十来个, 三十来岁, 百来人, 2000来名: qualifier 来, low = high = base_value); 多 or 半 between 个 and a unit of time (三个多月:
 more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time, length, mass, area or volume is half of it
 (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛); 百分之 takes what a number takes: a sign, qualifiers, a digit pair, a
-range (负百分之二, 约百分之四, 百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十).
+range (负百分之二, 约百分之四, 百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十); 百分百 = 100 percent;
+a range may start from X几 (十几到二十个); 5毛 / 8角 (Arabic digits) are tenths of a yuan; N世纪 is an ordinal (no metric).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -425,6 +427,7 @@ class _Tables:
         self.money_nouns = ctx.get("money", ())
         self.money_set = frozenset(self.money_nouns)
         self.money_re = re.compile(_alternation(self.money_nouns))
+        self.per_hour_re = re.compile(_alternation(ctx.get("per_hour", ("时速",))))
         self.scales = frozenset(ctx.get("scale", ()))
         self.sessions = ctx.get("session", ())
         self.after = frozenset(ctx.get("after", ()))
@@ -461,6 +464,7 @@ def _scan_re() -> re.Pattern:
         rf"(?=[.．{_ARABIC}{_CN_NUM_CHARS}半对])(?:"
         rf"(?P<date>[{_ARABIC}]{{1,4}}+(?:[月号時时点點]|日(?![元圆]))|[0-9]{{4}}+年)"
         rf"|(?P<counted_in>(?<=数以)[十百千万亿]{{1,3}}(?=计))"  # 数以万计 (see _counted_in)
+        rf"|(?P<whole>百分百)"  # 100 percent, as 百分之百 (see _half)
         rf"|[.．]?[{_ARABIC}]{_RUN_TAIL}*"
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
         rf"|[{single}](?=[{cls(measure | count | extra | {'来'})}])"
@@ -659,6 +663,7 @@ _SPECIAL_UNITS = {
     "$": (1.0, "USD", "money"), "＄": (1.0, "USD", "money"),
     "￥": (1.0, "CNY", "money"), "¥": (1.0, "CNY", "money"),
     "€": (1.0, "EUR", "money"), "£": (1.0, "GBP", "money"),
+    "毛": (0.1, "CNY", "money"), "角": (0.1, "CNY", "money"),  # 5毛, 8角: only after Arabic digits (see _one)
     "百分之": (1.0, "percent", "percent"), "佰分之": (1.0, "percent", "percent"),
     "千分之": (0.1, "percent", "percent"), "仟分之": (0.1, "percent", "percent"),
     "万分之": (0.01, "percent", "percent"), "萬分之": (0.01, "percent", "percent"),
@@ -899,7 +904,7 @@ def _extract(text: str, words: list[str] | None) -> list[dict]:
         if m.lastgroup == "date":
             continue
         try:
-            if m.lastgroup == "half":
+            if m.lastgroup == "half" or m.lastgroup == "whole":
                 res = _half(text, s, e, P, W)
             elif m.lastgroup == "counted_in":
                 res = _counted_in(text, s, e, P, W)
@@ -1007,7 +1012,8 @@ _DATE_NEXT = frozenset("月日号時时点點")
 
 # words with 半 (half) or 对 that are numbers: (value, unit). 半折/对折 (half price) are 五折.
 _HALF_WORDS = {"半百": (50.0, None), "半成": (0.5, "成"), "半折": (5.0, "折"), "对折": (5.0, "折"),
-               "一半": (0.5, None), "半数": (0.5, None), "过半": (0.5, None)}
+               "一半": (0.5, None), "半数": (0.5, None), "过半": (0.5, None),
+               "百分百": (100.0, "百分之")}  # the whole (百分之百), scanned as group `whole`
 _HALF_SHARES = ("一半", "半数", "过半")
 
 
@@ -1074,7 +1080,7 @@ def _counted_in(text, s, e, P, W):
 
 
 def _half(text, s, e, P, W):
-    """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent): no digit is written."""
+    """半百 (50), 半成 (5 percent), 半折 and 打对折 (50 percent), 百分百 (100 percent): no digit is written."""
     word = text[s:e]
     if word == "半":
         if text[e:e + 1] in _half_unit_starts() or text[s - 1:s] != "过" or P.unit.match(text, e):
@@ -1104,6 +1110,10 @@ def _half(text, s, e, P, W):
         # mostly a manner of speaking (一半是海水，一半是火焰)
         res = _fraction(text, s, e, value, False, P, W)
         return res if res[0]["qualifier"] else None
+    if word == "百分百" and s > 0 and text[s - 1] in P.pre_last:
+        q = _qualifier_before(text, s, P, W)  # 近百分百, 接近百分百
+        if q:
+            return _finish(text, q[1], e, q[1], value, unit, q[0], q[2], None, None, P, W, None)
     return _finish(text, s, e, s, value, unit, None, None, None, None, P, W, None)
 
 
@@ -1366,12 +1376,14 @@ def _one(text, s, e, P, W):
             start = bi
     if unit1 == "":
         return None
+    if unit1 is None and not num.is_cn and e < n and text[e] in "毛角" and pair is None and W.token(e) == (e, e + 1):
+        unit1, u1_end = text[e], e + 1  # 5毛, 8角: a tenth of a yuan, a word of its own (not 3角形)
     after1 = u1_end if unit1 else e
     cm = _CONNECTOR.match(text, after1) if pair is None and text[after1:after1 + 1] in _CONNECTOR_FIRST else None
     between = range_end = None
     if cm is None and pair is None and after1 < n and text[after1] in "和与及跟同 ":
         cm = between = _BETWEEN.match(text, after1)  # 20和30之间, 介于五与十之间
-    if cm and num.approx in (None, "多", "余") and not lead and cmp_end is None and not lai:
+    if cm and num.approx in (None, "多", "余", "几", "幾") and not lead and cmp_end is None and not lai:
         p2 = cm.end()
         neg2, p2 = _sign_ahead(text, p2)
         m2 = _RUN_RE.match(text, p2)
@@ -1471,6 +1483,15 @@ def _one(text, s, e, P, W):
         if tail:
             value += tail[0]
             end = tail[1]
+            if unit1 == "块":
+                unit1 = "块(钱)"  # 三块五, 3块5, 两块三毛: 块 with its 角 is yuan
+    if unit1 == "块" and symbol is None and _followed_by_function_word(text, end) \
+            and _money_noun_before(text, start, P) is not None:
+        unit1 = "块(钱)"  # 票价五十块, 工资不到两千块: no noun counted, the clause names an amount of money
+    # --- 时速350公里: a length after 时速 (metrics_context.tsv, per_hour) is a speed per hour
+    if unit1 and not num.mag_str and unit1 + "/小时" in _units() and _units()[unit1][2] == "length" \
+            and _word_before(text, start, P.per_hour_re) is not None:
+        unit1 = unit1 + "(/小时)"
     # --- 半 after a measure: 一吨半, 两米半, 三年半
     if unit1 and end < n and text[end] == "半" and value == int(value) and not num.mag_str \
             and base_factor(unit1)[2] not in ("count", "percent", "tenths", "discount"):
@@ -1508,26 +1529,29 @@ def _one(text, s, e, P, W):
 
 
 # units after which a bare digit is the next unit down: 一米八 = 1.8 m, 两元五角 = 2.5 yuan
-_NEXT_DIGIT_UNITS = {"米": "", "元": "角毛"}
-_NEXT_DIGITS = re.compile(r"([一二三四五六七八九])([一二三四五六七八九])?")
+_NEXT_DIGIT_UNITS = {"米": "", "元": "角毛", "块": "角毛"}
+_NEXT_DIGITS = re.compile(r"([一二三四五六七八九])([一二三四五六七八九])?|([1-9])(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ.．%％])")
 
 
 def _next_digits(text: str, end: int, unit: str) -> tuple[float, int] | None:
-    """(fraction, end) of 一米[八], 一米[七五], 两元[五角]; None unless the digits stand alone
-    (三米五个人 is no 3.5 m: 五个 counts)."""
+    """(fraction, end) of 一米[八], 一米[七五], 两元[五角], 三块[五], 3块[5]; None unless the digits stand
+    alone (三米五个人 is no 3.5 m: 五个 counts)."""
     m = _NEXT_DIGITS.match(text, end)
     if m is None:
         return None
     k = m.end()
+    first = _DIGITS[m.group(1)] if m.group(1) else int(m.group(3))
     sub = _NEXT_DIGIT_UNITS[unit]
     if sub and k < len(text) and text[k] in sub:
         k += 1
     elif sub and m.group(2):
+        if _patterns().unit.match(text, k):
+            return first / 10, m.start(2)  # 三块五一斤: 五, then 一斤
         return None  # 两元五六: not money
     nxt = text[k:k + 1]
     if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in "的高左多钱":
         return None
-    frac = _DIGITS[m.group(1)] / 10 + (_DIGITS[m.group(2)] / 100 if m.group(2) else 0)
+    frac = first / 10 + (_DIGITS[m.group(2)] / 100 if m.group(2) else 0)
     return frac, k
 
 
@@ -1779,7 +1803,7 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         "start": start, "end": end, "surface": text[start:end], "value": float(value), "unit": unit,
         "base_value": float(base_value), "base_unit": base_unit, "kind": kind,
         "qualifier": qualifier, "low": low, "high": high, "counted": counted, "sentence": "",
-        "unit_implied": False,
+        "unit_implied": unit is not None and unit[-1] == ")",  # 块(钱), 公里(/小时): read from the clause
     }, end
 
 
@@ -1881,22 +1905,32 @@ _CLAUSE_END = "，。；;,！？!?\n：:（）()、"
 def _money_noun_before(text: str, start: int, P) -> int | None:
     """End of a money noun (投资, 营收, 总额, GDP ...) in the same clause before `start`, with at most
     one verb and adverbs or particles between (突破, 达, 同比增长, 已突破了): None when there is none."""
+    return _word_before(text, start, P.money_re)
+
+
+def _word_before(text: str, start: int, words: re.Pattern) -> int | None:
+    """End of the last of `words` in the same clause before `start`, with at most one verb and adverbs
+    or particles between: None when there is none."""
     lo = start
     while lo > 0 and start - lo < 16 and text[lo - 1] not in _CLAUSE_END:
         lo -= 1
     window = text[lo:start]
     best = None
-    for mm in P.money_re.finditer(window):
+    for mm in words.finditer(window):
         best = mm.end()
     if best is None:
         return None
     gap = window[best:]
     if any(c.isdigit() or c in _CN_NUM_CHARS for c in gap) or len(gap) > 6:
         return None
-    tags = [t for _, t in _tag(gap)] if gap else []
+    tags = [t for w, t in _tag(gap) if w not in _MODALS] if gap else []
     if sum(t[0] == "v" for t in tags) > 1 or not all(t[0] == "v" or t in ("d", "p", "ul", "uj", "c") for t in tags):
-        return None  # one linking verb at most (突破, 达, 同比增长); 投资带动就业1.2万 is no money
+        return None  # one linking verb at most (突破, 达, 同比增长, 可达); 投资带动就业1.2万 is no money
     return lo + best
+
+
+# modal verbs before a linking verb, no verb of their own (可达, 能达到, 可以突破)
+_MODALS = frozenset(("可", "能", "可以", "能够", "将", "会", "有望"))
 
 
 def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None) -> list[list[dict]]:
