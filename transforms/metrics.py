@@ -428,6 +428,8 @@ class _Tables:
         self.money_set = frozenset(self.money_nouns)
         self.money_re = re.compile(_alternation(self.money_nouns))
         self.per_hour_re = re.compile(_alternation(ctx.get("per_hour", ("时速",))))
+        # lengths that have a speed per hour in the unit table (公里: 公里/小时)
+        self.per_hour_units = frozenset(u for u, (_, _, k) in units.items() if k == "length" and u + "/小时" in units)
         self.scales = frozenset(ctx.get("scale", ()))
         self.sessions = ctx.get("session", ())
         self.after = frozenset(ctx.get("after", ()))
@@ -1489,8 +1491,7 @@ def _one(text, s, e, P, W):
             and _money_noun_before(text, start, P) is not None:
         unit1 = "块(钱)"  # 票价五十块, 工资不到两千块: no noun counted, the clause names an amount of money
     # --- 时速350公里: a length after 时速 (metrics_context.tsv, per_hour) is a speed per hour
-    if unit1 and not num.mag_str and unit1 + "/小时" in _units() and _units()[unit1][2] == "length" \
-            and _word_before(text, start, P.per_hour_re) is not None:
+    if unit1 in P.per_hour_units and not num.mag_str and _word_before(text, start, P.per_hour_re) is not None:
         unit1 = unit1 + "(/小时)"
     # --- 半 after a measure: 一吨半, 两米半, 三年半
     if unit1 and end < n and text[end] == "半" and value == int(value) and not num.mag_str \
