@@ -353,6 +353,11 @@ class _Forward:
         self.first = frozenset(self.lengths)
 
     def match(self, text, pos):
+        hit = self.word_at(text, pos)
+        return None if hit is None else _Hit(pos, hit[1], hit[2], hit[0])
+
+    def word_at(self, text, pos):
+        """(word, start, end) of the longest word at `pos` (after up to three spaces), or None."""
         ch = text[pos:pos + 1]
         if ch in self.first:  # ('' at the text's end is in no table)
             k = pos
@@ -369,7 +374,7 @@ class _Forward:
         for n in self.lengths[ch]:
             w = text[k:k + n]
             if w in words and len(w) == n:  # (a slice at the text's end is shorter)
-                return _Hit(pos, k, k + n, w)
+                return w, k, k + n
         return None
 
 
@@ -681,8 +686,8 @@ def to_base(value: float, unit: str | None) -> tuple[float, str, str]:
 
 
 # ---------------------------------------------------------------- helpers per match
-def _sentence(text: str, bounds: list[int], start: int) -> str:
-    k = bisect.bisect_left(bounds, start)
+def _sentence_at(text: str, bounds: list[int], k: int) -> str:
+    """The k-th sentence of `text`, whose sentence ends are at `bounds`."""
     lo = bounds[k - 1] + 1 if k > 0 else 0
     hi = bounds[k] + 1 if k < len(bounds) else len(text)
     return text[lo:hi].strip()
@@ -895,6 +900,7 @@ def _extract(text: str, words: list[str] | None) -> list[dict]:
     W = _Words(text, words)
     out: list[dict] = []
     bounds: list[int] | None = None
+    sent_k, sentence = -1, ""
     pos = 0
     search = _scan_re().search
     while True:
@@ -924,7 +930,10 @@ def _extract(text: str, words: list[str] | None) -> list[dict]:
         pos = max(pos, consumed_to)
         if bounds is None:
             bounds = [mm.start() for mm in _SENT_END.finditer(text)]
-        metric["sentence"] = _sentence(text, bounds, metric["start"])
+        k = bisect.bisect_left(bounds, metric["start"])
+        if k != sent_k:  # metrics side by side share their sentence
+            sent_k, sentence = k, _sentence_at(text, bounds, k)
+        metric["sentence"] = sentence
         out.append(metric)
     _merge_bound_pairs(text, out)
     if out:
@@ -939,27 +948,24 @@ def _match_unit(text, e, P, num: _Num, W: _Words, level: bool = False, compared:
     The unit must end a word of the tokenization, or start one that goes on as the tokenizer glues a
     noun to a measure word (3个人 = 个 + 人, 31个省, 50年来); 5元素, 五成员 and 两位数 are words.
     `level`: 级 is a unit (a range 4到5级, 6.8级, 风力7级), not a rank (3级医院, 4A级)."""
-    hit = P.unit_or_suffix.match(text, e)  # the longest unit or look-alike (a look-alike wins a tie)
+    hit = P.unit_or_suffix.word_at(text, e)  # the longest unit or look-alike (a look-alike wins a tie)
     if hit is None:
         return None, e
     if compared and _comparative_after(text, e, P):
         return None, e  # 比15大: 大 is the comparison, not a look-alike (十大)
-    sm = hit if hit.group(1) in P.suffix_set else None
-    um = hit if sm is None else None
-    if sm and P.pre_ahead.match(text, e) and len(P.pre_ahead.match(text, e).group(1)) > len(sm.group(1)):
-        return None, e  # 小于30大于20: 大 begins the next bound (大于), no look-alike (十大)
-    if sm:
-        word = sm.group(1)
-        if word == "度" and not text.startswith("度电", sm.start(1)) and _is_temperature_context(text, num.s):
-            return "度", sm.end()
+    word, ws, we = hit
+    if word in P.suffix_set:
+        ahead = P.pre_ahead.word_at(text, e)
+        if ahead is not None and len(ahead[0]) > len(word):
+            return None, e  # 小于30大于20: 大 begins the next bound (大于), no look-alike (十大)
+        if word == "度" and not text.startswith("度电", ws) and _is_temperature_context(text, num.s):
+            return "度", we
         if word == "级" and num.mag_str:
             return None, e  # 千万级: a magnitude class, the qualifier 级
-        if word == "级" and (level or _scale_context(text, num.s, sm.end(), P, W)):
-            return "级", sm.end()
+        if word == "级" and (level or _scale_context(text, num.s, we, P, W)):
+            return "级", we
         return "", -1
-    if um:
-        return um.group(1), um.end()  # a word of the tokenization? checked on the whole metric (_spills)
-    return None, e
+    return word, we  # a word of the tokenization? checked on the whole metric (_spills)
 
 
 def _spills(text: str, W: _Words, first: int, us: int | None, end: int, unit: str | None) -> bool:
