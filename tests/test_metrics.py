@@ -817,3 +817,13 @@ def test_range_from_an_approximate_ji(text, surface, low, high, unit):
     m = one(text)
     assert m["surface"] == surface and m["unit"] == unit and m["qualifier"] == "几"
     assert close(m["low"], low) and close(m["high"], high)
+
+
+@pytest.mark.parametrize("text,value", [("一瓶矿泉水一块五。", 1.5), ("一块二一斤的白菜", 1.2)])
+def test_yi_kuai_with_its_jiao_is_money(text, value):
+    m = [x for x in extract_metrics(text) if x["kind"] != "mass"]
+    assert len(m) == 1 and m[0]["kind"] == "money" and close(m[0]["base_value"], value), [x["surface"] for x in m]
+
+
+def test_yi_kuai_alone_stays_out():
+    assert extract_metrics("他拿起一块石头。") == []

@@ -475,7 +475,7 @@ def _scan_re() -> re.Pattern:
         rf"|[.．]?[{_ARABIC}]{_RUN_TAIL}*"
         rf"|[{_CN_NUM_CHARS}]{_RUN_TAIL}+"
         rf"|[{single}](?=[{cls(measure | count | extra | {'来'})}])"
-        rf"|[一壹](?=[{cls(measure | extra)}])"
+        rf"|[一壹](?=[{cls(measure | extra)}]|块[一二三四五六七八九1-9])"  # 一块五: money (see _cn_refused)
         rf"|(?<=前)[{single}]"  # the first N: 前三, 前五 (see _rank_cut)
         rf"|\A *[{_CN_NUM_CHARS}] *\Z"  # a numeral that is the whole text
         rf"|(?P<half>半百|半成|半折|(?<=打)对折|一半|半数|半(?=[{cls(halves)}])|(?<=过)半)"
@@ -1639,8 +1639,9 @@ def _cn_refused(text, raw, e, num, unit1, qualifier, low_num, pair, bounded) -> 
         if not unit1 and qualifier is None and not re.match(r"以上|以下|左右", text[e:e + 2]) \
                 and text.strip() != raw and not _rank_cut(text, num.s):
             return True  # 三送一强, 十大战略 (十大 is a look-alike too), 一网统筹; a numeral alone is a number
-        if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count"):
-            return True  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve)
+        if unit1 and num.raw in "一壹" and base_factor(unit1)[:2] == (1.0, "count") \
+                and not (unit1 == "块" and _next_digits(text, e + 1, "块")):
+            return True  # 一个, 一批, 一家: too common and mostly not facts (一打 is twelve); 一块五 is 1.5 yuan
         if unit1 and num.raw == "二" and unit1 != "人" and base_factor(unit1)[2] == "count":
             return True  # 二次会议, 二次创业: a count is written 两 (两次), 二 + measure word is an ordinal
     if num.digits is not None:
