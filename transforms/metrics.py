@@ -351,6 +351,12 @@ class _Forward:
         # first character -> the lengths of the words starting with it, longest first
         self.lengths = {c: tuple(sorted(ns, reverse=True)) for c, ns in lengths.items()}
         self.first = frozenset(self.lengths)
+        # first two characters -> the lengths (2 or more) of the words starting with them, longest first
+        pairs: dict[str, set[int]] = {}
+        for w in self.words:
+            if len(w) >= 2:
+                pairs.setdefault(w[:2], set()).add(len(w))
+        self.pairs = {c: tuple(sorted(ns, reverse=True)) for c, ns in pairs.items()}
 
     def match(self, text, pos):
         hit = self.word_at(text, pos)
@@ -371,11 +377,11 @@ class _Forward:
         else:
             return None  # the common case: one set lookup
         words = self.words
-        for n in self.lengths[ch]:
+        for n in self.pairs.get(text[k:k + 2], ()):
             w = text[k:k + n]
             if w in words and len(w) == n:  # (a slice at the text's end is shorter)
                 return w, k, k + n
-        return None
+        return (ch, k, k + 1) if ch in words else None
 
 
 class _Backward:
