@@ -453,6 +453,7 @@ def test_bare_magnitudes_stay_out():
     ("全年营收达2.5万亿，", "2.5万亿", 2.5e12, "万亿(元)"),
     ("带动上百亿产值", "上百亿", 1e10, "亿(元)"),
     ("进口额9亿美元，出口额达6亿。", "6亿", 6e8, "亿(美元)"),
+    ("全年产值可达8亿，", "8亿", 8e8, "亿(元)"),
 ])
 def test_money_implied(text, surface, base, unit):
     m = [x for x in extract_metrics(text) if x["surface"] == surface][0]
