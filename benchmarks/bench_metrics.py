@@ -10,7 +10,8 @@ best round is reported, CPU time, MB = 10^6 UTF-8 bytes):
 - `without words`: extract_metrics_batch(texts), which tokenizes each text itself;
 - `rjieba.cut`: the tokenization alone, for reference;
 - with `--against DIR` (a checkout of another revision, e.g. `git worktree add /tmp/main main`): that
-  revision's extract_metrics_batch(texts) in the same rounds, for an A/B on a noisy machine.
+  revision's extract_metrics_batch with and without words in the same rounds, for an A/B on a noisy
+  machine (each compared with its like).
 """
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.against:
         other = load_other(Path(args.against))
         other.extract_metrics(texts[0])
+        runs[f"{Path(args.against).name} (words)"] = lambda: other.extract_metrics_batch(texts, words)
         runs[f"{Path(args.against).name} (no words)"] = lambda: other.extract_metrics_batch(texts)
     best: dict[str, tuple[float, float]] = {}
     n = 0
@@ -104,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, (wall, cpu) in best.items():
         print(f"  {name:<14} CPU {cpu:6.2f} s = {mb / cpu:5.1f} MB/s   (wall {wall:6.2f} s = {mb / wall:5.1f} MB/s)")
     if args.against:
-        name = f"{Path(args.against).name} (no words)"
-        print(f"  with words / {name}: {best['with words'][1] / best[name][1]:.3f} of its CPU time")
+        for mine in ("with words", "without words"):
+            name = f"{Path(args.against).name} ({'words' if mine == 'with words' else 'no words'})"
+            print(f"  {mine} / {name}: {best[mine][1] / best[name][1]:.3f} of its CPU time")
     return 0
 
 

@@ -453,6 +453,7 @@ def test_bare_magnitudes_stay_out():
     ("全年营收达2.5万亿，", "2.5万亿", 2.5e12, "万亿(元)"),
     ("带动上百亿产值", "上百亿", 1e10, "亿(元)"),
     ("进口额9亿美元，出口额达6亿。", "6亿", 6e8, "亿(美元)"),
+    ("全年产值可达8亿，", "8亿", 8e8, "亿(元)"),
 ])
 def test_money_implied(text, surface, base, unit):
     m = [x for x in extract_metrics(text) if x["surface"] == surface][0]
@@ -711,11 +712,11 @@ def _opt(*words):
 
 # a quantity-like chunk: qualifier, numeral, 半/多/来/个, unit, bound, and what may follow
 _VAGUE_CHUNK = st.tuples(
-    _opt("约", "近", "超过", "前", "过", "数以", "负", "百分之", "，"),
+    _opt("约", "近", "超过", "前", "过", "数以", "负", "百分之", "，", "时速", "票价", "百分百"),
     st.lists(st.sampled_from(list("0123456789一二三四五六七八九十百千万亿两")), max_size=4).map("".join),
     _opt("半", "多", "余", "来", "个", "个多", "个半", "分之", "至", "到", "-", "计"),
-    _opt("小时", "月", "世纪", "年", "公里", "人", "户", "名", "天", "数", "一半"),
-    _opt("以上", "左右", "的", "。", "半", "至十", "到百分之五"),
+    _opt("小时", "月", "世纪", "年", "公里", "人", "户", "名", "天", "数", "一半", "块", "毛", "角"),
+    _opt("以上", "左右", "的", "。", "半", "至十", "到百分之五", "五", "3毛", "一斤"),
 ).map("".join)
 
 
@@ -739,3 +740,91 @@ def test_offsets_and_bounds_hold_on_vague_words(text, rnd):
                 and (m["high"] is None or m["base_value"] <= m["high"] + 1e-9)
             factor, base_unit, kind = base_factor(m["unit"])
             assert (base_unit, kind) == (m["base_unit"], m["kind"]) or m["base_unit"] == "degC"
+
+
+# ------------------------------------------------------------------ colloquial money, centuries, 百分百, speed, 几 ranges
+@pytest.mark.parametrize("text,surface,value", [
+    ("这种白菜三块五一斤。", "三块五", 3.5),
+    ("小贩说每斤3块5。", "3块5", 3.5),
+    ("那时一碗面两块三毛。", "两块三毛", 2.3),
+    ("门票价格五十块。", "五十块", 50.0),
+    ("他每月工资不到两千块，", "不到两千块", 2000.0),
+])
+def test_colloquial_kuai_is_money(text, surface, value):
+    m = [x for x in extract_metrics(text) if x["kind"] != "mass"]  # (一斤: a mass)
+    assert len(m) == 1, [x["surface"] for x in m]
+    m = m[0]
+    assert m["surface"] == surface and m["kind"] == "money" and m["unit"] == "块(钱)" and m["unit_implied"] is True
+    assert close(m["base_value"], value) and m["base_unit"] == "CNY"
+
+
+@pytest.mark.parametrize("text", ["院子里立着三块石碑。", "把西瓜切成五块。", "他搬来了两百块砖。", "装了30块8K屏幕"])
+def test_kuai_counting_things_stays_a_count(text):
+    m = one(text)
+    assert m["kind"] == "count" and m["unit"] == "块"
+
+
+@pytest.mark.parametrize("text,surface,base", [
+    ("一根冰棍卖5毛。", "5毛", 0.5), ("公交车票8角一张", "8角", 0.8), ("涨了3毛，", "3毛", 0.3),
+])
+def test_mao_and_jiao_after_digits_are_money(text, surface, base):
+    m = one(text)
+    assert m["surface"] == surface and m["kind"] == "money" and close(m["base_value"], base)
+
+
+@pytest.mark.parametrize("text", ["画一个3角形", "八角是一种香料", "三毛的书很好看"])
+def test_mao_and_jiao_in_words_are_no_money(text):
+    assert all(m["kind"] != "money" for m in extract_metrics(text))
+
+
+@pytest.mark.parametrize("text", ["进入21世纪以来，城市变化很大。", "二十一世纪的第一个十年", "在19世纪末"])
+def test_a_century_is_an_ordinal(text):
+    assert all("世纪" in m["surface"] or m["kind"] != "number" for m in extract_metrics(text)) \
+        and not any(m["surface"] in ("21", "二十一", "19") for m in extract_metrics(text))
+
+
+def test_centuries_as_durations_stay():
+    m = one("这座桥已经用了两个世纪。")
+    assert m["kind"] == "duration" and m["value"] == 2.0
+
+
+@pytest.mark.parametrize("text,surface", [("这个办法百分百管用。", "百分百"), ("群众满意度达到百分百，", "百分百"), ("合格率近百分百。", "近百分百")])
+def test_baifenbai_is_100_percent(text, surface):
+    m = one(text)
+    assert m["surface"] == surface and m["kind"] == "percent" and m["base_value"] == 100.0
+    assert m["low"] == m["high"] == 100.0
+
+
+@pytest.mark.parametrize("text,surface,kmh", [
+    ("这列动车的时速350公里。", "350公里", 350), ("新型列车最高时速可达600公里，", "600公里", 600),
+    ("时速超过120千米的车辆", "超过120千米", 120),
+])
+def test_length_after_shisu_is_a_speed(text, surface, kmh):
+    m = one(text)
+    assert m["surface"] == surface and m["kind"] == "speed" and m["base_unit"] == "m/s" and m["unit_implied"] is True
+    assert close(m["base_value"], kmh / 3.6)
+
+
+@pytest.mark.parametrize("text", ["这条高速公路全长350公里。", "时速表旁贴着一张纸，离这里还有20公里。"])
+def test_length_without_shisu_stays_a_length(text):
+    assert [m["kind"] for m in extract_metrics(text)] == ["length"]
+
+
+@pytest.mark.parametrize("text,surface,low,high,unit", [
+    ("报名的有十几到二十个村。", "十几到二十个", 10, 20, "个"),
+    ("参加者多为三十几至四十岁的人", "三十几至四十岁", 30, 40, "岁"),
+])
+def test_range_from_an_approximate_ji(text, surface, low, high, unit):
+    m = one(text)
+    assert m["surface"] == surface and m["unit"] == unit and m["qualifier"] == "几"
+    assert close(m["low"], low) and close(m["high"], high)
+
+
+@pytest.mark.parametrize("text,value", [("一瓶矿泉水一块五。", 1.5), ("一块二一斤的白菜", 1.2)])
+def test_yi_kuai_with_its_jiao_is_money(text, value):
+    m = [x for x in extract_metrics(text) if x["kind"] != "mass"]
+    assert len(m) == 1 and m[0]["kind"] == "money" and close(m[0]["base_value"], value), [x["surface"] for x in m]
+
+
+def test_yi_kuai_alone_stays_out():
+    assert extract_metrics("他拿起一块石头。") == []
