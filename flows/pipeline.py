@@ -2,10 +2,11 @@
 
 Orchestration only. Tasks: discover the input files, ingest a batch (read, hash, decode, skip what is
 unchanged), transform batches on the task runner (threads, processes or Dask workers run
-transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, stage each batch,
-validate it with Great Expectations, quarantine pages that fail a critical check, publish the rest in one
-transaction, and record the run. Text processing lives in transforms/, SQL in warehouse/, checks in
-expectations/.
+transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, pass each publish
+unit through the gate (expectations/gate.py: stage, validate with Great Expectations, quarantine pages that
+fail a critical check, publish the rest in one transaction), and record the run. The flow owns the run's
+summary and publishes every artifact; tasks return results. Text processing lives in transforms/, storage in
+warehouse/, checks and the gate in expectations/.
 
 Operations (issue 7):
 - incremental by content: a file whose sha256 is already `loaded` or `rejected` is skipped; the same bytes
@@ -39,6 +40,9 @@ from prefect.utilities.annotations import quote
 
 from transforms import ingest, lexicons
 from transforms.stages import PageInput, transform_pages_timed
+from expectations import report
+from expectations.drift import ProfileCounts
+from expectations.gate import Gate, GateResult, PublishUnit
 from warehouse.contract import RUN_COUNTS
 from warehouse.store import Warehouse
 
@@ -301,57 +305,26 @@ def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | No
 
 
 @task(name="stage-validate-publish", cache_policy=NO_CACHE)
-def stage_validate_publish(wh: Warehouse, validator, batch: IngestedBatch, frames: dict, run_id: str,
-                           summary: RunSummary) -> None:
-    """Write-audit-publish for one batch (see expectations/runner.py and warehouse/dq_store.py).
+def stage_validate_publish(gate: Gate, unit: PublishUnit) -> GateResult:
+    """Write-audit-publish for one publish unit: expectations/gate.py (stage, validate, quarantine what fails
+    a critical check, publish the rest in one transaction). Returns what happened; the flow counts it."""
+    return gate.publish_unit(unit)
 
-    Stage the batch, validate it. A page failing a critical check is quarantined (its rows kept in
-    `quarantine`, its `sources` row marked with the reason) and leaves staging; the batch re-formed without it
-    is validated again from scratch, and only a batch that passes every critical check is published, in one
-    transaction. So nothing that failed is published, and a quarantined new version of a page leaves its
-    published previous version untouched. If a failure names no page, no page of the batch is published.
-    """
-    from expectations.results import describe, result_rows
-    from warehouse.dq_store import quarantine_sources
 
-    def timed(stage: str, t0: float) -> None:
-        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - t0
-
-    validator.run_summary = summary
-    loaded = list(batch.loaded_meta)
-    t0 = time.perf_counter()
-    wh.stage(frames)
-    timed("load", t0)
-    for attempt in range(1, 4):
-        t0 = time.perf_counter()
-        verdict = validator.check_batch(wh, loaded)
-        wh.write_dq_results(result_rows(verdict.results, run_id, batch.number))
-        timed("validation", t0)
-        summary.failed_checks += [f"{r.check.severity}: batch {batch.number}: {describe(r)}"
-                                  for r in verdict.results if not r.success]
-        if not verdict.reasons:
-            break
+def add_unit(summary: RunSummary, result: GateResult) -> None:
+    """Count one publish unit's result into the run's summary (the flow's, and only the flow changes it)."""
+    for stage, seconds in result.seconds.items():
+        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
+    summary.failed_checks += result.failed_checks
+    if not result.passed:
         summary.dq_success = False
-        reasons = verdict.reasons
-        if attempt == 3:             # the re-formed batch keeps failing: publish none of it
-            reasons = {m["source_id"]: reasons.get(m["source_id"], "; ".join(sorted(set(reasons.values()))))
-                       for m in loaded}
-        rows = quarantine_sources(wh, run_id, reasons, loaded)
-        summary.files_quarantined += len(rows)
-        summary.quarantined += [(m["path"], m["error"]) for m in rows]
-        loaded = [m for m in loaded if m["source_id"] not in reasons]
-        if not loaded:
-            wh.clear_staging()
-            return
-    validator.note_published(wh)
-    t0 = time.perf_counter()
-    counts = wh.publish(loaded, run_id)
-    timed("load", t0)
-    summary.files_loaded += len(loaded)
-    summary.bytes_loaded += sum(m["bytes"] for m in loaded)
-    summary.articles += counts.articles
-    summary.mentions += counts.mentions
-    summary.metrics += counts.metrics
+    summary.files_quarantined += len(result.quarantined)
+    summary.quarantined += [(m["path"], m["error"]) for m in result.quarantined]
+    summary.files_loaded += len(result.published)
+    summary.bytes_loaded += sum(m["bytes"] for m in result.published)
+    summary.articles += result.counts.articles
+    summary.mentions += result.counts.mentions
+    summary.metrics += result.counts.metrics
 
 
 def merge_batches(batches: list[IngestedBatch]) -> IngestedBatch:
@@ -430,9 +403,8 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
         wh.start_run(run_id, summary.flow_run_id, lexicon_version=lexicons.version(),
                      code_version=code_version(), task_runner=task_runner_name, files_seen=len(files))
         try:
-            from expectations.runner import Validator
             t0 = time.perf_counter()
-            validator = Validator(Path(warehouse).resolve().parent, run_id)
+            gate = Gate(wh, run_id)
             summary.stage_seconds["validation_setup"] = time.perf_counter() - t0
             status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
@@ -444,6 +416,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
             ready: list[tuple[IngestedBatch, dict]] = []
             publish_bytes = batch_bytes * max(1, publish_batches)
             seen: set[str] = set()
+            profile = ProfileCounts()          # of what the run published: the gate's drift check at the end
 
             def drain_one() -> None:
                 batch, hits, future = pending.popleft()
@@ -470,7 +443,9 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                 frames = cache_mod.concat_pages([f for _, f in ready])
                 ready.clear()
                 before = summary.files_loaded
-                stage_validate_publish(wh, validator, batch, frames, run_id, summary)
+                result = stage_validate_publish(gate, PublishUnit(batch.number, list(batch.loaded_meta), frames))
+                add_unit(summary, result)
+                profile.add(result.profile)
                 summary.batches += 1
                 meter.publish(summary.files_loaded)
                 logger.info("publish unit %s: %s files published (%s so far of %s), %s quarantined in all",
@@ -512,9 +487,10 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
             publish_ready()
             meter.close()
             t0 = time.perf_counter()
-            summary.data_docs = str(validator.build_docs())
+            end = gate.finish(profile)
+            summary.data_docs = str(end.data_docs)
             summary.stage_seconds["data_docs_drift"] = time.perf_counter() - t0
-            summary.warnings = validator.failed_warnings()
+            summary.warnings = end.warnings
             summary.status = "published"
         except BaseException as exc:
             _record_failure(wh, run_id, summary, exc, logger)
@@ -526,7 +502,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
         summary.seconds = time.perf_counter() - started
         wh.finish_run(run_id, **{k: getattr(summary, k) for k in (
             "status", *RUN_COUNTS, "dq_success", "bytes_loaded", "data_docs")})
-    _publish_artifacts(summary)
+        _publish_artifacts(summary, wh, logger)
     summary.clock = (started, time.perf_counter())
     logger.info("run %s: %s files loaded, %s skipped, %s rejected, %s quarantined", run_id, summary.files_loaded,
                 summary.files_skipped, summary.files_rejected, summary.files_quarantined)
@@ -570,7 +546,13 @@ def build_deployment(cron: str | None, inputs: list[str], warehouse: str, name: 
                                     tags=["zhnews"], **schedule)
 
 
-def _publish_artifacts(summary: RunSummary) -> None:
+def _publish_artifacts(summary: RunSummary, wh: Warehouse, logger) -> None:
+    """Every artifact of the run, published by the flow once its `runs` row is final: the data-quality
+    report (expectations/report.py, read from the warehouse) and the run's summary."""
+    try:
+        report.publish_artifacts(wh.con, summary.run_id, summary.data_docs)
+    except Exception as exc:  # noqa: BLE001 - artifacts need a Prefect run context; not fatal
+        logger.warning("could not publish the data-quality artifacts: %s: %s", type(exc).__name__, exc)
     rows = [{"what": k, "value": str(getattr(summary, k))} for k in (
         "status", *RUN_COUNTS, "pages_transformed", "pages_cached", "batches", "dq_success")]
     create_table_artifact(key="zhnews-run-summary", table=rows, description=f"zhnews run {summary.run_id}")
