@@ -53,9 +53,8 @@ from flows.interrupts import (Interrupted, is_interrupt, is_signal_exception, le
                               recording_sigint, signal_of, signals_deferred)
 from flows.progress import Progress
 from flows.runners import ThreadRunner
+from flows.settings import Settings
 
-DEFAULT_BATCH_BYTES = int(defaults.BATCH_MB * 1024 * 1024)   # pages per transform task
-PUBLISH_BATCHES = defaults.PUBLISH_BATCHES   # transform batches validated and published together (one transaction)
 LISTED = 50          # rejected/quarantined files and failed checks kept in the summary (the rest are counted)
 LIVE: "RunSummary | None" = None   # the summary of the run in progress in this process (the CLI reads it on Ctrl-C)
 
@@ -353,34 +352,33 @@ def plan_batches(files: list[inputs_mod.InputFile], batch_bytes: int) -> list[li
 
 
 # served runs (`zhnews serve`) get this task runner; `zhnews run` chooses its own (flows/cli.py)
+SERVED_TASK_RUNNER = "thread"
+
+
 @flow(name="zhnews-run", flow_run_name=flow_run_name, log_prints=False, validate_parameters=False,
       task_runner=ThreadRunner(max_workers=defaults.WORKERS))
-def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
-               batch_bytes: int = DEFAULT_BATCH_BYTES, max_in_flight: int = defaults.WORKERS + 1,
-               task_runner_name: str = "thread", progress: bool = False, use_cache: bool = True,
-               cache_dir: str | None = None, publish_batches: int = PUBLISH_BATCHES,
-               run_id: str | None = None) -> RunSummary:
-    """One run over `inputs` into the DuckDB file `warehouse`.
+def zhnews_run(settings: Settings | None = None, run_id: str | None = None) -> RunSummary:
+    """One run over `settings.inputs` into the DuckDB file `settings.warehouse` (flows/settings.py; the
+    defaults when None). `run_id` (default: new) names the `runs` row and the Prefect flow run.
 
-    `max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False` or
-    `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
-    local results path; `run_id` (default: new) names the `runs` row and the Prefect flow run.
+    `settings.max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False`
+    or `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
+    local results path; `task_runner` is recorded as the runner the tasks ran on.
     """
     logger = get_run_logger()
+    settings = Settings.of(settings)        # a served run gets its settings as JSON
     if os.environ.get("PREFECT__FLOW_RUN_ID") and _is_deployment_run():
         leave_terminal_session()            # a served run: see flows/interrupts.py
     shared_api = share_api_with_workers()
     try:
         with recording_sigint():
-            return _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress,
-                        use_cache, cache_dir, publish_batches, logger, run_id)
+            return _run(settings, logger, run_id)
     finally:
         if shared_api:
             os.environ.pop("PREFECT_API_URL", None)
 
 
-def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress, use_cache,
-         cache_dir, publish_batches, logger, run_id=None) -> RunSummary:
+def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
     global LIVE
     from prefect.runtime import flow_run
 
@@ -388,9 +386,10 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
     run_id = run_id or flow_run.name or new_run_id()
     summary = RunSummary(run_id=run_id, flow_run_id=str(flow_run.id) if flow_run.id else None)
     LIVE = summary
-    wh = Warehouse(warehouse)
+    full_refresh, use_cache = settings.full_refresh, settings.use_cache
+    wh = Warehouse(settings.warehouse)
     with wh.lock():
-        files = discover_files(inputs)
+        files = discover_files(settings.inputs)
         summary.files_seen = len(files)
         wh.ensure_schema()
         summary.stale_runs = wh.fail_stale_runs()
@@ -401,20 +400,21 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
         if full_refresh:
             wh.truncate_content()
         wh.start_run(run_id, summary.flow_run_id, lexicon_version=lexicons.version(),
-                     code_version=code_version(), task_runner=task_runner_name, files_seen=len(files))
+                     code_version=code_version(), task_runner=settings.task_runner, files_seen=len(files))
         try:
             t0 = time.perf_counter()
             gate = Gate(wh, run_id)
             summary.stage_seconds["validation_setup"] = time.perf_counter() - t0
             status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
-            cache_dir = cache_dir or cache_mod.default_cache_dir()
+            cache_dir = settings.cache_dir or cache_mod.default_cache_dir()
             page_cache = cache_mod.PageCache(cache_dir)
             read_cache = use_cache and not full_refresh
-            meter = Progress(total_bytes=sum(f.size for f in files), total_files=len(files), enabled=progress)
+            meter = Progress(total_bytes=sum(f.size for f in files), total_files=len(files),
+                             enabled=settings.progress)
             pending: deque = deque()
             ready: list[tuple[IngestedBatch, dict]] = []
-            publish_bytes = batch_bytes * max(1, publish_batches)
+            publish_bytes = settings.batch_bytes * max(1, settings.publish_batches)
             seen: set[str] = set()
             profile = ProfileCounts()          # of what the run published: the gate's drift check at the end
 
@@ -452,7 +452,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                             summary.batches, summary.files_loaded - before, summary.files_loaded,
                             summary.files_seen, summary.files_quarantined)
 
-            for number, group in enumerate(plan_batches(files, batch_bytes), start=1):
+            for number, group in enumerate(plan_batches(files, settings.batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
                 summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
                 drop_repeated_content(batch, seen)
@@ -480,7 +480,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                                                     cache_dir if use_cache else None)
                 pending.append((batch, hits, future))
                 del batch, hits, future, todo, found
-                while len(pending) >= max_in_flight:
+                while len(pending) >= settings.max_in_flight:
                     drain_one()
             while pending:
                 drain_one()
@@ -535,13 +535,14 @@ def _record_failure(wh: Warehouse, run_id: str, summary: RunSummary, exc: BaseEx
         pass
 
 
-def build_deployment(cron: str | None, inputs: list[str], warehouse: str, name: str = defaults.DEPLOYMENT_NAME,
+def build_deployment(cron: str | None, settings: Settings, name: str = defaults.DEPLOYMENT_NAME,
                      interval: float | None = None):
     """The served deployment of `zhnews serve`: this flow on a cron schedule, or every `interval` seconds, with
-    absolute paths (a served run starts in its own process). Raises ValueError on a bad cron expression."""
-    params = {"inputs": [str(Path(p).resolve()) for p in inputs], "warehouse": str(Path(warehouse).resolve())}
+    `settings` (absolute paths: a served run starts in its own process; the served task runner) as its
+    `settings` parameter. Raises ValueError on a bad cron expression."""
+    served = settings.absolute().model_copy(update={"task_runner": SERVED_TASK_RUNNER})
     schedule = {"interval": interval} if interval else {"cron": cron}
-    return zhnews_run.to_deployment(name=name, parameters=params,
+    return zhnews_run.to_deployment(name=name, parameters={"settings": served.model_dump(mode="json")},
                                     description="zhnews: incremental load of the input folder",
                                     tags=["zhnews"], **schedule)
 
