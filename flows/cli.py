@@ -497,7 +497,6 @@ class _Version(argparse.Action):
 
 
 def version_text() -> str:
-    import hashlib
     from importlib import metadata
 
     def v(name: str) -> str:
@@ -505,12 +504,9 @@ def version_text() -> str:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
             return "?"
-    here = Path(__file__).resolve().parent.parent
-    code = hashlib.sha256()
-    for f in sorted((here / "transforms").glob("*.py")):     # as flows.pipeline.code_version()
-        code.update(f.read_bytes())
     from transforms import lexicons
-    return (f"zhnews {v('zhnews')} (transforms {code.hexdigest()[:12]}, lexicons {lexicons.version()}); "
+    from transforms.version import code_version        # the runs.code_version of a run of this code
+    return (f"zhnews {v('zhnews')} (transforms {code_version()}, lexicons {lexicons.version()}); "
             f"prefect {v('prefect')}, great-expectations {v('great-expectations')}, duckdb {v('duckdb')}, "
             f"polars {v('polars')}, Python {sys.version.split()[0]}")
 

@@ -40,6 +40,7 @@ from prefect.utilities.annotations import quote
 
 from transforms import ingest, lexicons
 from transforms.stages import PageInput, transform_pages_timed
+from transforms.version import code_version
 from expectations import report
 from expectations.drift import ProfileCounts
 from expectations.gate import Gate, GateResult, PublishUnit
@@ -219,15 +220,6 @@ def prewarm() -> None:
         except Exception:  # noqa: BLE001 - the validator reports a broken GX itself
             pass
     threading.Thread(target=work, name="zhnews-prewarm", daemon=True).start()
-
-
-def code_version() -> str:
-    """zhnews version + hash of the transform code: part of every transform cache key."""
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parent.parent / "transforms"
-    for p in sorted(here.rglob("*.py")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
 
 
 @task(name="discover-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
