@@ -21,14 +21,10 @@ import duckdb
 import polars as pl
 
 from warehouse import contract
-from warehouse.contract import CONTENT_TABLES, Table
+from warehouse.contract import CONTENT_TABLES, Table, polars_schema
 
 HERE = Path(__file__).resolve().parent
 OPEN_WAIT_SECONDS = 30      # how long a run waits for a reader to close the file before it gives up
-_POLARS_TYPES = {
-    "VARCHAR": pl.String, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
-    "BOOLEAN": pl.Boolean, "DATE": pl.Date, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.String),
-}
 
 
 class WarehouseError(RuntimeError):
@@ -37,10 +33,6 @@ class WarehouseError(RuntimeError):
 
 class WarehouseLocked(WarehouseError):
     pass
-
-
-def polars_schema(table: Table) -> dict[str, pl.DataType]:
-    return {c.name: _POLARS_TYPES[c.type] for c in table.columns}
 
 
 def conform(frame: pl.DataFrame | None, table: Table) -> pl.DataFrame:
