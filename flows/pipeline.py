@@ -38,12 +38,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from transforms import ingest, lexicons
-from transforms.stages import PageInput, transform_pages_timed
-from transforms.version import code_version
 from expectations import report
 from expectations.drift import ProfileCounts
 from expectations.gate import Gate, GateResult, PublishUnit
+from transforms import ingest, lexicons
+from transforms.stages import PageInput, transform_pages_timed
+from transforms.version import code_version
 from warehouse.contract import RUN_COUNTS
 from warehouse.store import Warehouse
 
