@@ -351,14 +351,15 @@ SERVED_TASK_RUNNER = "thread"
       task_runner=ThreadRunner(max_workers=defaults.WORKERS))
 def zhnews_run(settings: Settings | None = None, run_id: str | None = None) -> RunSummary:
     """One run over `settings.inputs` into the DuckDB file `settings.warehouse` (flows/settings.py; the
-    defaults when None). `run_id` (default: new) names the `runs` row and the Prefect flow run.
+    defaults, on threads, when None). `run_id` (default: new) names the `runs` row and the Prefect flow run.
 
     `settings.max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False`
     or `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
     local results path; `task_runner` is recorded as the runner the tasks ran on.
     """
     logger = get_run_logger()
-    settings = Settings.of(settings)        # a served run gets its settings as JSON
+    # a served run gets its settings as JSON; without any, the defaults on this flow's own (thread) runner
+    settings = Settings.of(settings if settings is not None else {"task_runner": SERVED_TASK_RUNNER})
     if os.environ.get("PREFECT__FLOW_RUN_ID") and _is_deployment_run():
         leave_terminal_session()            # a served run: see flows/interrupts.py
     shared_api = share_api_with_workers()
