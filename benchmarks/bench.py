@@ -92,14 +92,15 @@ def run_zhnews(folder: Path, warehouse: Path, workers: int, task_runner: str) ->
         atexit.register(server.stop)
     from flows.runners import build_task_runner
     from flows.pipeline import prewarm, zhnews_run
+    from flows.settings import Settings
     flow = zhnews_run.with_options(task_runner=build_task_runner(task_runner, workers, None))
     prewarm()
     if server is not None:
         server.wait_ready(float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")))
     # a page cache of its own (empty), so every page is transformed and its cache record written, as on a
     # first run; the user's cache in Prefect's storage would serve pages benchmarked before
-    summary = flow(inputs=[str(folder)], warehouse=str(warehouse), task_runner_name=task_runner,
-                   max_in_flight=workers + 1, cache_dir=str(warehouse.parent / "page-cache"))
+    summary = flow(settings=Settings(inputs=[str(folder)], warehouse=str(warehouse), task_runner=task_runner,
+                                     workers=workers, cache_dir=str(warehouse.parent / "page-cache")))
     t1 = time.perf_counter()
     summary.prefect_before = summary.clock[0] - t0     # imports, temporary server start, flow run creation
     summary.prefect_after = t1 - summary.clock[1]      # flow run end, task runner (worker pool) shutdown

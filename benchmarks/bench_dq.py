@@ -57,12 +57,13 @@ def main() -> None:
         from expectations import runner as dq
         from flows.runners import build_task_runner
         from flows.pipeline import zhnews_run
+        from flows.settings import Settings
 
         flow = zhnews_run.with_options(task_runner=build_task_runner(args.runner, args.workers, None))
         t0 = time.perf_counter()
-        s = flow(inputs=[str(tmp / "pages")], warehouse=str(tmp / "wh" / "zhnews.duckdb"),
-                 task_runner_name=args.runner, max_in_flight=args.workers + 1,
-                 batch_bytes=int(args.batch_mb * 1024 * 1024), use_cache=False)
+        s = flow(settings=Settings(inputs=[str(tmp / "pages")], warehouse=str(tmp / "wh" / "zhnews.duckdb"),
+                                   task_runner=args.runner, workers=args.workers, batch_mb=args.batch_mb,
+                                   use_cache=False))
         wall = time.perf_counter() - t0
         v = s.stage_seconds.get("validation", 0.0)
         print(f"{size / 2**20:.1f} MB, {s.files_loaded} pages loaded, {s.files_quarantined} quarantined; runner "

@@ -9,10 +9,12 @@ published and the drift is reported in `dq_results` (table `run_profiles`), `zhn
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 
+from expectations.results import CheckResult, result_rows
 from expectations.suites import Check
 from warehouse.contract import WARNING
-from warehouse.dq_store import PROFILE_MEASURES, ProfileCounts, recent_profiles, write_profile
+from warehouse.store import Warehouse
 
 RECENT_RUNS = 10
 MIN_PAGES = 3            # profiles of smaller runs are too noisy to compare or to compare with
@@ -23,6 +25,43 @@ TOLERANCE = {
     "entities_per_article": ("relative", 0.5),
     "metrics_per_article": ("relative", 0.5),
 }
+
+
+PROFILE_MEASURES = ("articles_per_page", "share_without_byline", "entities_per_article", "metrics_per_article")
+
+
+@dataclass
+class ProfileCounts:
+    """Additive counts over the publish units of a run; ratios come at the end of the run."""
+    pages: int = 0
+    articles: int = 0
+    without_byline: int = 0
+    mentions: int = 0
+    metrics: int = 0
+
+    def add(self, other: "ProfileCounts") -> None:
+        for k in ("pages", "articles", "without_byline", "mentions", "metrics"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def measures(self) -> dict[str, float | None]:
+        a = self.articles
+        return {
+            "articles_per_page": a / self.pages if self.pages else None,
+            "share_without_byline": self.without_byline / a if a else None,
+            "entities_per_article": self.mentions / a if a else None,
+            "metrics_per_article": self.metrics / a if a else None,
+        }
+
+
+def staged_profile(wh: Warehouse) -> ProfileCounts:
+    """Counts of what is staged now (called just before publish, after quarantined pages left staging)."""
+    pages, articles, without = wh.con.execute(
+        "SELECT count(DISTINCT source_id), count(*), "
+        "count(*) FILTER (WHERE coalesce(len(reporters), 0) + coalesce(len(correspondents), 0) = 0) "
+        "FROM staging.articles").fetchone()
+    mentions = wh.con.execute("SELECT count(*) FROM staging.entity_mentions WHERE role = 'mentioned'").fetchone()[0]
+    metrics = wh.con.execute("SELECT count(*) FROM staging.metrics").fetchone()[0]
+    return ProfileCounts(pages, articles, without, mentions, metrics)
 
 
 def bounds(measure: str, baseline: float) -> tuple[float, float]:
@@ -48,17 +87,16 @@ def drift_checks(current: dict, history: list[dict]) -> list[Check]:
     return checks
 
 
-def check_run(validator, wh, run_id: str, counts: ProfileCounts) -> list:
-    """Store the run's profile, compare it with recent runs through Great Expectations, record the results."""
+def check_run(validator, wh: Warehouse, run_id: str, counts: ProfileCounts) -> list[CheckResult]:
+    """Store the run's profile, compare it with recent runs through Great Expectations (`validator`, an
+    expectations.runner.Validator), record the results in `dq_results`."""
     import pandas as pd
 
-    from expectations.results import result_rows
-
-    write_profile(wh, run_id, counts)
+    current = counts.measures()
+    wh.write_profile({"run_id": run_id, "pages": counts.pages, "articles": counts.articles, **current})
     if counts.pages < MIN_PAGES:
         return []
-    history = recent_profiles(wh, run_id, RECENT_RUNS, MIN_PAGES)
-    current = counts.measures()
+    history = wh.recent_profiles(run_id, RECENT_RUNS, MIN_PAGES)
     checks = drift_checks(current, history)
     if not checks:
         return []

@@ -241,13 +241,12 @@ def render_report(warehouse: str, run_id: str | None = None, as_json: bool = Fal
     return json.dumps(to_json(s), ensure_ascii=False, indent=2) if as_json else render_text(s)
 
 
-def publish_artifacts(con, run_id: str, docs: str | Path, run_fields: dict | None = None) -> None:
-    """The same summary as Prefect artifacts of the current flow run (markdown and a table). `run_fields`
-    overrides the `runs` row, which the flow completes only after this is called."""
+def publish_artifacts(con, run_id: str, docs: str | Path) -> None:
+    """The same summary as Prefect artifacts of the current flow run (markdown and a table). The flow calls it
+    once the run's `runs` row is final."""
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     s = collect(con, run_id)
-    s.run.update({k: v for k, v in (run_fields or {}).items() if k in s.run})
     create_markdown_artifact(key="zhnews-data-quality", markdown=render_markdown(s, str(docs)),
                              description=f"zhnews data quality, run {run_id}")
     create_table_artifact(key="zhnews-data-quality-checks", table=table_rows(s) or [{"table": "(none)"}],

@@ -1,20 +1,20 @@
-"""Run the expectation suites with Great Expectations, trace failures to pages, and write Data Docs.
+"""Run the expectation suites with Great Expectations and write Data Docs: Great Expectations and nothing else.
 
 A file-backed GX context lives beside the warehouse (`<warehouse dir>/gx/`); suites are (re)built from
 expectations/suites.py when a run starts, validation results are stored by GX under the zhnews run id, and
 Data Docs are rebuilt once at the end of a run. GX is imported lazily (it costs seconds) and its progress
 bars are turned off.
 
-GX validates pandas frames (its DuckDB path is broken upstream, see NOTES): the frames come from the
-staging schema through warehouse/audit.sql, so what is checked is exactly what would be published.
+GX validates pandas frames (its DuckDB path is broken upstream, see NOTES): the gate (expectations/gate.py)
+builds them from the staging schema through expectations/audit.sql, so what is checked is exactly what would
+be published.
 
 Cost: a batch is validated with the SUMMARY result format (counts and a few examples). Only when a critical
 expectation fails is that table validated again with COMPLETE and `source_id` as the index column, to learn
 which pages to quarantine; a clean batch never pays for it.
 
-A `Validator` lives for one flow run: `check_batch()` per staged batch, `note_published()` after each
-publish (the run profile for drift), and `build_docs()` once at the end, which also runs the drift check
-and publishes the data-quality summary as Prefect artifacts.
+A `Validator` lives for one flow run: `validate()` per publish unit, `validate_profile()` for the drift check,
+and `build_docs()` once at the end. It never reads or writes the warehouse.
 """
 from __future__ import annotations
 
@@ -24,31 +24,18 @@ import re
 import shutil
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from expectations.results import CheckResult, describe
+from expectations.results import CheckResult
 from expectations.suites import Check, all_checks
-from warehouse.contract import RUN_COUNTS
 
 log = logging.getLogger(__name__)
 DOCS_SITE = "local_site"
 MAX_EXAMPLES = 5
-# the column naming a failing row's page; an entity belongs to no page, its mentions do (see check_batch)
+# the column naming a failing row's page; an entity belongs to no page, its mentions do (see gate.Gate.check)
 INDEX_COLUMN = {"entities": "entity_id"}
 LAST_SECONDS: dict[str, float] = {}   # the last run's validation time per part (benchmarks read it)
 KEEP_RUNS = 5                     # validation results (and their Data Docs pages) kept per suite
-
-
-@dataclass
-class BatchVerdict:
-    results: list[CheckResult]
-    reasons: dict[str, str]         # source_id -> why it must be quarantined (critical failures only)
-    unattributed: list[CheckResult]  # critical failures whose rows name no page: the whole batch fails
-
-    @property
-    def critical(self) -> list[CheckResult]:
-        return [r for r in self.results if not r.success and r.check.severity == "critical"]
 
 
 def gx_ready_frame(frame):
@@ -103,14 +90,9 @@ class Validator:
         # only what the checks read (plus source_id, to name the pages at fault) goes to GX
         self.columns = {table: sorted({col for c in checks for col in (c.column or "").split(",") if col}
                                       | {INDEX_COLUMN.get(table, "source_id")}) for table, checks in self.checks.items()}
-        # run state, read by build_docs(): the warehouse this run writes and what it published
-        self.warehouse = None
-        from warehouse.dq_store import ProfileCounts
-        self.profile = ProfileCounts()
         self.batches_checked = 0
         self._stored: set[str] = set()    # tables with a stored (Data Docs) result in this run
         self._noisy: set[str] = set()     # tables whose last batch failed a check: validate with SUMMARY
-        self.run_summary = None           # the flow's RunSummary, for the counters in the artifacts
         self.seconds: dict[str, float] = {}   # where validation time goes (logged at the end of the run)
         self.failures: dict[tuple[str, int], list] = {}   # (table, check) -> [check, rows] failing this run
         self._setup_error: BaseException | None = None
@@ -142,7 +124,7 @@ class Validator:
         if self._setup_thread.is_alive():
             t0 = time.perf_counter()
             self._setup_thread.join()
-            self._count("waiting for setup", time.perf_counter() - t0)
+            self.count_seconds("waiting for setup", time.perf_counter() - t0)
         if self._setup_error is not None:
             raise RuntimeError(f"Great Expectations could not be set up in {self.root / 'gx'}: "
                                f"{self._setup_error}") from self._setup_error
@@ -214,6 +196,7 @@ class Validator:
         failing critical check is validated again with COMPLETE and stored, so the Data Docs show it and the
         pages at fault are named."""
         self._ready()
+        self.batches_checked += 1
         out: list[CheckResult] = []
         for table in self._definitions:
             frame = gx_ready_frame(frames[table])
@@ -261,59 +244,13 @@ class Validator:
                                     res.expectation_config.meta["zhnews_check"]))
         return rows
 
-    def check_batch(self, wh, batch_sources: list[dict]) -> BatchVerdict:
-        """Validate what is staged now; say which pages fail a critical check and why."""
-        from expectations.audit_inputs import validation_frames
-        from warehouse.dq_store import sources_of_entities
-
-        self.warehouse = wh
-        self.batches_checked += 1
-        t0 = time.perf_counter()
-        frames = validation_frames(wh, batch_sources, self.columns)
-        t1 = time.perf_counter()
-        results = self.validate(frames)
-        for r in results:                 # failing entities: blame the pages that mention them
-            if r.check.table in INDEX_COLUMN and r.failing_sources:
-                r.failing_sources = sources_of_entities(wh, sorted(r.failing_sources))
-        self._count("frames", t1 - t0)
-        self._count("gx", time.perf_counter() - t1)
-        staged = {s["source_id"] for s in batch_sources}
-        reasons: dict[str, list[str]] = {}
-        unattributed = []
-        for r in results:
-            if r.success or r.check.severity != "critical":
-                continue
-            pages = r.failing_sources & staged
-            if not pages:
-                unattributed.append(r)
-            for sid in pages:
-                reasons.setdefault(sid, []).append(describe(r))
-        if unattributed:             # nothing says which page is at fault: none of the batch is published
-            for sid in staged:
-                reasons.setdefault(sid, []).extend(describe(r) for r in unattributed)
-        return BatchVerdict(results, {sid: "; ".join(rs) for sid, rs in reasons.items()}, unattributed)
-
-    def _count(self, what: str, seconds: float) -> None:
+    def count_seconds(self, what: str, seconds: float) -> None:
         self.seconds[what] = self.seconds.get(what, 0.0) + seconds
-
-    def note_published(self, wh) -> None:
-        """Add the staged batch (about to be published) to the run's profile."""
-        from warehouse.dq_store import staged_profile
-        self.warehouse = wh
-        self.profile.add(staged_profile(wh))
 
     # -- end of run ------------------------------------------------------------------------------
     def build_docs(self) -> Path:
-        """End of the run's data quality: drift check of the run's profile, Data Docs, Prefect artifacts."""
+        """Data Docs of the run's stored validation results (rebuilt once, at the end of the run)."""
         self._ready()
-        from expectations import drift, report
-
-        drift_rows = []
-        if self.warehouse is not None and self.profile.pages:
-            try:
-                drift_rows = drift.check_run(self, self.warehouse, self.run_name, self.profile)
-            except Exception as exc:  # noqa: BLE001 - drift is advisory; never fail a published run over it
-                log.warning("drift check failed: %s", exc)
         t0 = time.perf_counter()
         self._prune_old_results()
         self.context.build_data_docs(site_names=[DOCS_SITE])
@@ -321,31 +258,11 @@ class Validator:
         from expectations.offline_docs import make_offline
         make_offline(index.parent)          # vendored scripts and styles instead of CDNs
         self._add_offline_summary(index)
-        self._count("docs", time.perf_counter() - t0)
+        self.count_seconds("docs", time.perf_counter() - t0)
         log.info("validation seconds: %s", {k: round(v, 2) for k, v in self.seconds.items()})
         global LAST_SECONDS
         LAST_SECONDS = dict(self.seconds)
-        if self.warehouse is not None:
-            try:
-                fields = {k: getattr(self.run_summary, k, None) for k in (
-                    "status", *RUN_COUNTS)} if self.run_summary is not None else {}
-                report.publish_artifacts(self.warehouse.con, self.run_name, index,
-                                         {k: v for k, v in fields.items() if v is not None})
-            except Exception as exc:  # noqa: BLE001 - artifacts need a Prefect run context; not fatal
-                log.warning("could not publish the data-quality artifacts: %s: %s", type(exc).__name__, exc)
         return index
-
-    def failed_warnings(self) -> list[str]:
-        """The warning checks (drift included) that failed in this run, one entry per check with the rows it
-        flagged summed over batches: what the end-of-run summary lists after "ok, N warnings"."""
-        if self.warehouse is None:
-            return []
-        rows = self.warehouse.con.execute("""
-            SELECT table_name, coalesce(column_name, '*'), any_value(description), sum(unexpected_count)
-            FROM dq_results WHERE run_id = ? AND NOT success AND severity = 'warning'
-            GROUP BY ALL ORDER BY sum(unexpected_count) DESC NULLS LAST, table_name""", [self.run_name]).fetchall()
-        return [f"{t}.{c}: {d}" + (f" ({n} rows)" if n is not None and t != "run_profiles" else "")
-                for t, c, d, n in rows]
 
     def validate_profile(self, frame, checks: list[Check]) -> list[CheckResult]:
         """Validate the one-row run-profile frame against bounds computed from recent runs (drift)."""

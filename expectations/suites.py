@@ -4,7 +4,7 @@ Every check is a plain `Check` (table, Great Expectations expectation class name
 description). Contract-derived checks (not-null, accepted values, ranges, primary keys, foreign keys)
 are generated; the audits that need more than one column (offsets slice back to the surface, bounds are
 ordered, base values follow from value and unit, counts are plausible) use the derived columns computed in
-warehouse/audit.sql. Severity: `critical` means nothing of the failing page is published (it is
+expectations/audit.sql. Severity: `critical` means nothing of the failing page is published (it is
 quarantined), `warning` means it is published and the failure is reported. Keeping checks as
 data lets tests and the report read them without importing Great Expectations (slow to import).
 """
@@ -78,7 +78,7 @@ def _between(table: str, column: str, lo: float | None, hi: float | None, severi
 
 
 def audit_checks() -> list[Check]:
-    """Cross-column and cross-table checks over the derived columns of warehouse/audit.sql. A `*_problem`
+    """Cross-column and cross-table checks over the derived columns of expectations/audit.sql. A `*_problem`
     column is null when the row is fine and a sentence naming the row and the fault otherwise."""
     return [
         # articles

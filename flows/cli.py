@@ -95,14 +95,30 @@ def _check_warehouse(warehouse: Path) -> str | None:
 def cmd_run(args) -> int:
     _prefect_env(args.verbose)
     guard = _guard(_interrupted_run_line)
-    return _guarded(_checked_run, args, guard)
+    return _guarded(lambda: _checked_run(args, guard), guard)
 
 
-def _guarded(work, args, guard: Guard) -> int:
+def run_settings(args) -> "Settings":  # noqa: F821
+    """The one settings object of `zhnews run` or `zhnews serve` (flows/settings.py), from the command's
+    options: built once here and passed down to the flow (a served run gets it as a deployment parameter).
+    Options a command does not have keep their defaults."""
+    from flows.settings import Settings
+
+    fields = {"inputs": [str(p) for p in args.input or [DEFAULT_INPUT]], "warehouse": str(Path(args.warehouse)),
+              "prefect_home": os.environ.get("PREFECT_HOME") or defaults.PREFECT_HOME}
+    if args.fn is cmd_run:
+        fields.update(batch_mb=args.batch_mb, publish_batches=args.publish_batches, workers=args.workers,
+                      task_runner=args.task_runner, dask_address=args.dask_address, use_cache=not args.no_cache,
+                      full_refresh=args.full_refresh,
+                      progress=args.progress or (sys.stderr.isatty() and not args.quiet))
+    return Settings(**fields)
+
+
+def _guarded(work, guard: Guard) -> int:
     """Run a long command's `work`; an interrupt ends it through `guard.finish` (one line, exit 130, never
     returns); otherwise the temporary server is stopped last."""
     try:
-        code = work(args, guard)
+        code = work()
     except BaseException as exc:
         if is_interrupt(exc):
             guard.finish(exc)
@@ -126,9 +142,8 @@ def _checked_run(args, guard: Guard) -> int:
     from flows.inputs import InputError, discover
     from warehouse.store import Warehouse, WarehouseError
 
-    inputs = args.input or [DEFAULT_INPUT]
     try:
-        found = discover(inputs)                # fail fast on a missing path, before starting Prefect
+        found = discover(args.input or [DEFAULT_INPUT])     # fail fast on a missing path, before starting Prefect
     except InputError as exc:
         return _fail(str(exc))
     warehouse = Path(args.warehouse)
@@ -142,18 +157,19 @@ def _checked_run(args, guard: Guard) -> int:
     if args.workers < 1:
         return _fail("--workers must be at least 1")
     guard.server = start_temporary_server()     # boots while the imports below run
-    return _run_flow(args, inputs, found, warehouse, guard.server)
+    return _run_flow(run_settings(args), found, guard.server)
 
 
-def _run_flow(args, inputs, found, warehouse, server) -> int:
+def _run_flow(settings, found, server) -> int:
     from flows.inputs import InputError
     from flows.pipeline import new_run_id, prewarm, zhnews_run
     from warehouse.store import WarehouseError
 
-    runner_name = choose_task_runner(args.task_runner, args.workers, args.dask_address,
-                                     sum(f.size for f in found), int(args.batch_mb * 1024 * 1024))
+    runner_name = choose_task_runner(settings.task_runner, settings.workers, settings.dask_address,
+                                     sum(f.size for f in found), settings.batch_bytes)
+    settings = settings.model_copy(update={"task_runner": runner_name})   # the runner the run records
     try:
-        runner = build_task_runner(runner_name, args.workers, args.dask_address)
+        runner = build_task_runner(runner_name, settings.workers, settings.dask_address)
     except ImportError as exc:
         return _fail(f"task runner {runner_name!r} is not available: {exc}")
     flow = zhnews_run.with_options(task_runner=runner)
@@ -163,19 +179,15 @@ def _run_flow(args, inputs, found, warehouse, server) -> int:
             server.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         except RuntimeError as exc:
             return _fail(str(exc))
-    show_progress = args.progress or (sys.stderr.isatty() and not args.quiet)
     try:
-        summary = flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), full_refresh=args.full_refresh,
-                       batch_bytes=max(1, int(args.batch_mb * 1024 * 1024)), max_in_flight=args.workers + 1,
-                       publish_batches=args.publish_batches, run_id=new_run_id(),
-                       task_runner_name=runner_name, progress=show_progress, use_cache=not args.no_cache)
+        summary = flow(settings=settings, run_id=new_run_id())
     except Exception as exc:  # noqa: BLE001 - one line for the user; details are in the Prefect run
         if is_interrupt(exc):
             raise                           # a signal surfaced as an error: cmd_run ends it as an interrupt
         if isinstance(exc, (WarehouseError, InputError)):
             return _fail(str(exc))
         return _fail(f"run failed: {type(exc).__name__}: {exc}".splitlines()[0])
-    print(format_summary(summary, warehouse))
+    print(format_summary(summary, Path(settings.warehouse)))
     return 0 if summary.status == "published" else 1
 
 
@@ -237,7 +249,7 @@ def cmd_serve(args) -> int:
     _prefect_env(args.verbose)
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     guard = _guard(lambda signame: _served_runs_line(signame, args.warehouse, since), children_wait=1.0)
-    return _guarded(_serve, args, guard)
+    return _guarded(lambda: _serve(args, guard), guard)
 
 
 def _serve(args, guard: Guard) -> int:
@@ -257,8 +269,9 @@ def _serve(args, guard: Guard) -> int:
     from prefect import serve
 
     from flows.pipeline import build_deployment
+    settings = run_settings(args)
     try:
-        deployment = build_deployment(args.cron, inputs, args.warehouse, interval=args.interval)
+        deployment = build_deployment(args.cron, settings, interval=args.interval)
     except ValueError as exc:
         return _fail(f"bad --cron {args.cron!r}: {str(exc).splitlines()[0]}")
     if guard.server is not None:
@@ -484,7 +497,6 @@ class _Version(argparse.Action):
 
 
 def version_text() -> str:
-    import hashlib
     from importlib import metadata
 
     def v(name: str) -> str:
@@ -492,12 +504,9 @@ def version_text() -> str:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
             return "?"
-    here = Path(__file__).resolve().parent.parent
-    code = hashlib.sha256()
-    for f in sorted((here / "transforms").glob("*.py")):     # as flows.pipeline.code_version()
-        code.update(f.read_bytes())
     from transforms import lexicons
-    return (f"zhnews {v('zhnews')} (transforms {code.hexdigest()[:12]}, lexicons {lexicons.version()}); "
+    from transforms.version import code_version        # the runs.code_version of a run of this code
+    return (f"zhnews {v('zhnews')} (transforms {code_version()}, lexicons {lexicons.version()}); "
             f"prefect {v('prefect')}, great-expectations {v('great-expectations')}, duckdb {v('duckdb')}, "
             f"polars {v('polars')}, Python {sys.version.split()[0]}")
 

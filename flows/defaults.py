@@ -1,7 +1,8 @@
-"""Every default of the command line and the flow, in one place (issue 16 lifts this into a settings object).
+"""Every default of the command line and the flow, in one place.
 
-Each value is read by the `zhnews` parser (flows/cli.py), which shows it in `--help`, and by the flow where
-it has a parameter of the same meaning (flows/pipeline.py). Nothing else should hard-code these.
+Each value is read by the `zhnews` parser (flows/cli.py), which shows it in `--help`, and by the run's
+settings object (flows/settings.py, the defaults of its fields), which the command line builds once and
+passes to the flow. Nothing else should hard-code these (tests/test_settings.py checks the two agree).
 """
 from __future__ import annotations
 

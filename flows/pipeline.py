@@ -2,10 +2,11 @@
 
 Orchestration only. Tasks: discover the input files, ingest a batch (read, hash, decode, skip what is
 unchanged), transform batches on the task runner (threads, processes or Dask workers run
-transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, stage each batch,
-validate it with Great Expectations, quarantine pages that fail a critical check, publish the rest in one
-transaction, and record the run. Text processing lives in transforms/, SQL in warehouse/, checks in
-expectations/.
+transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, pass each publish
+unit through the gate (expectations/gate.py: stage, validate with Great Expectations, quarantine pages that
+fail a critical check, publish the rest in one transaction), and record the run. The flow owns the run's
+summary and publishes every artifact; tasks return results. Text processing lives in transforms/, storage in
+warehouse/, checks and the gate in expectations/.
 
 Operations (issue 7):
 - incremental by content: a file whose sha256 is already `loaded` or `rejected` is skipped; the same bytes
@@ -37,8 +38,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from expectations import report
+from expectations.drift import ProfileCounts
+from expectations.gate import Gate, GateResult, PublishUnit
 from transforms import ingest, lexicons
 from transforms.stages import PageInput, transform_pages_timed
+from transforms.version import code_version
 from warehouse.contract import RUN_COUNTS
 from warehouse.store import Warehouse
 
@@ -49,9 +54,8 @@ from flows.interrupts import (Interrupted, is_interrupt, is_signal_exception, le
                               recording_sigint, signal_of, signals_deferred)
 from flows.progress import Progress
 from flows.runners import ThreadRunner
+from flows.settings import Settings
 
-DEFAULT_BATCH_BYTES = int(defaults.BATCH_MB * 1024 * 1024)   # pages per transform task
-PUBLISH_BATCHES = defaults.PUBLISH_BATCHES   # transform batches validated and published together (one transaction)
 LISTED = 50          # rejected/quarantined files and failed checks kept in the summary (the rest are counted)
 LIVE: "RunSummary | None" = None   # the summary of the run in progress in this process (the CLI reads it on Ctrl-C)
 
@@ -218,15 +222,6 @@ def prewarm() -> None:
     threading.Thread(target=work, name="zhnews-prewarm", daemon=True).start()
 
 
-def code_version() -> str:
-    """zhnews version + hash of the transform code: part of every transform cache key."""
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parent.parent / "transforms"
-    for p in sorted(here.rglob("*.py")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
-
-
 @task(name="discover-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover_files(paths: list[str]) -> list[inputs_mod.InputFile]:
     return inputs_mod.discover(paths)
@@ -301,57 +296,26 @@ def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | No
 
 
 @task(name="stage-validate-publish", cache_policy=NO_CACHE)
-def stage_validate_publish(wh: Warehouse, validator, batch: IngestedBatch, frames: dict, run_id: str,
-                           summary: RunSummary) -> None:
-    """Write-audit-publish for one batch (see expectations/runner.py and warehouse/dq_store.py).
+def stage_validate_publish(gate: Gate, unit: PublishUnit) -> GateResult:
+    """Write-audit-publish for one publish unit: expectations/gate.py (stage, validate, quarantine what fails
+    a critical check, publish the rest in one transaction). Returns what happened; the flow counts it."""
+    return gate.publish_unit(unit)
 
-    Stage the batch, validate it. A page failing a critical check is quarantined (its rows kept in
-    `quarantine`, its `sources` row marked with the reason) and leaves staging; the batch re-formed without it
-    is validated again from scratch, and only a batch that passes every critical check is published, in one
-    transaction. So nothing that failed is published, and a quarantined new version of a page leaves its
-    published previous version untouched. If a failure names no page, no page of the batch is published.
-    """
-    from expectations.results import describe, result_rows
-    from warehouse.dq_store import quarantine_sources
 
-    def timed(stage: str, t0: float) -> None:
-        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - t0
-
-    validator.run_summary = summary
-    loaded = list(batch.loaded_meta)
-    t0 = time.perf_counter()
-    wh.stage(frames)
-    timed("load", t0)
-    for attempt in range(1, 4):
-        t0 = time.perf_counter()
-        verdict = validator.check_batch(wh, loaded)
-        wh.write_dq_results(result_rows(verdict.results, run_id, batch.number))
-        timed("validation", t0)
-        summary.failed_checks += [f"{r.check.severity}: batch {batch.number}: {describe(r)}"
-                                  for r in verdict.results if not r.success]
-        if not verdict.reasons:
-            break
+def add_unit(summary: RunSummary, result: GateResult) -> None:
+    """Count one publish unit's result into the run's summary (the flow's, and only the flow changes it)."""
+    for stage, seconds in result.seconds.items():
+        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
+    summary.failed_checks += result.failed_checks
+    if not result.passed:
         summary.dq_success = False
-        reasons = verdict.reasons
-        if attempt == 3:             # the re-formed batch keeps failing: publish none of it
-            reasons = {m["source_id"]: reasons.get(m["source_id"], "; ".join(sorted(set(reasons.values()))))
-                       for m in loaded}
-        rows = quarantine_sources(wh, run_id, reasons, loaded)
-        summary.files_quarantined += len(rows)
-        summary.quarantined += [(m["path"], m["error"]) for m in rows]
-        loaded = [m for m in loaded if m["source_id"] not in reasons]
-        if not loaded:
-            wh.clear_staging()
-            return
-    validator.note_published(wh)
-    t0 = time.perf_counter()
-    counts = wh.publish(loaded, run_id)
-    timed("load", t0)
-    summary.files_loaded += len(loaded)
-    summary.bytes_loaded += sum(m["bytes"] for m in loaded)
-    summary.articles += counts.articles
-    summary.mentions += counts.mentions
-    summary.metrics += counts.metrics
+    summary.files_quarantined += len(result.quarantined)
+    summary.quarantined += [(m["path"], m["error"]) for m in result.quarantined]
+    summary.files_loaded += len(result.published)
+    summary.bytes_loaded += sum(m["bytes"] for m in result.published)
+    summary.articles += result.counts.articles
+    summary.mentions += result.counts.mentions
+    summary.metrics += result.counts.metrics
 
 
 def merge_batches(batches: list[IngestedBatch]) -> IngestedBatch:
@@ -380,34 +344,34 @@ def plan_batches(files: list[inputs_mod.InputFile], batch_bytes: int) -> list[li
 
 
 # served runs (`zhnews serve`) get this task runner; `zhnews run` chooses its own (flows/cli.py)
+SERVED_TASK_RUNNER = "thread"
+
+
 @flow(name="zhnews-run", flow_run_name=flow_run_name, log_prints=False, validate_parameters=False,
       task_runner=ThreadRunner(max_workers=defaults.WORKERS))
-def zhnews_run(inputs: list[str], warehouse: str, full_refresh: bool = False,
-               batch_bytes: int = DEFAULT_BATCH_BYTES, max_in_flight: int = defaults.WORKERS + 1,
-               task_runner_name: str = "thread", progress: bool = False, use_cache: bool = True,
-               cache_dir: str | None = None, publish_batches: int = PUBLISH_BATCHES,
-               run_id: str | None = None) -> RunSummary:
-    """One run over `inputs` into the DuckDB file `warehouse`.
+def zhnews_run(settings: Settings | None = None, run_id: str | None = None) -> RunSummary:
+    """One run over `settings.inputs` into the DuckDB file `settings.warehouse` (flows/settings.py; the
+    defaults, on threads, when None). `run_id` (default: new) names the `runs` row and the Prefect flow run.
 
-    `max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False` or
-    `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
-    local results path; `run_id` (default: new) names the `runs` row and the Prefect flow run.
+    `settings.max_in_flight` bounds the batches held between ingest and publish (memory); `use_cache=False`
+    or `full_refresh` recompute every page (and rewrite its cache record); `cache_dir` defaults to Prefect's
+    local results path; `task_runner` is recorded as the runner the tasks ran on.
     """
     logger = get_run_logger()
+    # a served run gets its settings as JSON; without any, the defaults on this flow's own (thread) runner
+    settings = Settings.of(settings if settings is not None else {"task_runner": SERVED_TASK_RUNNER})
     if os.environ.get("PREFECT__FLOW_RUN_ID") and _is_deployment_run():
         leave_terminal_session()            # a served run: see flows/interrupts.py
     shared_api = share_api_with_workers()
     try:
         with recording_sigint():
-            return _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress,
-                        use_cache, cache_dir, publish_batches, logger, run_id)
+            return _run(settings, logger, run_id)
     finally:
         if shared_api:
             os.environ.pop("PREFECT_API_URL", None)
 
 
-def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runner_name, progress, use_cache,
-         cache_dir, publish_batches, logger, run_id=None) -> RunSummary:
+def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
     global LIVE
     from prefect.runtime import flow_run
 
@@ -415,9 +379,10 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
     run_id = run_id or flow_run.name or new_run_id()
     summary = RunSummary(run_id=run_id, flow_run_id=str(flow_run.id) if flow_run.id else None)
     LIVE = summary
-    wh = Warehouse(warehouse)
+    full_refresh, use_cache = settings.full_refresh, settings.use_cache
+    wh = Warehouse(settings.warehouse)
     with wh.lock():
-        files = discover_files(inputs)
+        files = discover_files(settings.inputs)
         summary.files_seen = len(files)
         wh.ensure_schema()
         summary.stale_runs = wh.fail_stale_runs()
@@ -428,22 +393,23 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
         if full_refresh:
             wh.truncate_content()
         wh.start_run(run_id, summary.flow_run_id, lexicon_version=lexicons.version(),
-                     code_version=code_version(), task_runner=task_runner_name, files_seen=len(files))
+                     code_version=code_version(), task_runner=settings.task_runner, files_seen=len(files))
         try:
-            from expectations.runner import Validator
             t0 = time.perf_counter()
-            validator = Validator(Path(warehouse).resolve().parent, run_id)
+            gate = Gate(wh, run_id)
             summary.stage_seconds["validation_setup"] = time.perf_counter() - t0
             status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
-            cache_dir = cache_dir or cache_mod.default_cache_dir()
+            cache_dir = settings.cache_dir or cache_mod.default_cache_dir()
             page_cache = cache_mod.PageCache(cache_dir)
             read_cache = use_cache and not full_refresh
-            meter = Progress(total_bytes=sum(f.size for f in files), total_files=len(files), enabled=progress)
+            meter = Progress(total_bytes=sum(f.size for f in files), total_files=len(files),
+                             enabled=settings.progress)
             pending: deque = deque()
             ready: list[tuple[IngestedBatch, dict]] = []
-            publish_bytes = batch_bytes * max(1, publish_batches)
+            publish_bytes = settings.batch_bytes * max(1, settings.publish_batches)
             seen: set[str] = set()
+            profile = ProfileCounts()          # of what the run published: the gate's drift check at the end
 
             def drain_one() -> None:
                 batch, hits, future = pending.popleft()
@@ -470,14 +436,16 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                 frames = cache_mod.concat_pages([f for _, f in ready])
                 ready.clear()
                 before = summary.files_loaded
-                stage_validate_publish(wh, validator, batch, frames, run_id, summary)
+                result = stage_validate_publish(gate, PublishUnit(batch.number, list(batch.loaded_meta), frames))
+                add_unit(summary, result)
+                profile.add(result.profile)
                 summary.batches += 1
                 meter.publish(summary.files_loaded)
                 logger.info("publish unit %s: %s files published (%s so far of %s), %s quarantined in all",
                             summary.batches, summary.files_loaded - before, summary.files_loaded,
                             summary.files_seen, summary.files_quarantined)
 
-            for number, group in enumerate(plan_batches(files, batch_bytes), start=1):
+            for number, group in enumerate(plan_batches(files, settings.batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
                 summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
                 drop_repeated_content(batch, seen)
@@ -505,16 +473,17 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
                                                     cache_dir if use_cache else None)
                 pending.append((batch, hits, future))
                 del batch, hits, future, todo, found
-                while len(pending) >= max_in_flight:
+                while len(pending) >= settings.max_in_flight:
                     drain_one()
             while pending:
                 drain_one()
             publish_ready()
             meter.close()
             t0 = time.perf_counter()
-            summary.data_docs = str(validator.build_docs())
+            end = gate.finish(profile)
+            summary.data_docs = str(end.data_docs)
             summary.stage_seconds["data_docs_drift"] = time.perf_counter() - t0
-            summary.warnings = validator.failed_warnings()
+            summary.warnings = end.warnings
             summary.status = "published"
         except BaseException as exc:
             _record_failure(wh, run_id, summary, exc, logger)
@@ -526,7 +495,7 @@ def _run(inputs, warehouse, full_refresh, batch_bytes, max_in_flight, task_runne
         summary.seconds = time.perf_counter() - started
         wh.finish_run(run_id, **{k: getattr(summary, k) for k in (
             "status", *RUN_COUNTS, "dq_success", "bytes_loaded", "data_docs")})
-    _publish_artifacts(summary)
+        _publish_artifacts(summary, wh, logger)
     summary.clock = (started, time.perf_counter())
     logger.info("run %s: %s files loaded, %s skipped, %s rejected, %s quarantined", run_id, summary.files_loaded,
                 summary.files_skipped, summary.files_rejected, summary.files_quarantined)
@@ -559,18 +528,25 @@ def _record_failure(wh: Warehouse, run_id: str, summary: RunSummary, exc: BaseEx
         pass
 
 
-def build_deployment(cron: str | None, inputs: list[str], warehouse: str, name: str = defaults.DEPLOYMENT_NAME,
+def build_deployment(cron: str | None, settings: Settings, name: str = defaults.DEPLOYMENT_NAME,
                      interval: float | None = None):
     """The served deployment of `zhnews serve`: this flow on a cron schedule, or every `interval` seconds, with
-    absolute paths (a served run starts in its own process). Raises ValueError on a bad cron expression."""
-    params = {"inputs": [str(Path(p).resolve()) for p in inputs], "warehouse": str(Path(warehouse).resolve())}
+    `settings` (absolute paths: a served run starts in its own process; the served task runner) as its
+    `settings` parameter. Raises ValueError on a bad cron expression."""
+    served = settings.absolute().model_copy(update={"task_runner": SERVED_TASK_RUNNER})
     schedule = {"interval": interval} if interval else {"cron": cron}
-    return zhnews_run.to_deployment(name=name, parameters=params,
+    return zhnews_run.to_deployment(name=name, parameters={"settings": served.model_dump(mode="json")},
                                     description="zhnews: incremental load of the input folder",
                                     tags=["zhnews"], **schedule)
 
 
-def _publish_artifacts(summary: RunSummary) -> None:
+def _publish_artifacts(summary: RunSummary, wh: Warehouse, logger) -> None:
+    """Every artifact of the run, published by the flow once its `runs` row is final: the data-quality
+    report (expectations/report.py, read from the warehouse) and the run's summary."""
+    try:
+        report.publish_artifacts(wh.con, summary.run_id, summary.data_docs)
+    except Exception as exc:  # noqa: BLE001 - artifacts need a Prefect run context; not fatal
+        logger.warning("could not publish the data-quality artifacts: %s: %s", type(exc).__name__, exc)
     rows = [{"what": k, "value": str(getattr(summary, k))} for k in (
         "status", *RUN_COUNTS, "pages_transformed", "pages_cached", "batches", "dq_success")]
     create_table_artifact(key="zhnews-run-summary", table=rows, description=f"zhnews run {summary.run_id}")

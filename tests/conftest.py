@@ -29,15 +29,16 @@ def prefect_harness():
         yield
 
 
-def run_flow(inputs, warehouse, **kwargs):
-    """One real flow run (thread runner unless told otherwise)."""
-    from flows.runners import build_task_runner
+def run_flow(inputs, warehouse, **settings):
+    """One real flow run (thread runner and 2 workers unless told otherwise); `settings` are fields of
+    flows.settings.Settings."""
     from flows.pipeline import zhnews_run
-    runner = kwargs.pop("task_runner", "thread")
-    workers = kwargs.pop("workers", 2)
-    flow = zhnews_run.with_options(task_runner=build_task_runner(runner, workers, None))
-    return flow(inputs=[str(p) for p in inputs], warehouse=str(warehouse), task_runner_name=runner,
-                max_in_flight=workers + 1, **kwargs)
+    from flows.runners import build_task_runner
+    from flows.settings import Settings
+    s = Settings(inputs=[str(p) for p in inputs], warehouse=str(warehouse),
+                 **{"task_runner": "thread", "workers": 2, **settings})
+    flow = zhnews_run.with_options(task_runner=build_task_runner(s.task_runner, s.workers, None))
+    return flow(settings=s)
 
 
 def table_counts(warehouse) -> dict[str, int]:

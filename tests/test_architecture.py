@@ -1,5 +1,6 @@
 """The layers (pyproject.toml, [tool.importlinter]) checked by import-linter: flows -> expectations ->
-warehouse -> transforms, warehouse/ free of transforms/, no runner <-> drift cycle. Lazy imports count."""
+warehouse -> transforms, warehouse/ free of transforms/, no runner <-> drift cycle, runner.py only Great
+Expectations. Lazy imports count."""
 from __future__ import annotations
 
 import subprocess

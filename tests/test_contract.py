@@ -30,16 +30,23 @@ def test_every_required_column_has_a_not_null_check():
         assert required <= covered, name
 
 
-def test_transform_frames_have_every_contract_column():
-    """transforms.stages builds its frames with fixed schemas; a contract column missing from them would be
-    staged as all nulls."""
+def test_transform_frames_have_the_contract_schema():
+    """transforms.stages builds its frames from the contract: each frame has the contract's columns, in its
+    order, with the polars dtype of its DuckDB type (articles.run_id aside: the publishing run stamps it). A
+    column missing would be staged as all nulls; another type or order would be cast on every staging."""
+    import polars as pl
+
     from transforms.stages import PageInput, transform_pages
 
+    types = {"VARCHAR": pl.String, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
+             "BOOLEAN": pl.Boolean, "DATE": pl.Date, "VARCHAR[]": pl.List(pl.String)}
     pages = [PageInput(p.stem, str(p), p.read_text(encoding="utf-8")) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     frames = transform_pages(pages)
     for table in contract.CONTENT_TABLES:
-        assert not frames[table.name].is_empty(), table.name
-        assert set(table.column_names) - {"run_id"} <= set(frames[table.name].columns), table.name
+        frame = frames[table.name]
+        assert not frame.is_empty(), table.name
+        wanted = [(c.name, types[c.type]) for c in table.columns if (table.name, c.name) != ("articles", "run_id")]
+        assert list(frame.schema.items()) == wanted, table.name
 
 
 def test_run_counts_are_the_integer_columns_of_runs():

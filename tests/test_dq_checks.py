@@ -1,5 +1,5 @@
 """Data-quality checks without Prefect: the suites cover the contract, the audit columns of
-warehouse/audit.sql flag exactly the faulty rows, and Great Expectations traces critical failures to pages."""
+expectations/audit.sql flag exactly the faulty rows, and Great Expectations traces critical failures to pages."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from expectations import audit_inputs
+from expectations import audit
 from expectations.suites import all_checks, fk_problem_column
-from warehouse import contract, dq_store
+from warehouse import contract
 from warehouse.store import Warehouse
 
 GOOD, BAD = "a" * 64, "b" * 64
@@ -91,7 +91,7 @@ def test_every_contract_key_and_foreign_key_is_checked():
 
 
 def test_audit_columns_exist_for_every_check(staged):
-    frames = audit_inputs.validation_frames(staged, BATCH)
+    frames = audit.validation_frames(staged, BATCH)
     for table, cks in all_checks().items():
         for c in cks:
             for col in (c.column or "").split(","):
@@ -99,7 +99,7 @@ def test_audit_columns_exist_for_every_check(staged):
 
 
 def test_audit_flags_exactly_the_faulty_rows(staged):
-    f = audit_inputs.validation_frames(staged, BATCH)
+    f = audit.validation_frames(staged, BATCH)
 
     def flagged(table, column, key):
         frame = f[table]
@@ -119,22 +119,22 @@ def test_audit_flags_exactly_the_faulty_rows(staged):
 
 
 def test_foreign_key_to_sources_uses_the_batch(staged):
-    f = audit_inputs.validation_frames(staged, BATCH[:1])        # BAD is not a page of this batch
+    f = audit.validation_frames(staged, BATCH[:1])        # BAD is not a page of this batch
     arts = f["articles"]
     assert sorted(arts.loc[arts.source_problem.notna(), "article_id"]) == ["b1", "b2"]
 
 
 def test_great_expectations_traces_critical_failures_to_the_bad_page(staged, tmp_path):
-    from expectations.runner import Validator
+    from expectations.gate import Gate
 
-    validator = Validator(tmp_path, "test-run")
+    gate = Gate(staged, "test-run", tmp_path)
     # a mention of an article that is in no page cannot be blamed on a page: nothing of the batch may publish
-    verdict = validator.check_batch(staged, BATCH)
+    verdict = gate.check(BATCH)
     assert [r.check.column for r in verdict.unattributed] == ["article_problem"]
     assert set(verdict.reasons) == {GOOD, BAD}
     staged.con.execute("DELETE FROM staging.entity_mentions WHERE article_id = 'ghost'")
 
-    verdict = validator.check_batch(staged, BATCH)
+    verdict = gate.check(BATCH)
     assert set(verdict.reasons) == {BAD}, verdict.reasons
     reason = verdict.reasons[BAD]
     assert "body[char_start:char_end] == surface" in reason and "base_value" in reason
@@ -145,7 +145,7 @@ def test_great_expectations_traces_critical_failures_to_the_bad_page(staged, tmp
     offset = next(r for r in verdict.critical if r.check.table == "entity_mentions")
     assert offset.unexpected_count == 1 and "王明" in offset.examples[0]
     # the page's rows go to quarantine, its sources row says why, staging keeps only the good page
-    rows = dq_store.quarantine_sources(staged, "test-run", verdict.reasons, BATCH)
+    rows = staged.quarantine("test-run", verdict.reasons, BATCH)
     assert [r["source_id"] for r in rows] == [BAD]
     con = staged.con
     assert con.execute("SELECT status, error LIKE 'failed critical checks:%' FROM sources").fetchall() == \
@@ -154,8 +154,53 @@ def test_great_expectations_traces_critical_failures_to_the_bad_page(staged, tmp
     assert kept == {"articles": 2, "entity_mentions": 2, "metrics": 1}
     assert con.execute("SELECT DISTINCT source_id FROM staging.articles").fetchall() == [(GOOD,)]
     # the batch re-formed without the bad page passes
-    assert validator.check_batch(staged, BATCH[:1]).reasons == {}
+    assert gate.check(BATCH[:1]).reasons == {}
     # and the Data Docs show the failing expectation
     html = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "gx").rglob("*.html")) \
-        if validator.build_docs().exists() else ""
+        if gate.validator.build_docs().exists() else ""
     assert "offset_problem" in html
+
+
+def _unit(frames=None):
+    from expectations.gate import PublishUnit
+    return PublishUnit(1, [dict(m) for m in BATCH], frames or batch_frames())
+
+
+def test_gate_publishes_the_good_page_and_quarantines_the_bad(tmp_path):
+    from expectations.gate import Gate
+
+    wh = Warehouse(tmp_path / "z.duckdb")
+    wh.ensure_schema()
+    frames = batch_frames()
+    frames["entity_mentions"] = frames["entity_mentions"].filter(pl.col("article_id") != "ghost")
+    unit = _unit(frames)
+    before = [dict(m) for m in unit.sources]
+    result = Gate(wh, "gate-run", tmp_path).publish_unit(unit)
+    assert unit.sources == before                            # the gate changes nothing it is given
+    assert [m["source_id"] for m in result.published] == [GOOD]
+    assert [m["source_id"] for m in result.quarantined] == [BAD] and not result.passed
+    assert result.quarantined[0]["error"].startswith("failed critical checks:")
+    con = wh.con
+    assert con.execute("SELECT DISTINCT source_id FROM articles").fetchall() == [(GOOD,)]
+    assert dict(con.execute("SELECT source_id, status FROM sources").fetchall()) == {
+        GOOD: "loaded", BAD: "quarantined"}
+    assert result.counts.articles == 1 and result.profile.pages == 1
+    # every validation's rows are in the result and in dq_results: the first failed, the re-formed unit passed
+    assert len(result.check_rows) == con.execute("SELECT count(*) FROM dq_results").fetchone()[0]
+    assert {r["batch"] for r in result.check_rows} == {1}
+    assert any(not r["success"] and r["severity"] == "critical" for r in result.check_rows)
+    assert all(c.startswith(("critical: batch 1:", "warning: batch 1:")) for c in result.failed_checks)
+    assert con.execute("SELECT count(*) FROM staging.articles").fetchone()[0] == 0
+    wh.close()
+
+
+def test_gate_publishes_nothing_when_a_failure_names_no_page(tmp_path):
+    from expectations.gate import Gate
+
+    wh = Warehouse(tmp_path / "z.duckdb")
+    wh.ensure_schema()
+    result = Gate(wh, "gate-run", tmp_path).publish_unit(_unit())      # the ghost mention names no page
+    assert result.published == [] and {m["source_id"] for m in result.quarantined} == {GOOD, BAD}
+    assert wh.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    assert all("foreign key: article_id refers to" in m["error"] for m in result.quarantined)
+    wh.close()

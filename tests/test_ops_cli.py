@@ -39,6 +39,18 @@ def test_version():
     out = _cli("--version")
     assert out.returncode == 0
     assert re.match(r"zhnews \d+\.\d+\.\d+ \(transforms [0-9a-f]{12}, lexicons [0-9a-f]{12}\); prefect 3\.", out.stdout)
+    from transforms.version import code_version
+    assert f"(transforms {code_version()}," in out.stdout          # what a run records in runs.code_version
+
+
+def test_code_version_covers_subpackages(tmp_path):
+    from transforms.version import code_version
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "top.py").write_text("A = 1\n")
+    (tmp_path / "sub" / "deep.py").write_text("B = 1\n")
+    before = code_version(tmp_path)
+    (tmp_path / "sub" / "deep.py").write_text("B = 2\n")
+    assert code_version(tmp_path) != before
 
 
 def test_a_closed_pipe_is_not_an_error(seed_run):

@@ -44,7 +44,7 @@ def pages(tmp_path_factory):
 def test_sigkill_mid_run_then_next_run_ends_like_an_uninterrupted_run(prefect_harness, pages, tmp_path):
     total = len(list(pages.glob("*.txt")))
     reference = tmp_path / "reference.duckdb"
-    assert run_flow([pages], reference, batch_bytes=int(BATCH_MB * 1024 * 1024),
+    assert run_flow([pages], reference, batch_mb=BATCH_MB,
                     publish_batches=1).status == "published"
 
     wh = tmp_path / "killed" / "zhnews.duckdb"

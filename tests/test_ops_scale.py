@@ -3,6 +3,7 @@ thread runner; the served deployment carries its cron schedule; progress and sum
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -26,14 +27,17 @@ def test_dask_two_workers_equal_thread_runner(seed_run, tmp_path):
 
 def test_serve_builds_a_cron_deployment(tmp_path):
     from flows.pipeline import build_deployment
-    dep = build_deployment("15 6 * * *", ["seeds"], str(tmp_path / "z.duckdb"))
+    from flows.settings import Settings
+    dep = build_deployment("15 6 * * *", Settings(inputs=["seeds"], warehouse=str(tmp_path / "z.duckdb")))
     assert dep.name == "zhnews-scheduled"
     crons = [s.schedule.cron for s in dep.schedules]
     assert crons == ["15 6 * * *"]
-    assert dep.parameters["warehouse"] == str((tmp_path / "z.duckdb").resolve())
-    assert dep.parameters["inputs"][0].endswith("/seeds")
+    served = Settings.of(dep.parameters["settings"])        # JSON, as a served run receives it
+    assert served.warehouse == str((tmp_path / "z.duckdb").resolve())
+    assert served.inputs[0].endswith("/seeds") and Path(served.inputs[0]).is_absolute()
+    assert served.task_runner == "thread"
     with pytest.raises(ValueError):
-        build_deployment("not a cron", ["seeds"], str(tmp_path / "z.duckdb"))
+        build_deployment("not a cron", Settings(inputs=["seeds"], warehouse=str(tmp_path / "z.duckdb")))
 
 
 class _Stream(io.StringIO):

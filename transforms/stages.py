@@ -14,31 +14,25 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from contract.tables import ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, polars_schema
 from transforms import entities, layout, metrics, segment
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
-# The frames' columns and types, fixed so that polars builds a frame from row dicts without a pass over every
-# row to infer them (frames 0.17 -> 0.11 s CPU per 5 MB) and an all-null column keeps its type. The warehouse
-# casts to the contract's types when it stages a batch; tests/test_contract.py checks every contract column is here.
-_STR, _INT, _FLOAT, _STRS = pl.String, pl.Int64, pl.Float64, pl.List(pl.String)
-ARTICLE_SCHEMA = {
-    "article_id": _STR, "source_id": _STR, "seq": _INT, "section": _STR, "overline": _STR, "headline": _STR,
-    "subheadline": _STR, "dateline": _STR, "dateline_month": _INT, "dateline_day": _INT, "dateline_date": pl.Date,
-    "reporters": _STRS, "correspondents": _STRS, "byline": _STR, "body": _STR, "flags": _STRS,
-    "token_count": _INT, "keywords": _STRS,
-}
-ENTITY_SCHEMA = {"entity_id": _STR, "entity_type": _STR, "name": _STR}
-MENTION_SCHEMA = {
-    "mention_id": _STR, "article_id": _STR, "entity_id": _STR, "surface": _STR, "char_start": _INT,
-    "char_end": _INT, "role": _STR, "title": _STR,
-}
-METRIC_SCHEMA = {
-    "metric_id": _STR, "article_id": _STR, "char_start": _INT, "char_end": _INT, "surface": _STR,
-    "value": _FLOAT, "unit": _STR, "base_value": _FLOAT, "base_unit": _STR, "kind": _STR, "qualifier": _STR,
-    "low": _FLOAT, "high": _FLOAT, "counted": _STR, "sentence": _STR, "unit_implied": pl.Boolean,
-}
-RESIDUE_SCHEMA = {"source_id": _STR, "seq": _INT, "kind": _STR, "text": _STR}
+# The frames' columns and types come from the table contract (contract/tables.py): the contract's columns, in
+# its order, with its types, so the warehouse stages them as they are. A fixed schema also lets polars build a
+# frame from row dicts without a pass over every row to infer types (frames 0.17 -> 0.11 s CPU per 5 MB), and an
+# all-null column keeps its type. tests/test_contract.py checks each frame's schema against the contract.
+STAMPED_AT_PUBLISH = ("run_id",)                       # articles.run_id: the publishing run, not the transform
+COMPUTED = ("char_count", "paragraph_count")           # articles columns the frames stage computes from body
+ARTICLE_SCHEMA = polars_schema(ARTICLES, without=STAMPED_AT_PUBLISH)
+ARTICLE_ROW_SCHEMA = polars_schema(ARTICLES, without=STAMPED_AT_PUBLISH + COMPUTED)
+ENTITY_SCHEMA = polars_schema(ENTITIES)
+MENTION_SCHEMA = polars_schema(ENTITY_MENTIONS)
+METRIC_SCHEMA = polars_schema(METRICS)
+RESIDUE_SCHEMA = polars_schema(RESIDUE)
+# the keys of a metric row taken from the metrics stage's output: every metrics column but the ids and offsets
+METRIC_FIELDS = tuple(c for c in METRIC_SCHEMA if c not in ("metric_id", "article_id", "char_start", "char_end"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +152,10 @@ def layout_rows(pages: list[PageInput]) -> tuple[list[dict], list[dict]]:
 def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_rows: list[dict],
                  metric_rows: list[dict], residue_rows: list[dict]) -> dict[str, pl.DataFrame]:
     """Rows of one batch -> the frames of the five content tables: the frames stage."""
-    articles = pl.DataFrame(article_rows, schema=ARTICLE_SCHEMA).with_columns(
+    articles = pl.DataFrame(article_rows, schema=ARTICLE_ROW_SCHEMA).with_columns(
         pl.col("body").str.len_chars().alias("char_count"),
         (pl.col("body").str.count_matches("\n") + 1).alias("paragraph_count"),
-    ) if article_rows else pl.DataFrame()
+    ).select([pl.col(name).cast(dtype) for name, dtype in ARTICLE_SCHEMA.items()]) if article_rows else pl.DataFrame()
     frames = {
         "articles": articles,
         "entities": pl.DataFrame(entity_rows, schema=ENTITY_SCHEMA).unique("entity_id", keep="first",
@@ -228,7 +222,5 @@ def _metrics(article_rows: list[dict], found: list[list[dict]]) -> list[dict]:
         for m in article_metrics:
             out.append({"metric_id": short_hash("metric", aid, m["start"], m["end"]), "article_id": aid,
                         "char_start": m["start"], "char_end": m["end"],
-                        **{k: m.get(k) for k in ("surface", "value", "unit", "base_value", "base_unit", "kind",
-                                                 "qualifier", "low", "high", "counted", "sentence",
-                                                 "unit_implied")}})
+                        **{k: m.get(k) for k in METRIC_FIELDS}})
     return out

@@ -21,14 +21,10 @@ import duckdb
 import polars as pl
 
 from warehouse import contract
-from warehouse.contract import CONTENT_TABLES, Table
+from warehouse.contract import CONTENT_TABLES, Table, polars_schema
 
 HERE = Path(__file__).resolve().parent
 OPEN_WAIT_SECONDS = 30      # how long a run waits for a reader to close the file before it gives up
-_POLARS_TYPES = {
-    "VARCHAR": pl.String, "INTEGER": pl.Int32, "BIGINT": pl.Int64, "DOUBLE": pl.Float64,
-    "BOOLEAN": pl.Boolean, "DATE": pl.Date, "TIMESTAMP": pl.Datetime("us"), "VARCHAR[]": pl.List(pl.String),
-}
 
 
 class WarehouseError(RuntimeError):
@@ -37,10 +33,6 @@ class WarehouseError(RuntimeError):
 
 class WarehouseLocked(WarehouseError):
     pass
-
-
-def polars_schema(table: Table) -> dict[str, pl.DataType]:
-    return {c.name: _POLARS_TYPES[c.type] for c in table.columns}
 
 
 def conform(frame: pl.DataFrame | None, table: Table) -> pl.DataFrame:
@@ -356,9 +348,28 @@ class Warehouse:
     def write_dq_results(self, rows: list[dict]) -> None:
         self._insert("dq_results", rows)
 
-    def quarantine_rows(self, run_id: str, source_ids: list[str], reason: str) -> int:
-        """Copy the staged rows of quarantined pages into `quarantine` as JSON."""
+    def quarantine(self, run_id: str, reasons: dict[str, str], staged_sources: list[dict]) -> list[dict]:
+        """Quarantine pages of the staged batch in one transaction: their staged rows go to `quarantine` (as
+        JSON, with the reason), their `sources` rows get status `quarantined` and the reason, and their rows
+        leave staging. `reasons` maps source_id -> reason; `staged_sources` are the batch's source rows.
+        Returns the source rows written."""
+        if not reasons:
+            return []
+        by_reason: dict[str, list[str]] = {}
+        for sid, reason in reasons.items():
+            by_reason.setdefault(reason, []).append(sid)
+        rows = [{**m, "status": "quarantined", "error": f"failed critical checks: {reasons[m['source_id']]}",
+                 "articles": 0} for m in staged_sources if m["source_id"] in reasons]
         now = _now()
+        with self.transaction():
+            for reason, sids in by_reason.items():
+                self._quarantine_rows(run_id, sorted(sids), reason, now)
+            self._upsert_sources(rows, run_id, now)
+            self.drop_staged_sources(list(reasons))
+        return rows
+
+    def _quarantine_rows(self, run_id: str, source_ids: list[str], reason: str, now: dt.datetime) -> int:
+        """Copy the staged rows of quarantined pages into `quarantine` as JSON."""
         n = 0
         for table in CONTENT_TABLES:
             if table.name == "entities":
@@ -374,6 +385,20 @@ class Warehouse:
                 [run_id, table.name, reason, now, source_ids])
             n += cur.fetchone()[0] if cur.description else 0
         return n
+
+    # -- run profiles (drift) ------------------------------------------------------------------
+    def write_profile(self, row: dict) -> None:
+        """Store (replace) one run's row of `run_profiles`; `computed_at` is now."""
+        self.con.execute("DELETE FROM run_profiles WHERE run_id = ?", [row["run_id"]])
+        self._insert("run_profiles", [{"computed_at": _now(), **row}])
+
+    def recent_profiles(self, before_run: str, limit: int, min_pages: int) -> list[dict]:
+        """The latest `limit` profiles of other runs that published at least `min_pages` pages."""
+        cur = self.con.execute(
+            "SELECT * FROM run_profiles WHERE run_id <> ? AND pages >= ? ORDER BY computed_at DESC LIMIT ?",
+            [before_run, min_pages, limit])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 def _now() -> dt.datetime:

@@ -1,5 +1,5 @@
 -- The audit frames: staged rows plus derived check columns, one query per validated table (expectations/).
--- Run by warehouse/dq_store.validation_frames(), which first registers two small relations:
+-- Run by expectations/audit.validation_frames(), which first registers two small relations:
 --   dq_batch_sources(source_id, issue_date)   the pages of the batch being validated (their `sources` rows
 --                                              are written at publish time, so foreign keys check against these)
 --   dq_units(unit, factor, shift, base_unit)   for every unit staged in metrics: base_value = value*factor+shift
@@ -7,11 +7,11 @@
 -- Columns named *_problem are NULL when the row is fine and otherwise say, in words a person can act on, what
 -- is wrong with this row. Their expectation is "values are null", so the Data Docs and `zhnews report` show
 -- these sentences as the failing examples. List columns become JSON strings (Great Expectations needs scalars).
--- txt(x) is a temporary macro (dq_store) = coalesce(x::VARCHAR, 'null'): format() returns NULL when any argument
+-- txt(x) is a temporary macro (audit.py) = coalesce(x::VARCHAR, 'null'): format() returns NULL when any argument
 -- is NULL, which would turn a problem into a pass, so every argument goes through txt(). slice_problem(article,
--- body, start, end, surface) is another (dq_store): NULL when body[start:end] == surface, else a sentence.
+-- body, start, end, surface) is another (audit.py): NULL when body[start:end] == surface, else a sentence.
 -- Every frame but entities keeps a `source_id` column so failures can be traced to pages (an entity is shared
--- by pages: dq_store.sources_of_entities() finds the pages that mention a failing one).
+-- by pages: audit.sources_of_entities() finds the pages that mention a failing one).
 -- Long text that no expectation reads stays in DuckDB (GX hashes every frame it is given): articles carry
 -- the first 30 characters of `body` (enough for its not-null and not-empty checks, the audits over the full
 -- body run here in SQL), metrics leave out `sentence`, articles `keywords`.

@@ -1,0 +1,1 @@
+"""The table contract (contract/tables.py): the bottom of the layers; it imports nothing of zhnews."""
