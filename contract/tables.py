@@ -154,8 +154,9 @@ METRICS = Table(
         Column("high", "DOUBLE", True, "upper bound in base_unit (null when unbounded above)"),
         Column("counted", "VARCHAR", True, "noun counted, e.g. 项目"),
         Column("sentence", "VARCHAR", True, "sentence containing the fact"),
-        Column("unit_implied", "BOOLEAN", True, "the unit is not written but implied by the sentence "
-               "(投资总额突破50亿: 亿元)", extra=True),
+        Column("unit_implied", "BOOLEAN", True, "part of the unit is not written but implied by the sentence, "
+               "shown in parentheses in `unit`: the currency (投资总额突破50亿: 亿(元); 票价五十块: 块(钱)) or the "
+               "time of a speed (时速350公里: 公里(/小时))", extra=True),
     ),
     primary_key=("metric_id",),
     foreign_keys={"article_id": ("articles", "article_id")},
