@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import itemgetter
 
 TYPES = ("PER", "LOC", "ORG")
 
@@ -39,7 +40,7 @@ class Doc:
     def starts(self) -> list[int]:
         """Start offset of every token (and the text's length at the end)."""
         if self._starts is None:
-            self._starts = [0, *accumulate(len(w) for w, _ in self.tokens)]
+            self._starts = [0, *accumulate(map(len, map(itemgetter(0), self.tokens)))]
         return self._starts
 
     def token_at(self, pos: int) -> int:

@@ -16,6 +16,8 @@ import hashlib
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +68,9 @@ class Encoded:
 
 
 class Dictionary:
-    """jieba's dictionary words of the entity-like tags, as two hash tables for the lattice kernel."""
+    """jieba's dictionary words of the entity-like tags, as one hash table for the lattice kernel: the keys of
+    the words and of their proper prefixes, each with its class mask (0 for a prefix that is no word) and
+    kernels.PREFIX when it is a proper prefix of a word."""
 
     def __init__(self, path: Path):
         raw = path.read_bytes()
@@ -87,10 +91,12 @@ class Dictionary:
         uniq, inverse = np.unique(wkeys, return_inverse=True)
         mask = np.zeros(uniq.shape[0], np.int64)
         np.bitwise_or.at(mask, inverse, np.asarray(masks, np.int64))
-        self.slots, self.vals = K.table_build(uniq, _log2_size(uniq.shape[0]))
-        self.masks = mask
         puniq = np.unique(pkeys)
-        self.pslots, self.pvals = K.table_build(puniq, _log2_size(puniq.shape[0]))
+        keys = np.union1d(uniq, puniq)
+        self.masks = np.zeros(keys.shape[0], np.int64)
+        self.masks[np.searchsorted(keys, uniq)] = mask
+        self.masks[np.searchsorted(keys, puniq)] |= K.PREFIX
+        self.slots, self.vals = K.table_build(keys, _log2_size(keys.shape[0]))
 
 
 def _log2_size(n: int) -> int:
@@ -124,12 +130,15 @@ class Suffixes:
         keys, _ = K.dictionary_keys(_codes("".join(words)), offsets)
         self.slots, self.vals = K.table_build(keys, _log2_size(len(words)))
         self.masks = np.array([cls[w] for w in words], np.int64)
+        # last[c]: some suffix word ends with the character of code c (a token ending otherwise has none)
+        self.last = np.zeros(max((ord(w[-1]) for w in words), default=0) + 1, np.bool_)
+        self.last[[ord(w[-1]) for w in words]] = True
         # one-character abbreviations of countries and provinces (中美, 访华, 湘赣): the reviewed aliases
         abbrev = sorted({line.split("\t")[0] for line in lexicons.lines("entity_aliases.tsv")
                          if line.count("\t") >= 2 and len(line.split("\t")[0]) == 1
                          and line.split("\t")[2].strip() == "LOC"})
-        self.abbrev_codes = np.array([ord(c) for c in abbrev], np.int64)
-        self.abbrev_classes = np.ones(len(abbrev), np.int64)
+        self.abbrev = np.zeros(max(map(ord, abbrev), default=0) + 1, np.int64)    # class by character code
+        self.abbrev[[ord(c) for c in abbrev]] = 1
 
 
 @lru_cache(maxsize=1)
@@ -143,21 +152,27 @@ def encode(texts: list[str], tokens: list[list[tuple[str, str]]]) -> Encoded:
     offsets = np.zeros(len(texts) + 1, np.int64)
     np.cumsum(lens, out=offsets[1:])
     cp = _codes("".join(texts))
-    get = _TAG_ID.get
-    word_lens = [len(w) for toks in tokens for w, _ in toks]
-    word_tags = np.fromiter((get(t, 0) for toks in tokens for _, t in toks), np.int64, len(word_lens))
-    nwords = np.fromiter((len(toks) for toks in tokens), np.int64, len(tokens))
+    words, tags = _columns(tokens)
+    word_lens = np.fromiter(map(len, words), np.int64, len(words))
+    word_tags = np.fromiter(map(_TAG_ID.get, tags, repeat(0)), np.int64, len(tags))
+    nwords = np.fromiter(map(len, tokens), np.int64, len(tokens))
     word_offsets = np.zeros(len(tokens) + 1, np.int64)
     np.cumsum(nwords, out=word_offsets[1:])
-    word_ends = _ends_within_texts(np.asarray(word_lens, np.int64), word_offsets)
+    word_ends = _ends_within_texts(word_lens, word_offsets)
     sym = K.normalize(cp)
     info = K.word_info(sym, offsets, word_ends, word_tags, word_offsets)
     d = dictionary()
-    lat = K.lattice(cp, offsets, d.slots, d.vals, d.masks, d.pslots, d.pvals)
+    lat = K.lattice(cp, offsets, d.slots, d.vals, d.masks)
     sx = suffixes()
-    marks = K.suffix_marks(cp, offsets, word_ends, word_offsets, sx.slots, sx.vals, sx.masks)
-    abbr = K.char_classes(cp, sx.abbrev_codes, sx.abbrev_classes)
+    marks = K.suffix_marks(cp, offsets, word_ends, word_offsets, sx.slots, sx.vals, sx.masks, sx.last)
+    abbr = K.char_classes(cp, sx.abbrev)
     return Encoded(offsets, sym, info, (*lat, *K.suffix_distances(cp, offsets, marks), abbr))
+
+
+def _columns(tokens: list[list[tuple[str, str]]]) -> tuple[list[str], list[str]]:
+    """The words and the tags of all texts' (word, tag) pairs, in order (C loops, not a Python one a word)."""
+    pairs = list(chain.from_iterable(tokens))
+    return list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
 
 
 def _ends_within_texts(word_lens: np.ndarray, word_offsets: np.ndarray) -> np.ndarray:
