@@ -68,6 +68,26 @@ def _final(h):
     return (h ^ (h >> _S31)) | _ONE          # never 0 (0 marks an empty slot of the table)
 
 
+@intrinsic
+def _prefetch(typingctx, arr, index):
+    """Start loading the cache line of arr.flat[index] (arr C-contiguous) and go on: LLVM's prefetch, for reads,
+    into all cache levels. A lookup that follows it a few hundred instructions later finds the line there,
+    so the misses of a whole batch of lookups wait for memory together instead of one after another."""
+    sig = types.void(arr, index)
+
+    def codegen(context, builder, signature, args):
+        data = context.make_array(signature.args[0])(context, builder, args[0]).data
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                            "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(builder.gep(data, [args[1]]), i8p), ir.Constant(i32, 0),
+                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 @njit(cache=True)
 def normalize(cp):
     """Character codes -> the symbols the character features read."""
@@ -153,29 +173,36 @@ def lattice(cp, offsets, dict_slots, dict_vals, dict_masks):
     """For every character, the longest dictionary word of each class that starts there (`starts[i, c]`)
     and that ends there (`ends[i, c]`), 0 when none; words never cross a text boundary. The dictionary is one
     table (`table_build`) of the keys of its words and of their proper prefixes; `dict_masks[index]` has the
-    word's class bits and PREFIX when the key is a proper prefix (the walk from i goes on only then)."""
+    word's class bits and PREFIX when the key is a proper prefix (the walk from i goes on only then).
+
+    Words have two characters or more, and every prefix of a word is in the table, so the walk from i starts
+    at the pair (i, i + 1). A first pass over the text asks for the table lines of all its pairs (`_prefetch`):
+    most walks end at that first lookup, and the lookups then find their lines in cache."""
     n = cp.shape[0]
     starts = np.zeros((n, N_CLASSES), np.int8)
     ends = np.zeros((n, N_CLASSES), np.int8)
+    smask = np.uint64(dict_slots.shape[0] - 1)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
-        for i in range(a, b):
-            h = _SEED
+        for i in range(a, b - 1):
+            k = _final(_mix(_mix(_SEED, cp[i]), cp[i + 1]))
+            _prefetch(dict_slots, np.int64((k >> np.uint64(7)) & smask))
+        for i in range(a, b - 1):
+            h = _mix(_SEED, cp[i])
             lim = min(b, i + MAX_WORD)
-            for j in range(i, lim):
+            for j in range(i + 1, lim):
                 h = _mix(h, cp[j])
                 q = table_get(dict_slots, dict_vals, _final(h))
                 if q < 0:
                     break
                 m = dict_masks[q]
-                if j > i:
-                    ln = j - i + 1
-                    for c in range(N_CLASSES):
-                        if m & (1 << c):
-                            if ln > starts[i, c]:
-                                starts[i, c] = ln
-                            if ln > ends[j, c]:
-                                ends[j, c] = ln
+                ln = j - i + 1
+                for c in range(N_CLASSES):
+                    if m & (1 << c):
+                        if ln > starts[i, c]:
+                            starts[i, c] = ln
+                        if ln > ends[j, c]:
+                            ends[j, c] = ln
                 if not m & PREFIX:
                     break
     return starts, ends
@@ -664,26 +691,6 @@ _ODD_HI = np.uint64(0x0000000000FF00FF)    # bytes 9, 11
 _B8 = np.uint64(8)
 _B40 = np.uint64(40)
 _L16 = np.uint64(0xFFFF)
-
-
-@intrinsic
-def _prefetch(typingctx, arr, index):
-    """Start loading the cache line of arr.flat[index] (arr C-contiguous) and go on: LLVM's prefetch, for reads,
-    into all cache levels. A lookup that follows it a few hundred instructions later finds the line there,
-    so the misses of a whole batch of lookups wait for memory together instead of one after another."""
-    sig = types.void(arr, index)
-
-    def codegen(context, builder, signature, args):
-        data = context.make_array(signature.args[0])(context, builder, args[0]).data
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
-                                            "llvm.prefetch.p0i8")
-        builder.call(fn, [builder.bitcast(builder.gep(data, [args[1]]), i8p), ir.Constant(i32, 0),
-                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
 
 
 BLOCK = 64          # characters whose keys `tag_texts` looks up in the hot table before their Bloom and cold pass
