@@ -706,14 +706,16 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
     a block of BLOCK characters.
 
     `hot64` is the bucket table (`buckets_build`) viewed as uint64 [slots, 2], `cold` a slot table
-    (`slots_build`), `cold_words` it viewed as uint32 [slots, 4]. Every key of a character reads one row of
-    `hot` without a branch (its own, or the zero row when hot lacks it); the rows' biased bytes are summed
+    (`slots_build`), `cold_words` it viewed as uint32 [slots, 4]. The keys of a block of BLOCK characters
+    are computed first (`_char_keys`), asking for the hot buckets they will read (`_prefetch`). Every key
+    reads one row of `hot` without a branch (its own, or the zero row when hot lacks it); the rows' biased
+    bytes are summed
     in 16-bit lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
     The keys hot lacks (about four in ten) are kept; after each block of characters a loop asks for the
     Bloom filter's lines of all of them (`_prefetch`), the next asks the filter, one more asks for the `cold`
     lines of the keys it lets through and the last looks those up: memory serves a block's misses together."""
     out = np.zeros(sym.shape[0], np.int8)
-    r = np.zeros(N_TEMPLATES, np.uint64)
+    keys = np.zeros((BLOCK, N_TEMPLATES), np.uint64)
     maxlen = 1
     for s in range(offsets.shape[0] - 1):
         maxlen = max(maxlen, offsets[s + 1] - offsets[s])
@@ -732,9 +734,15 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
             continue
         for start in range(a, b, BLOCK):
             m = 0
-            for i in range(start, min(b, start + BLOCK)):
+            stop = min(b, start + BLOCK)
+            for i in range(start, stop):
+                r = keys[i - start]
                 _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d,
                            abbr)
+                for j in range(N_TEMPLATES):
+                    _prefetch(hot64, np.int64((r[j] >> _SLOT_SHIFT) & hmask) * (2 * WAYS))
+            for i in range(start, stop):
+                r = keys[i - start]
                 s0 = np.uint64(0)
                 s1 = np.uint64(0)
                 s2 = np.uint64(0)
