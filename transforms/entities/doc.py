@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 TYPES = ("PER", "LOC", "ORG")
 
@@ -34,7 +34,8 @@ class Doc:
     folded: str                                 # segment.fold(text): same length, half-width ASCII
     tokens: list[tuple[str, str]]               # rjieba (word, tag) of `folded`
     spans: list[Span] = field(default_factory=list)
-    _starts: list[int] | None = None
+    _starts: list[int] | None = None            # the tagger sets them from its encoding
+    _bounds: set[int] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -43,10 +44,17 @@ class Doc:
             self._starts = [0, *accumulate(map(len, map(itemgetter(0), self.tokens)))]
         return self._starts
 
+    @property
+    def bounds(self) -> set[int]:
+        """`starts` as a set: the offsets where a token starts or ends."""
+        if self._bounds is None:
+            self._bounds = set(self.starts)
+        return self._bounds
+
     def token_at(self, pos: int) -> int:
         """Index of the token holding character `pos`."""
         return bisect_right(self.starts, pos) - 1
 
     def mentions(self) -> list[Mention]:
         return [Mention(s.start, s.end, s.type, self.text[s.start:s.end], s.title)
-                for s in sorted(self.spans, key=lambda s: s.start)]
+                for s in sorted(self.spans, key=attrgetter("start"))]

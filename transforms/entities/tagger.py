@@ -60,6 +60,8 @@ class Encoded:
     sym: np.ndarray         # normalized characters (kernels.normalize)
     info: tuple             # kernels.word_info arrays
     lattice: tuple          # kernels.lattice, kernels.suffix_distances and the abbreviation classes
+    word_ends: np.ndarray   # the words of text s end at word_ends[word_offsets[s]:word_offsets[s+1]] (in the text)
+    word_offsets: np.ndarray
 
     @property
     def keys(self) -> np.ndarray:
@@ -167,7 +169,8 @@ def encode(texts: list[str], tokens: list[list[tuple[str, str]]]) -> Encoded:
     sx = suffixes()
     marks = K.suffix_marks(cp, offsets, word_ends, word_offsets, sx.slots, sx.vals, sx.masks, sx.last)
     abbr = K.char_classes(cp, sx.abbrev)
-    return Encoded(offsets, sym, info, (*lat, *K.suffix_distances(cp, offsets, marks), abbr))
+    return Encoded(offsets, sym, info, (*lat, *K.suffix_distances(cp, offsets, marks), abbr), word_ends,
+                   word_offsets)
 
 
 def _ends_within_texts(word_lens: np.ndarray, word_offsets: np.ndarray) -> np.ndarray:
@@ -267,6 +270,9 @@ def tag_docs(docs: list) -> None:
             j += 1
         group = docs[i:j]
         enc = encode([d.folded for d in group], [d.tokens for d in group])
+        ends = enc.word_ends.tolist()
+        for d, w0, w1 in zip(group, enc.word_offsets.tolist(), enc.word_offsets[1:].tolist()):
+            d._starts = [0, *ends[w0:w1]]           # Doc.starts, known here without counting again
         for s, a, b, t in m.spans(enc).tolist():
             text = group[s].folded
             while a < b and text[a].isspace():       # a span never starts or ends with white space

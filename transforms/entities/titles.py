@@ -176,8 +176,29 @@ def _title_then_surname() -> re.Pattern:
     titles, _, _ = _lexicon()
     one, two = _surnames()
     first = "".join(sorted(one | {w[0] for w in two}))
-    alt = "|".join(map(re.escape, sorted(titles, key=len, reverse=True)))
-    return re.compile(f"(?:{alt})(?=[{first}])")
+    return re.compile(f"{_trie_pattern(titles)}(?=[{first}])")
+
+
+def _trie_pattern(words) -> str:
+    """A regular expression that matches what the alternation of `words`, longest first, matches, as a trie
+    (one branch per next character, a word's end optional after its longer continuations): the words that
+    match at one place are prefixes of one another, so trying the longer continuations first tries them
+    longest first, and the engine reads each character once instead of trying every word in turn."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        alts = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
 
 
 def title_anchored_people(docs: list[Doc]) -> None:
@@ -196,7 +217,7 @@ def title_anchored_people(docs: list[Doc]) -> None:
         taken = bytearray(len(text) + 1)
         for s in doc.spans:
             taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-        bounds = set(doc.starts)
+        bounds = doc.bounds
         added = []
         for p in hits:
             if taken[p] or p not in bounds:
