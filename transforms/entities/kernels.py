@@ -691,6 +691,7 @@ _ODD_HI = np.uint64(0x0000000000FF00FF)    # bytes 9, 11
 _B8 = np.uint64(8)
 _B40 = np.uint64(40)
 _L16 = np.uint64(0xFFFF)
+_U0, _U1, _U2, _U3, _U5, _U7, _U8 = (np.uint64(v) for v in (0, 1, 2, 3, 5, 7, 8))
 
 
 BLOCK = 64          # characters whose keys `tag_texts` looks up in the hot table before their Bloom and cold pass
@@ -700,12 +701,13 @@ _OPENING = (0, 1, 4, 5, 8, 9, 12)   # O, B-x, S-x: the labels that may come afte
 
 @njit(cache=True)
 def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr,
-              hot64, cold, cold_words, bloom, bloom_log2, T):
+              hot_words, cold, cold_words, bloom, bloom_log2, T):
     """Labels of every text: features, emission scores and Viterbi (`_viterbi_bioes`), one text at a time;
     `T` is the int32 transition matrix in the tables' units. Nothing of size (characters x features) outlives
     a block of BLOCK characters.
 
-    `hot64` is the bucket table (`buckets_build`) viewed as uint64 [slots, 2], `cold` a slot table
+    `hot_words` is the bucket table (`buckets_build`) viewed as uint64 [2 * slots], read with unsigned
+    indices (numba adds no negative-index fix-up to those), `cold` a slot table
     (`slots_build`), `cold_words` it viewed as uint32 [slots, 4]. The keys of a block of BLOCK characters
     are computed first (`_char_keys`), asking for the hot buckets they will read (`_prefetch`). Every key
     reads one row of `hot` without a branch (its own, or the zero row when hot lacks it); the rows' biased
@@ -725,8 +727,8 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
     cand_key = np.zeros(BLOCK * N_TEMPLATES + 1, np.uint64)
     cand_pos = np.zeros(BLOCK * N_TEMPLATES + 1, np.int64)
     back = np.zeros((maxlen, N_LABELS), np.int8)
-    zero_row = np.int64(hot64.shape[0] - 1)
-    hmask = np.uint64((hot64.shape[0] - 1) // WAYS - 1)
+    zero_row = np.uint64(hot_words.shape[0] - 2)                # first word of the last (zero) row
+    hmask = np.uint64((hot_words.shape[0] // 2 - 1) // WAYS - 1)
     cmask = np.uint64(cold.shape[0] - 1)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
@@ -740,7 +742,7 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
                 _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d,
                            abbr)
                 for j in range(N_TEMPLATES):
-                    _prefetch(hot64, np.int64((r[j] >> _SLOT_SHIFT) & hmask) * (2 * WAYS))
+                    _prefetch(hot_words, np.int64((r[j] >> _SLOT_SHIFT) & hmask) * (2 * WAYS))
             for i in range(start, stop):
                 r = keys[i - start]
                 s0 = np.uint64(0)
@@ -754,14 +756,15 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
                         continue
                     rows += 1
                     fp = np.uint64(_fingerprint(k))
-                    base = np.int64((k >> _SLOT_SHIFT) & hmask) * WAYS
-                    m1 = np.int64((hot64[base + 1, 1] >> _B40) == fp)
-                    m2 = np.int64((hot64[base + 2, 1] >> _B40) == fp)
-                    m3 = np.int64((hot64[base + 3, 1] >> _B40) == fp)
-                    hit = np.int64((hot64[base, 1] >> _B40) == fp) | m1 | m2 | m3
-                    q = ((base + m1 + 2 * m2 + 3 * m3) & -hit) | (zero_row & (hit - 1))
-                    x0 = hot64[q, 0]
-                    x1 = hot64[q, 1]
+                    w = ((k >> _SLOT_SHIFT) & hmask) * _U8             # the bucket's first word
+                    m1 = np.uint64((hot_words[w + _U3] >> _B40) == fp)  # fingerprints: second word of a slot
+                    m2 = np.uint64((hot_words[w + _U5] >> _B40) == fp)
+                    m3 = np.uint64((hot_words[w + _U7] >> _B40) == fp)
+                    uhit = np.uint64((hot_words[w + _U1] >> _B40) == fp) | m1 | m2 | m3
+                    w = ((w + _U2 * (m1 + _U2 * m2 + _U3 * m3)) & (_U0 - uhit)) | (zero_row & (uhit - _U1))
+                    x0 = hot_words[w]
+                    x1 = hot_words[w + _U1]
+                    hit = np.int64(uhit)
                     s0 += x0 & _EVEN
                     s1 += (x0 >> _B8) & _EVEN
                     s2 += x1 & _EVEN_HI
