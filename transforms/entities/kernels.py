@@ -666,6 +666,9 @@ def buckets_build(keys, weights, log2_buckets):
     return table, placed
 
 
+_U0, _U1, _U2, _U3, _U5, _U6, _U7, _U8, _U63 = (np.uint64(v) for v in (0, 1, 2, 3, 5, 6, 7, 8, 63))
+
+
 @njit(cache=True)
 def _bloom_block(k, log2_blocks):
     """The 512-bit block of the Bloom filter that holds key k's bits."""
@@ -674,15 +677,15 @@ def _bloom_block(k, log2_blocks):
 
 @njit(cache=True)
 def _bloom_bits(bits, log2_blocks, k):
-    """1 if the Bloom filter may hold k, else 0 (no branch)."""
+    """1 if the Bloom filter may hold k, else 0 (no branch; unsigned indices, which need no fix-up)."""
     h = k * _BLOOM_MUL
-    block = _bloom_block(k, log2_blocks)
-    b0 = np.int64(h & np.uint64(511))
-    b1 = np.int64((h >> np.uint64(9)) & np.uint64(511))
-    b2 = np.int64((h >> np.uint64(18)) & np.uint64(511))
-    x = (bits[block * 8 + (b0 >> 6)] >> np.uint64(b0 & 63)) & (bits[block * 8 + (b1 >> 6)] >> np.uint64(b1 & 63)) \
-        & (bits[block * 8 + (b2 >> 6)] >> np.uint64(b2 & 63))
-    return np.int64(x & np.uint64(1))
+    w = np.uint64(_bloom_block(k, log2_blocks)) * _U8
+    b0 = h & np.uint64(511)
+    b1 = (h >> np.uint64(9)) & np.uint64(511)
+    b2 = (h >> np.uint64(18)) & np.uint64(511)
+    x = (bits[w + (b0 >> _U6)] >> (b0 & _U63)) & (bits[w + (b1 >> _U6)] >> (b1 & _U63)) \
+        & (bits[w + (b2 >> _U6)] >> (b2 & _U63))
+    return np.int64(x & _U1)
 
 
 _EVEN = np.uint64(0x00FF00FF00FF00FF)      # bytes 0, 2, 4, 6 of a word as four 16-bit lanes
@@ -691,7 +694,6 @@ _ODD_HI = np.uint64(0x0000000000FF00FF)    # bytes 9, 11
 _B8 = np.uint64(8)
 _B40 = np.uint64(40)
 _L16 = np.uint64(0xFFFF)
-_U0, _U1, _U2, _U3, _U5, _U7, _U8 = (np.uint64(v) for v in (0, 1, 2, 3, 5, 7, 8))
 
 
 BLOCK = 64          # characters whose keys `tag_texts` looks up in the hot table before their Bloom and cold pass
