@@ -709,12 +709,11 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
     a block of BLOCK characters.
 
     `hot_words` is the bucket table (`buckets_build`) viewed as uint64 [2 * slots], read with unsigned
-    indices (numba adds no negative-index fix-up to those), `cold` a slot table
-    (`slots_build`), `cold_words` it viewed as uint32 [slots, 4]. The keys of a block of BLOCK characters
-    are computed first (`_char_keys`), asking for the hot buckets they will read (`_prefetch`). Every key
-    reads one row of `hot` without a branch (its own, or the zero row when hot lacks it); the rows' biased
-    bytes are summed
-    in 16-bit lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
+    indices (numba adds no negative-index fix-up to those), `cold` a slot table (`slots_build`), `cold_words`
+    it viewed as uint32 [slots, 4]. The keys of a block of BLOCK characters are computed first
+    (`_char_keys`), asking for the hot buckets they will read (`_prefetch`). Every key reads one row of `hot`
+    without a branch (its own, or the zero row when hot lacks it); the rows' biased bytes are summed in 16-bit
+    lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
     The keys hot lacks (about four in ten) are kept; after each block of characters a loop asks for the
     Bloom filter's lines of all of them (`_prefetch`), the next asks the filter, one more asks for the `cold`
     lines of the keys it lets through and the last looks those up: memory serves a block's misses together."""

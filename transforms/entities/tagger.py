@@ -236,8 +236,8 @@ class Model:
         return model
 
     def labels(self, enc: Encoded) -> np.ndarray:
-        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot.view(np.uint64).reshape(-1), self.cold,
-                           self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
+        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot.view(np.uint64).reshape(-1),
+                           self.cold, self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
 
     def spans(self, enc: Encoded) -> np.ndarray:
         """(text index, start, end, type index) rows."""
