@@ -2,6 +2,7 @@
 the classes of error the rule engine used to make, titles, propagation, canonical names, offsets (hypothesis)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,27 @@ def test_never_crashes_offsets_consistent(text):
 @given(st.text(max_size=80))
 def test_arbitrary_unicode(text):
     check(text, extract_entities(text))
+
+
+def test_title_trie_matches_like_the_alternation_longest_first():
+    from transforms.entities.titles import _trie_pattern
+
+    words = ["主任", "副主任", "主", "主任委员", "书记", "副书记", "记者"]
+    longest_first = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    alternation = re.compile(f"(?:{longest_first})(?=[王李任])")
+    trie = re.compile(_trie_pattern(words) + "(?=[王李任])")
+    for text in ("副主任王五", "主任委员李四和主王二", "书记者王", "主任委员会李", "副书记王、主任李", "主主任王", "副主任任六"):
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)], text
+    assert [m.group() for m in trie.finditer("主任委员李四")] == ["主任委员"]
+
+
+def test_title_places_are_found_as_finditer_finds_them():
+    from transforms.entities.titles import _title_then_surname, _titles_before_surnames
+
+    rx, _, _ = _title_then_surname()
+    texts = ["市委书记王明和副主任李华出席，区长张强、副区长刘伟主持。", "主任主任王", "", "王",
+             "省人大常委会副主任委员陈刚来到县委书记赵亮家中看望老党员孙大爷。" * 3,
+             "经理经理经理李" + "、" * 20 + "局长王", "公司董事长王五和党工委书记李六"]
+    for text in texts:
+        assert _titles_before_surnames(text) == [m.end() for m in rx.finditer(text)], text
+    assert _titles_before_surnames(texts[0])

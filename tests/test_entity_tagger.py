@@ -122,3 +122,46 @@ def test_committed_model_file():
     assert path.is_file() and path.stat().st_size < 20 * 1024 * 1024
     meta = tg.model().meta
     assert meta["train_file"] == "msra_train.jsonl" and int(meta["features_version"]) == tg.FEATURES_VERSION
+
+
+def _exact_decode(enc: tg.Encoded, model: tg.Model) -> np.ndarray:
+    """The model's labels by the training decoder: every key looked up by its whole 64 bits, float Viterbi."""
+    slots, vals = K.table_build(model.keys, tg._log2_size(model.keys.shape[0]))
+    ids = K.lookup(enc.keys, slots, vals)
+    W = np.zeros((model.W.shape[0], K.ROW), np.float32)
+    W[:, :K.N_LABELS] = model.W
+    return K.decode(ids, enc.offsets, W, model.T.astype(np.float32))
+
+
+def test_fused_kernel_agrees_with_the_training_decoder():
+    texts = ["省交通运输厅副厅长张明远昨天在郑州市调研，随后前往洛阳市第一人民医院看望医护人员。" * 3,
+             "", "好", "记者从市教育局获悉：全市中小学将于9月1日开学，北京大学附属中学的老师王芳介绍了情况。",
+             "中美双方在华盛顿举行会谈。" * 8]
+    enc = tg.encode(texts, segment.tag_batch(texts))
+    model = tg.model()
+    labels = model.labels(enc)
+    assert (labels == _exact_decode(enc, model)).all()
+    assert (labels != 0).sum() > 10
+
+
+def test_lattice_reads_words_and_their_prefixes_from_one_table(tmp_path):
+    dict_txt = tmp_path / "dict.txt"
+    dict_txt.write_text("北京 10 ns\n北京大学 5 nt\n张三丰 3 nr\n大学 9 n\n京大 1 nz\n", encoding="utf-8")
+    d = tg.Dictionary(dict_txt)
+    text = "北京大学张三丰"
+    cp = tg._codes(text)
+    starts, ends = K.lattice(cp, np.array([0, len(text)]), d.slots, d.vals, d.masks)
+    PER, LOC, ORG, OTHER = range(4)
+    assert starts[0].tolist() == [0, 2, 4, 0]              # 北京 (place), 北京大学 (organization)
+    assert starts[1, OTHER] == 2 and ends[2, OTHER] == 2   # 京大
+    assert ends[3, ORG] == 4 and ends[1, LOC] == 2
+    assert starts[4, PER] == 3 and ends[6, PER] == 3
+    assert not starts[2].any()                            # 大学 is no entity-like word
+
+
+def test_suffix_lookahead_reaches_the_end_of_a_long_name():
+    text = "黑龙江省牡丹江市煤气公司职工"
+    enc = tg.encode([text], segment.tag_batch([text]))
+    org, loc = enc.lattice[2], enc.lattice[3]
+    assert org[0] == text.index("公司") + 1            # distance to the last character of 公司
+    assert loc[0] == text.index("省")

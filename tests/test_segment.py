@@ -45,3 +45,9 @@ def test_keywords_are_content_words():
     assert count[0] > 10
     assert "园区" in kws[0] and "制造业" in kws[0]
     assert not {"。", "，", "103.4"} & set(kws[0])
+
+
+def test_fold_batch_folds_like_fold():
+    texts = ["２０２６年３月，ＧＤＰ增长５％！", "", "没有全角字符", "全角\u3000空格和𠀀字", "a\ud800b（注）"]
+    assert segment.fold_batch(texts) == [segment.fold(t) for t in texts]
+    assert segment.fold_batch(texts)[0] == "2026年3月,GDP增长5%!"

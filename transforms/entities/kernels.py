@@ -19,7 +19,10 @@ the same on every machine.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 N_LABELS = 13
 ROW = 16
@@ -63,6 +66,26 @@ def _final(h):
     h = (h ^ (h >> _S30)) * _M2
     h = (h ^ (h >> _S27)) * _M3
     return (h ^ (h >> _S31)) | _ONE          # never 0 (0 marks an empty slot of the table)
+
+
+@intrinsic
+def _prefetch(typingctx, arr, index):
+    """Start loading the cache line of arr.flat[index] (arr C-contiguous) and go on: LLVM's prefetch, for reads,
+    into all cache levels. A lookup that follows it a few hundred instructions later finds the line there,
+    so the misses of a whole batch of lookups wait for memory together instead of one after another."""
+    sig = types.void(arr, index)
+
+    def codegen(context, builder, signature, args):
+        data = context.make_array(signature.args[0])(context, builder, args[0]).data
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                            "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(builder.gep(data, [args[1]]), i8p), ir.Constant(i32, 0),
+                          ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @njit(cache=True)
@@ -142,34 +165,45 @@ def dictionary_keys(cp, offsets):
     return words, prefixes[:k]
 
 
+PREFIX = 1 << N_CLASSES      # the bit of a dictionary key's mask saying that it is a proper prefix of a word
+
+
 @njit(cache=True)
-def lattice(cp, offsets, dict_slots, dict_vals, dict_masks, prefix_slots, prefix_vals):
+def lattice(cp, offsets, dict_slots, dict_vals, dict_masks):
     """For every character, the longest dictionary word of each class that starts there (`starts[i, c]`)
-    and that ends there (`ends[i, c]`), 0 when none; words never cross a text boundary. The dictionary is
-    two tables (`table_build`): its words (index -> class mask in `dict_masks`) and their proper prefixes."""
+    and that ends there (`ends[i, c]`), 0 when none; words never cross a text boundary. The dictionary is one
+    table (`table_build`) of the keys of its words and of their proper prefixes; `dict_masks[index]` has the
+    word's class bits and PREFIX when the key is a proper prefix (the walk from i goes on only then).
+
+    Words have two characters or more, and every prefix of a word is in the table, so the walk from i starts
+    at the pair (i, i + 1). A first pass over the text asks for the table lines of all its pairs (`_prefetch`):
+    most walks end at that first lookup, and the lookups then find their lines in cache."""
     n = cp.shape[0]
     starts = np.zeros((n, N_CLASSES), np.int8)
     ends = np.zeros((n, N_CLASSES), np.int8)
+    smask = np.uint64(dict_slots.shape[0] - 1)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
-        for i in range(a, b):
-            h = _SEED
+        for i in range(a, b - 1):
+            k = _final(_mix(_mix(_SEED, cp[i]), cp[i + 1]))
+            _prefetch(dict_slots, np.int64((k >> np.uint64(7)) & smask))
+        for i in range(a, b - 1):
+            h = _mix(_SEED, cp[i])
             lim = min(b, i + MAX_WORD)
-            for j in range(i, lim):
+            for j in range(i + 1, lim):
                 h = _mix(h, cp[j])
-                k = _final(h)
-                if j > i:
-                    m = table_get(dict_slots, dict_vals, k)
-                    if m >= 0:
-                        m = dict_masks[m]
-                        ln = j - i + 1
-                        for c in range(N_CLASSES):
-                            if m & (1 << c):
-                                if ln > starts[i, c]:
-                                    starts[i, c] = ln
-                                if ln > ends[j, c]:
-                                    ends[j, c] = ln
-                if table_get(prefix_slots, prefix_vals, k) < 0:
+                q = table_get(dict_slots, dict_vals, _final(h))
+                if q < 0:
+                    break
+                m = dict_masks[q]
+                ln = j - i + 1
+                for c in range(N_CLASSES):
+                    if m & (1 << c):
+                        if ln > starts[i, c]:
+                            starts[i, c] = ln
+                        if ln > ends[j, c]:
+                            ends[j, c] = ln
+                if not m & PREFIX:
                     break
     return starts, ends
 
@@ -632,17 +666,26 @@ def buckets_build(keys, weights, log2_buckets):
     return table, placed
 
 
+_U0, _U1, _U2, _U3, _U5, _U6, _U7, _U8, _U63 = (np.uint64(v) for v in (0, 1, 2, 3, 5, 6, 7, 8, 63))
+
+
+@njit(cache=True)
+def _bloom_block(k, log2_blocks):
+    """The 512-bit block of the Bloom filter that holds key k's bits."""
+    return np.int64((k * _BLOOM_MUL) >> np.uint64(64 - log2_blocks)) if log2_blocks > 0 else np.int64(0)
+
+
 @njit(cache=True)
 def _bloom_bits(bits, log2_blocks, k):
-    """1 if the Bloom filter may hold k, else 0 (no branch)."""
+    """1 if the Bloom filter may hold k, else 0 (no branch; unsigned indices, which need no fix-up)."""
     h = k * _BLOOM_MUL
-    block = np.int64(h >> np.uint64(64 - log2_blocks)) if log2_blocks > 0 else np.int64(0)
-    b0 = np.int64(h & np.uint64(511))
-    b1 = np.int64((h >> np.uint64(9)) & np.uint64(511))
-    b2 = np.int64((h >> np.uint64(18)) & np.uint64(511))
-    x = (bits[block * 8 + (b0 >> 6)] >> np.uint64(b0 & 63)) & (bits[block * 8 + (b1 >> 6)] >> np.uint64(b1 & 63)) \
-        & (bits[block * 8 + (b2 >> 6)] >> np.uint64(b2 & 63))
-    return np.int64(x & np.uint64(1))
+    w = np.uint64(_bloom_block(k, log2_blocks)) * _U8
+    b0 = h & np.uint64(511)
+    b1 = (h >> np.uint64(9)) & np.uint64(511)
+    b2 = (h >> np.uint64(18)) & np.uint64(511)
+    x = (bits[w + (b0 >> _U6)] >> (b0 & _U63)) & (bits[w + (b1 >> _U6)] >> (b1 & _U63)) \
+        & (bits[w + (b2 >> _U6)] >> (b2 & _U63))
+    return np.int64(x & _U1)
 
 
 _EVEN = np.uint64(0x00FF00FF00FF00FF)      # bytes 0, 2, 4, 6 of a word as four 16-bit lanes
@@ -653,127 +696,171 @@ _B40 = np.uint64(40)
 _L16 = np.uint64(0xFFFF)
 
 
+BLOCK = 64          # characters whose keys `tag_texts` looks up in the hot table before their Bloom and cold pass
+_CLOSED = (0, 3, 4, 7, 8, 11, 12)   # O, E-x, S-x: the labels after which O, B-x or S-x may come
+_OPENING = (0, 1, 4, 5, 8, 9, 12)   # O, B-x, S-x: the labels that may come after them (and begin a text)
+
+
 @njit(cache=True)
 def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr,
-              hot64, cold, cold_words, bloom, bloom_log2, T):
-    """Labels of every text: features, emission scores and Viterbi, one text at a time; `T` is the int32
-    transition matrix in the tables' units. Nothing of size (characters x features) outlives a text.
+              hot_words, cold, cold_words, bloom, bloom_log2, T):
+    """Labels of every text: features, emission scores and Viterbi (`_viterbi_bioes`), one text at a time;
+    `T` is the int32 transition matrix in the tables' units. Nothing of size (characters x features) outlives
+    a block of BLOCK characters.
 
-    `hot64` is the bucket table (`buckets_build`) viewed as uint64 [slots, 2], `cold` a slot table
-    (`slots_build`), `cold_words` it viewed as uint32 [slots, 4]. Every key of a character reads one row of
-    `hot` without a branch (its own, or the zero row when hot lacks it); the rows' biased bytes are summed
-    in 16-bit lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
-    Keys hot lacks that the Bloom filter lets through go to a list, looked up in `cold` in a second loop whose
-    iterations do not depend on one another, so several cache misses are in flight at once. Viterbi follows
-    the BIOES structure: O, B and S follow O, E or S; I and E follow B or I of their own type."""
+    `hot_words` is the bucket table (`buckets_build`) viewed as uint64 [2 * slots], read with unsigned
+    indices (numba adds no negative-index fix-up to those), `cold` a slot table (`slots_build`), `cold_words`
+    it viewed as uint32 [slots, 4]. The keys of a block of BLOCK characters are computed first
+    (`_char_keys`), asking for the hot buckets they will read (`_prefetch`). Every key reads one row of `hot`
+    without a branch (its own, or the zero row when hot lacks it); the rows' biased bytes are summed in 16-bit
+    lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
+    The keys hot lacks (about four in ten) are kept; after each block of characters a loop asks for the
+    Bloom filter's lines of all of them (`_prefetch`), the next asks the filter, one more asks for the `cold`
+    lines of the keys it lets through and the last looks those up: memory serves a block's misses together."""
     out = np.zeros(sym.shape[0], np.int8)
-    r = np.zeros(N_TEMPLATES, np.uint64)
-    NEG = np.int64(-(1 << 50))
+    keys = np.zeros((BLOCK, N_TEMPLATES), np.uint64)
     maxlen = 1
     for s in range(offsets.shape[0] - 1):
         maxlen = max(maxlen, offsets[s + 1] - offsets[s])
     E = np.zeros((maxlen, ROW), np.int64)
-    cand_key = np.zeros(maxlen * N_TEMPLATES + 1, np.uint64)
-    cand_pos = np.zeros(maxlen * N_TEMPLATES + 1, np.int64)
+    miss_key = np.zeros(BLOCK * N_TEMPLATES + 1, np.uint64)
+    miss_pos = np.zeros(BLOCK * N_TEMPLATES + 1, np.int64)
+    cand_key = np.zeros(BLOCK * N_TEMPLATES + 1, np.uint64)
+    cand_pos = np.zeros(BLOCK * N_TEMPLATES + 1, np.int64)
     back = np.zeros((maxlen, N_LABELS), np.int8)
-    prev = np.empty(N_LABELS, np.int64)
-    cur = np.empty(N_LABELS, np.int64)
-    closed = np.array([0, 3, 4, 7, 8, 11, 12])         # O, E-x, S-x: labels after which a name may start
-    zero_row = np.int64(hot64.shape[0] - 1)
-    hmask = np.uint64((hot64.shape[0] - 1) // WAYS - 1)
+    zero_row = np.uint64(hot_words.shape[0] - 2)                # first word of the last (zero) row
+    hmask = np.uint64((hot_words.shape[0] // 2 - 1) // WAYS - 1)
+    cmask = np.uint64(cold.shape[0] - 1)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
-        n = b - a
-        if n == 0:
+        if b == a:
             continue
-        m = 0
-        for i in range(a, b):
-            _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr)
-            s0 = np.uint64(0)
-            s1 = np.uint64(0)
-            s2 = np.uint64(0)
-            s3 = np.uint64(0)
-            rows = 0
-            for j in range(N_TEMPLATES):
-                k = r[j]
-                if k == 0:
-                    continue
-                rows += 1
-                fp = np.uint64(_fingerprint(k))
-                base = np.int64((k >> _SLOT_SHIFT) & hmask) * WAYS
-                m1 = np.int64((hot64[base + 1, 1] >> _B40) == fp)
-                m2 = np.int64((hot64[base + 2, 1] >> _B40) == fp)
-                m3 = np.int64((hot64[base + 3, 1] >> _B40) == fp)
-                hit = np.int64((hot64[base, 1] >> _B40) == fp) | m1 | m2 | m3
-                q = ((base + m1 + 2 * m2 + 3 * m3) & -hit) | (zero_row & (hit - 1))
-                x0 = hot64[q, 0]
-                x1 = hot64[q, 1]
-                s0 += x0 & _EVEN
-                s1 += (x0 >> _B8) & _EVEN
-                s2 += x1 & _EVEN_HI
-                s3 += (x1 >> _B8) & _ODD_HI
-                cand_key[m] = k                         # a candidate for the cold table, kept or not
-                cand_pos[m] = i - a
-                m += (1 - hit) & _bloom_bits(bloom, bloom_log2, k)
-            e = E[i - a]
-            bias = np.int64(128 * rows)
-            for lane in range(4):
-                sh = np.uint64(16 * lane)
-                e[2 * lane] = np.int64((s0 >> sh) & _L16) - bias
-                e[2 * lane + 1] = np.int64((s1 >> sh) & _L16) - bias
-            for lane in range(3):
-                sh = np.uint64(16 * lane)
-                e[8 + 2 * lane] = np.int64((s2 >> sh) & _L16) - bias
-            for lane in range(2):
-                sh = np.uint64(16 * lane)
-                e[9 + 2 * lane] = np.int64((s3 >> sh) & _L16) - bias
-        for x in range(m):
-            q = _slot_of(cold, cold_words, cand_key[x])
-            if q >= 0:
-                e = E[cand_pos[x]]
-                for c in range(N_LABELS):
-                    e[c] += np.int64(np.uint8(cold[q, c])) - 128
-        for c in range(N_LABELS):
-            kind = (c - 1) & 3
-            prev[c] = E[0, c] + T[START, c] if (c == 0 or kind == 0 or kind == 3) else NEG
-        for t in range(1, n):
-            for c in range(N_LABELS):
-                kind = (c - 1) & 3
-                if c == 0 or kind == 0 or kind == 3:           # O, B, S: after a closed label
-                    best = NEG
-                    arg = 0
-                    for x in range(7):
-                        p = closed[x]
-                        v = prev[p] + T[p, c]
-                        if v > best:
-                            best = v
-                            arg = p
-                else:                                          # I, E: after B or I of the same type
-                    bb = c - kind
-                    v1 = prev[bb] + T[bb, c]
-                    v2 = prev[bb + 1] + T[bb + 1, c]
-                    if v1 >= v2:
-                        best = v1
-                        arg = bb
-                    else:
-                        best = v2
-                        arg = bb + 1
-                cur[c] = best + E[t, c]
-                back[t, c] = arg
-            for c in range(N_LABELS):
-                prev[c] = cur[c]
-        best = NEG
-        arg = 0
-        for x in range(7):                                     # a text ends on O, E or S
-            c = closed[x]
-            v = prev[c] + T[END, c]
-            if v > best:
-                best = v
-                arg = c
-        for t in range(n - 1, -1, -1):
-            out[a + t] = arg
-            arg = back[t, arg]
+        for start in range(a, b, BLOCK):
+            m = 0
+            stop = min(b, start + BLOCK)
+            for i in range(start, stop):
+                r = keys[i - start]
+                _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d,
+                           abbr)
+                for j in range(N_TEMPLATES):
+                    _prefetch(hot_words, np.int64((r[j] >> _SLOT_SHIFT) & hmask) * (2 * WAYS))
+            for i in range(start, stop):
+                r = keys[i - start]
+                s0 = np.uint64(0)
+                s1 = np.uint64(0)
+                s2 = np.uint64(0)
+                s3 = np.uint64(0)
+                rows = 0
+                for j in range(N_TEMPLATES):
+                    k = r[j]
+                    if k == 0:
+                        continue
+                    rows += 1
+                    fp = np.uint64(_fingerprint(k))
+                    w = ((k >> _SLOT_SHIFT) & hmask) * _U8             # the bucket's first word
+                    m1 = np.uint64((hot_words[w + _U3] >> _B40) == fp)  # fingerprints: second word of a slot
+                    m2 = np.uint64((hot_words[w + _U5] >> _B40) == fp)
+                    m3 = np.uint64((hot_words[w + _U7] >> _B40) == fp)
+                    uhit = np.uint64((hot_words[w + _U1] >> _B40) == fp) | m1 | m2 | m3
+                    w = ((w + _U2 * (m1 + _U2 * m2 + _U3 * m3)) & (_U0 - uhit)) | (zero_row & (uhit - _U1))
+                    x0 = hot_words[w]
+                    x1 = hot_words[w + _U1]
+                    hit = np.int64(uhit)
+                    s0 += x0 & _EVEN
+                    s1 += (x0 >> _B8) & _EVEN
+                    s2 += x1 & _EVEN_HI
+                    s3 += (x1 >> _B8) & _ODD_HI
+                    miss_key[m] = k                     # kept when hot lacks it
+                    miss_pos[m] = i - a
+                    m += 1 - hit
+                e = E[i - a]
+                bias = np.int64(128 * rows)
+                for lane in range(4):
+                    sh = np.uint64(16 * lane)
+                    e[2 * lane] = np.int64((s0 >> sh) & _L16) - bias
+                    e[2 * lane + 1] = np.int64((s1 >> sh) & _L16) - bias
+                for lane in range(3):
+                    sh = np.uint64(16 * lane)
+                    e[8 + 2 * lane] = np.int64((s2 >> sh) & _L16) - bias
+                for lane in range(2):
+                    sh = np.uint64(16 * lane)
+                    e[9 + 2 * lane] = np.int64((s3 >> sh) & _L16) - bias
+            for x in range(m):
+                _prefetch(bloom, _bloom_block(miss_key[x], bloom_log2) * 8)
+            c = 0
+            for x in range(m):
+                k = miss_key[x]
+                cand_key[c] = k                         # a candidate for the cold table, kept or not
+                cand_pos[c] = miss_pos[x]
+                c += _bloom_bits(bloom, bloom_log2, k)
+            for x in range(c):
+                _prefetch(cold, np.int64((cand_key[x] >> _SLOT_SHIFT) & cmask) * ROW)
+            for x in range(c):
+                q = _slot_of(cold, cold_words, cand_key[x])
+                if q >= 0:
+                    e = E[cand_pos[x]]
+                    for lab in range(N_LABELS):
+                        e[lab] += np.int64(np.uint8(cold[q, lab])) - 128
+        _viterbi_bioes(E, b - a, T, back, out, a)
     return out
+
+
+@njit(cache=True)
+def _viterbi_bioes(E, n, T, back, out, a):
+    """The best labels of one text from its emission scores E[:n] into out[a:a + n], in integers, under the
+    BIOES structure: O, B and S follow O, E or S (`_CLOSED`); I and E follow B or I of their own type. Ties
+    go to the first candidate in label order. `back` is scratch of at least n rows."""
+    NEG = np.int64(-(1 << 50))
+    closed = np.array(_CLOSED)
+    opening = np.array(_OPENING)
+    Tc = np.empty((7, 7), np.int64)             # Tc[y, x]: from closed label x to opening label y
+    for y in range(7):
+        for x in range(7):
+            Tc[y, x] = T[closed[x], opening[y]]
+    prev = np.empty(N_LABELS, np.int64)
+    cur = np.empty(N_LABELS, np.int64)
+    pc = np.empty(7, np.int64)
+    for c in range(N_LABELS):
+        kind = (c - 1) & 3
+        prev[c] = E[0, c] + T[START, c] if (c == 0 or kind == 0 or kind == 3) else NEG
+    for t in range(1, n):
+        for x in range(7):
+            pc[x] = prev[closed[x]]
+        for y in range(7):
+            best = pc[0] + Tc[y, 0]
+            arg = 0
+            for x in range(1, 7):
+                v = pc[x] + Tc[y, x]
+                if v > best:
+                    best = v
+                    arg = x
+            c = opening[y]
+            cur[c] = best + E[t, c]
+            back[t, c] = closed[arg]
+        for ty in range(3):                     # I and E of type ty: after its B or its I
+            bb = 1 + 4 * ty
+            for c in (bb + 1, bb + 2):
+                v1 = prev[bb] + T[bb, c]
+                v2 = prev[bb + 1] + T[bb + 1, c]
+                if v1 >= v2:
+                    cur[c] = v1 + E[t, c]
+                    back[t, c] = bb
+                else:
+                    cur[c] = v2 + E[t, c]
+                    back[t, c] = bb + 1
+        for c in range(N_LABELS):
+            prev[c] = cur[c]
+    best = NEG
+    arg = 0
+    for x in range(7):                          # a text ends on O, E or S
+        c = closed[x]
+        v = prev[c] + T[END, c]
+        if v > best:
+            best = v
+            arg = c
+    for t in range(n - 1, -1, -1):
+        out[a + t] = arg
+        arg = back[t, arg]
 
 
 # ---------------------------------------------------------------------------------- suffix lookahead
@@ -787,24 +874,26 @@ _CLAUSE_END[[0x3002, 0xFF0C, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 44, 46, 59,
 
 
 @njit(cache=True)
-def char_classes(cp, codes, classes):
-    """classes of each character from a sorted table of character codes (0 = none)."""
+def char_classes(cp, classes):
+    """The class of each character, `classes[code]` (0 = none, and for codes past the table)."""
     out = np.zeros(cp.shape[0], np.int64)
     for i in range(cp.shape[0]):
-        j = np.searchsorted(codes, cp[i])
-        if j < codes.shape[0] and codes[j] == cp[i]:
-            out[i] = classes[j]
+        if cp[i] < classes.shape[0]:
+            out[i] = classes[cp[i]]
     return out
 
 
 @njit(cache=True)
-def suffix_marks(cp, offsets, word_ends, word_offsets, slots, vals, masks):
-    """marks[i] = class bits (1 organization, 2 place) of a suffix word that ends a token at character i."""
+def suffix_marks(cp, offsets, word_ends, word_offsets, slots, vals, masks, last):
+    """marks[i] = class bits (1 organization, 2 place) of a suffix word that ends a token at character i.
+    `last[code]`: some suffix word ends with that character (the other tokens are not looked up)."""
     marks = np.zeros(cp.shape[0], np.int8)
     for s in range(offsets.shape[0] - 1):
         a = offsets[s]
         for w in range(word_offsets[s], word_offsets[s + 1]):
             e = a + word_ends[w]            # exclusive end of the token
+            if e == a or cp[e - 1] >= last.shape[0] or not last[cp[e - 1]]:
+                continue
             start = a + (word_ends[w - 1] if w > word_offsets[s] else 0)
             for ln in range(1, 7):
                 if e - ln < start - 3 or e - ln < a:

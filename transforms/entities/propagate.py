@@ -28,7 +28,7 @@ def _propagate(doc: Doc) -> None:
     taken = bytearray(len(text))
     for s in doc.spans:
         taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-    bounds = set(doc.starts)
+    bounds = doc.bounds
     added = []
     for name in sorted(names, key=len, reverse=True):
         pos = text.find(name)

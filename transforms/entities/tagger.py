@@ -16,6 +16,8 @@ import hashlib
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +60,8 @@ class Encoded:
     sym: np.ndarray         # normalized characters (kernels.normalize)
     info: tuple             # kernels.word_info arrays
     lattice: tuple          # kernels.lattice, kernels.suffix_distances and the abbreviation classes
+    word_ends: np.ndarray   # the words of text s end at word_ends[word_offsets[s]:word_offsets[s+1]] (in the text)
+    word_offsets: np.ndarray
 
     @property
     def keys(self) -> np.ndarray:
@@ -66,7 +70,9 @@ class Encoded:
 
 
 class Dictionary:
-    """jieba's dictionary words of the entity-like tags, as two hash tables for the lattice kernel."""
+    """jieba's dictionary words of the entity-like tags, as one hash table for the lattice kernel: the keys of
+    the words and of their proper prefixes, each with its class mask (0 for a prefix that is no word) and
+    kernels.PREFIX when it is a proper prefix of a word."""
 
     def __init__(self, path: Path):
         raw = path.read_bytes()
@@ -87,10 +93,12 @@ class Dictionary:
         uniq, inverse = np.unique(wkeys, return_inverse=True)
         mask = np.zeros(uniq.shape[0], np.int64)
         np.bitwise_or.at(mask, inverse, np.asarray(masks, np.int64))
-        self.slots, self.vals = K.table_build(uniq, _log2_size(uniq.shape[0]))
-        self.masks = mask
         puniq = np.unique(pkeys)
-        self.pslots, self.pvals = K.table_build(puniq, _log2_size(puniq.shape[0]))
+        keys = np.union1d(uniq, puniq)
+        self.masks = np.zeros(keys.shape[0], np.int64)
+        self.masks[np.searchsorted(keys, uniq)] = mask
+        self.masks[np.searchsorted(keys, puniq)] |= K.PREFIX
+        self.slots, self.vals = K.table_build(keys, _log2_size(keys.shape[0]))
 
 
 def _log2_size(n: int) -> int:
@@ -124,12 +132,15 @@ class Suffixes:
         keys, _ = K.dictionary_keys(_codes("".join(words)), offsets)
         self.slots, self.vals = K.table_build(keys, _log2_size(len(words)))
         self.masks = np.array([cls[w] for w in words], np.int64)
+        # last[c]: some suffix word ends with the character of code c (a token ending otherwise has none)
+        self.last = np.zeros(max((ord(w[-1]) for w in words), default=0) + 1, np.bool_)
+        self.last[[ord(w[-1]) for w in words]] = True
         # one-character abbreviations of countries and provinces (中美, 访华, 湘赣): the reviewed aliases
         abbrev = sorted({line.split("\t")[0] for line in lexicons.lines("entity_aliases.tsv")
                          if line.count("\t") >= 2 and len(line.split("\t")[0]) == 1
                          and line.split("\t")[2].strip() == "LOC"})
-        self.abbrev_codes = np.array([ord(c) for c in abbrev], np.int64)
-        self.abbrev_classes = np.ones(len(abbrev), np.int64)
+        self.abbrev = np.zeros(max(map(ord, abbrev), default=0) + 1, np.int64)    # class by character code
+        self.abbrev[[ord(c) for c in abbrev]] = 1
 
 
 @lru_cache(maxsize=1)
@@ -143,21 +154,23 @@ def encode(texts: list[str], tokens: list[list[tuple[str, str]]]) -> Encoded:
     offsets = np.zeros(len(texts) + 1, np.int64)
     np.cumsum(lens, out=offsets[1:])
     cp = _codes("".join(texts))
-    get = _TAG_ID.get
-    word_lens = [len(w) for toks in tokens for w, _ in toks]
-    word_tags = np.fromiter((get(t, 0) for toks in tokens for _, t in toks), np.int64, len(word_lens))
-    nwords = np.fromiter((len(toks) for toks in tokens), np.int64, len(tokens))
+    nwords = np.fromiter(map(len, tokens), np.int64, len(tokens))
+    n = int(nwords.sum())
+    # the words' lengths and the tags' ids, all in C loops (not one Python step a word)
+    word_lens = np.fromiter(map(len, map(itemgetter(0), chain.from_iterable(tokens))), np.int64, n)
+    word_tags = np.fromiter(map(_TAG_ID.get, map(itemgetter(1), chain.from_iterable(tokens)), repeat(0)), np.int64, n)
     word_offsets = np.zeros(len(tokens) + 1, np.int64)
     np.cumsum(nwords, out=word_offsets[1:])
-    word_ends = _ends_within_texts(np.asarray(word_lens, np.int64), word_offsets)
+    word_ends = _ends_within_texts(word_lens, word_offsets)
     sym = K.normalize(cp)
     info = K.word_info(sym, offsets, word_ends, word_tags, word_offsets)
     d = dictionary()
-    lat = K.lattice(cp, offsets, d.slots, d.vals, d.masks, d.pslots, d.pvals)
+    lat = K.lattice(cp, offsets, d.slots, d.vals, d.masks)
     sx = suffixes()
-    marks = K.suffix_marks(cp, offsets, word_ends, word_offsets, sx.slots, sx.vals, sx.masks)
-    abbr = K.char_classes(cp, sx.abbrev_codes, sx.abbrev_classes)
-    return Encoded(offsets, sym, info, (*lat, *K.suffix_distances(cp, offsets, marks), abbr))
+    marks = K.suffix_marks(cp, offsets, word_ends, word_offsets, sx.slots, sx.vals, sx.masks, sx.last)
+    abbr = K.char_classes(cp, sx.abbrev)
+    return Encoded(offsets, sym, info, (*lat, *K.suffix_distances(cp, offsets, marks), abbr), word_ends,
+                   word_offsets)
 
 
 def _ends_within_texts(word_lens: np.ndarray, word_offsets: np.ndarray) -> np.ndarray:
@@ -223,8 +236,8 @@ class Model:
         return model
 
     def labels(self, enc: Encoded) -> np.ndarray:
-        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot.view(np.uint64), self.cold,
-                           self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
+        return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot.view(np.uint64).reshape(-1),
+                           self.cold, self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
 
     def spans(self, enc: Encoded) -> np.ndarray:
         """(text index, start, end, type index) rows."""
@@ -257,6 +270,9 @@ def tag_docs(docs: list) -> None:
             j += 1
         group = docs[i:j]
         enc = encode([d.folded for d in group], [d.tokens for d in group])
+        ends = enc.word_ends.tolist()
+        for d, w0, w1 in zip(group, enc.word_offsets.tolist(), enc.word_offsets[1:].tolist()):
+            d._starts = [0, *ends[w0:w1]]           # Doc.starts, known here without counting again
         for s, a, b, t in m.spans(enc).tolist():
             text = group[s].folded
             while a < b and text[a].isspace():       # a span never starts or ends with white space

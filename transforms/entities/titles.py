@@ -171,13 +171,54 @@ def _name_at(doc: Doc, pos: int, bounds: set[int]) -> int:
 
 
 @lru_cache(maxsize=1)
-def _title_then_surname() -> re.Pattern:
-    """A title word right before a surname's first character (the place where `_name_at` is tried)."""
-    titles, _, _ = _lexicon()
+def _title_then_surname() -> tuple[re.Pattern, re.Pattern, int]:
+    """A title word right before a surname's first character (the place where `_name_at` is tried); the
+    places where such a match can end (a title's last character, then a surname's first); the longest title."""
+    titles, longest, _ = _lexicon()
     one, two = _surnames()
     first = "".join(sorted(one | {w[0] for w in two}))
-    alt = "|".join(map(re.escape, sorted(titles, key=len, reverse=True)))
-    return re.compile(f"(?:{alt})(?=[{first}])")
+    last = "".join(map(re.escape, sorted({w[-1] for w in titles})))
+    return re.compile(f"{_trie_pattern(titles)}(?=[{first}])"), re.compile(f"[{last}](?=[{first}])"), longest
+
+
+def _titles_before_surnames(text: str) -> list[int]:
+    """The ends of the matches of `_title_then_surname` in text, as `finditer` finds them (leftmost first, no
+    overlaps). The whole pattern is only tried from a title's length before the places where a match can
+    end (a character class the regex engine scans fast): a match cannot begin earlier."""
+    rx, ends, longest = _title_then_surname()
+    hits: list[int] = []
+    pos = 0
+    for m in ends.finditer(text):
+        if m.end() <= pos:
+            continue
+        found = rx.search(text, max(pos, m.end() - longest))
+        if found is None:
+            break
+        pos = found.end()
+        hits.append(pos)
+    return hits
+
+
+def _trie_pattern(words) -> str:
+    """A regular expression that matches what the alternation of `words`, longest first, matches, as a trie
+    (one branch per next character, a word's end optional after its longer continuations): the words that
+    match at one place are prefixes of one another, so trying the longer continuations first tries them
+    longest first, and the engine reads each character once instead of trying every word in turn."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        alts = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
 
 
 def title_anchored_people(docs: list[Doc]) -> None:
@@ -186,17 +227,16 @@ def title_anchored_people(docs: list[Doc]) -> None:
     dictionary word, ending where a token ends."""
     from transforms.entities.doc import Span
 
-    rx = _title_then_surname()
     for doc in docs:
         text = doc.folded
-        hits = [m.end() for m in rx.finditer(text)]
+        hits = _titles_before_surnames(text)
         ends = sorted({s.end for s in doc.spans if s.type == "PER"})
         if not hits and not (ends and "、" in text):
             continue
         taken = bytearray(len(text) + 1)
         for s in doc.spans:
             taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-        bounds = set(doc.starts)
+        bounds = doc.bounds
         added = []
         for p in hits:
             if taken[p] or p not in bounds:
