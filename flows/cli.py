@@ -109,7 +109,8 @@ def run_settings(args) -> "Settings":  # noqa: F821
     if args.fn is cmd_run:
         fields.update(batch_mb=args.batch_mb, publish_batches=args.publish_batches, workers=args.workers,
                       task_runner=args.task_runner, dask_address=args.dask_address, use_cache=not args.no_cache,
-                      full_refresh=args.full_refresh,
+                      full_refresh=args.full_refresh, duckdb_memory_limit=args.duckdb_memory_limit,
+                      duckdb_threads=args.duckdb_threads,
                       progress=args.progress or (sys.stderr.isatty() and not args.quiet))
     return Settings(**fields)
 
@@ -536,6 +537,11 @@ def parser() -> argparse.ArgumentParser:
                    help="MB of pages per transform batch")
     r.add_argument("--publish-batches", type=int, default=defaults.PUBLISH_BATCHES, metavar="N",
                    help="transform batches validated and published together, in one transaction")
+    r.add_argument("--duckdb-memory-limit", default=defaults.DUCKDB_MEMORY_LIMIT, metavar="SIZE",
+                   help="DuckDB's memory_limit while writing (e.g. 512MB, 2GB); it spills past it to "
+                   "<warehouse>.tmp/ instead of holding every block it touched")
+    r.add_argument("--duckdb-threads", type=int, default=defaults.DUCKDB_THREADS, metavar="N",
+                   help="DuckDB's threads while writing")
     r.add_argument("--verbose", action="store_true", help="show Prefect's logs on the terminal (they always "
                    "reach the Prefect UI)")
     r.add_argument("--quiet", action="store_true", help="no progress line on a terminal")

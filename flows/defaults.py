@@ -16,6 +16,8 @@ WORKERS = 2                                 # transform workers (threads, proces
 TASK_RUNNER = "auto"                        # auto | thread | process | dask
 BATCH_MB = 4.0                              # MB of pages per transform batch
 PUBLISH_BATCHES = 3                         # transform batches validated and published together
+DUCKDB_MEMORY_LIMIT = "512MB"               # the writer's DuckDB buffer pool (DuckDB's own default: 80% of RAM)
+DUCKDB_THREADS = 2                          # the writer's DuckDB threads (DuckDB's own default: every core)
 SHUTDOWN_DEADLINE_SECONDS = 7.0             # after Ctrl-C/SIGTERM, forced exit if the orderly stop takes longer
 SERVER_STARTUP_TIMEOUT_SECONDS = 90         # how long to wait for the temporary Prefect server
 

@@ -380,7 +380,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
     summary = RunSummary(run_id=run_id, flow_run_id=str(flow_run.id) if flow_run.id else None)
     LIVE = summary
     full_refresh, use_cache = settings.full_refresh, settings.use_cache
-    wh = Warehouse(settings.warehouse)
+    wh = Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit, threads=settings.duckdb_threads)
     with wh.lock():
         files = discover_files(settings.inputs)
         summary.files_seen = len(files)

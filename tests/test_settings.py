@@ -18,12 +18,14 @@ def test_settings_survive_json_as_a_served_run_receives_them():
 def test_run_options_become_the_settings():
     args = parser().parse_args(["run", "--input", "x", "--input", "y", "--warehouse", "w.duckdb", "--batch-mb", "0.5",
                                 "--workers", "3", "--no-cache", "--full-refresh", "--publish-batches", "2",
-                                "--task-runner", "thread", "--dask-address", "tcp://h:1", "--progress"])
+                                "--task-runner", "thread", "--dask-address", "tcp://h:1", "--progress",
+                                "--duckdb-memory-limit", "1GB", "--duckdb-threads", "1"])
     s = run_settings(args)
     assert s.model_dump(exclude={"prefect_home"}) == {
         "inputs": ["x", "y"], "warehouse": "w.duckdb", "batch_mb": 0.5, "publish_batches": 2, "workers": 3,
         "task_runner": "thread", "dask_address": "tcp://h:1", "use_cache": False, "cache_dir": None,
-        "full_refresh": True, "progress": True}
+        "full_refresh": True, "progress": True,
+        "duckdb_memory_limit": "1GB", "duckdb_threads": 1}
     assert s.batch_bytes == 512 * 1024 and s.max_in_flight == 4
 
 

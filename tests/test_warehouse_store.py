@@ -64,3 +64,14 @@ class _FailingRegister:
 
     def __getattr__(self, name):
         return getattr(self._con, name)
+
+
+def test_the_writer_runs_under_the_memory_limit_and_threads_it_is_given(tmp_path):
+    """DuckDB's defaults (80% of the RAM, every core) let the writer's buffer pool grow with the warehouse;
+    a run's settings bound it (flows/defaults.DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS)."""
+    w = Warehouse(tmp_path / "limited.duckdb", memory_limit="256MB", threads=1)
+    limit, threads = w.con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+    w.close()
+    assert threads == 1
+    assert limit.replace(" ", "") in ("256.0MB", "244.1MiB"), limit   # DuckDB prints it in its own units

@@ -56,8 +56,13 @@ class PublishCounts:
 
 
 class Warehouse:
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, memory_limit: str | None = None, threads: int | None = None):
+        """`memory_limit` and `threads` bound the writing connection (DuckDB's own defaults, 80% of the RAM and
+        every core, let its buffer pool grow with the warehouse: see benchmarks/README.md, memory); None keeps
+        DuckDB's default."""
         self.path = Path(path)
+        self.memory_limit = memory_limit
+        self.threads = threads
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._con: duckdb.DuckDBPyConnection | None = None
 
@@ -107,7 +112,9 @@ class Warehouse:
             deadline = time.monotonic() + OPEN_WAIT_SECONDS
             while True:
                 try:
-                    self._con = duckdb.connect(str(self.path))
+                    config = {k: v for k, v in (("memory_limit", self.memory_limit), ("threads", self.threads))
+                              if v is not None}
+                    self._con = duckdb.connect(str(self.path), config=config)
                     break
                 except duckdb.IOException as exc:
                     if "lock" in str(exc).lower() and time.monotonic() < deadline:
