@@ -54,9 +54,8 @@ SEED_PEOPLE = {
 }
 
 
-# known misses, kept in the annotation so that they show: "由于家村党支部书记霍广帅" is 由 + 于家村, but rjieba
-# reads 由于 (because) and the tagger does not find the village, so the title loses 于
-KNOWN_WRONG_TITLES = {"霍广帅"}
+# known misses, kept in the annotation so that they show (none at present)
+KNOWN_WRONG_TITLES: set[str] = set()
 
 
 @pytest.mark.parametrize("page", sorted(SEED_PEOPLE))
@@ -68,8 +67,8 @@ def test_seed_persons_and_titles(page):
             assert title in found[name], f"{name}: {found[name]}"
 
 
-@pytest.mark.xfail(strict=True, reason="由于家村: the tokenizer's 由于 hides the village 于家村 (see KNOWN_WRONG_TITLES)")
 def test_seed_title_after_a_glued_conjunction():
+    # "由于家村党支部书记霍广帅" is 由 + 于家村: rjieba reads 由于 (because), the tagger still finds the village
     assert "于家村党支部书记" in people(seed("003"))["霍广帅"]
 
 

@@ -100,6 +100,19 @@ def test_model_from_another_dictionary_is_refused(tmp_path):
         tg.Model.load(tmp_path / "x.npz")
 
 
+@pytest.mark.parametrize("text,span,expected", [
+    ("他在《青年文摘》上读到", (2, 7), "青年文摘"),             # an opening mark at the edge: dropped
+    ("他在《青年文摘》上读到", (3, 8), "青年文摘"),             # a closing mark at the edge: dropped
+    ("英国《卫报》记者说", (0, 5), "英国《卫报》"),              # a mark inside: its partner comes in
+    ("“蛟龙”号潜水器下潜", (1, 8), "“蛟龙”号潜水器"),
+    ("在(北京)开会", (1, 5), "(北京)"),                      # a balanced span is left alone
+    ("在北京开会", (1, 3), "北京"),
+])
+def test_span_marks_come_in_pairs(text, span, expected):
+    a, b = tg.balance_marks(text, *span)
+    assert text[a:b] == expected
+
+
 # -- the committed model on sentences written for this test
 KNOWN = [
     ("国务院总理李强昨天在北京会见了法国总统马克龙。",

@@ -257,6 +257,37 @@ def model_sha256() -> str:
 CHUNK_CHARS = 200_000       # characters encoded at once (about 80 bytes a character of word and dictionary data)
 
 
+_OPEN_CLOSE = {"《": "》", "〈": "〉", "“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "[": "]"}
+_CLOSE_OPEN = {c: o for o, c in _OPEN_CLOSE.items()}
+
+
+def balance_marks(text: str, a: int, b: int) -> tuple[int, int]:
+    """A span's quotation marks and brackets come in pairs: a mark at an edge of the span whose partner is
+    not inside it is dropped (《今日美国 -> 今日美国); a mark inside the span whose partner stands right
+    outside it brings the partner in (美国《洛杉矶时报 -> 美国《洛杉矶时报》)."""
+    for _ in range(2):
+        if b - a < 2:
+            break
+        first, last = text[a], text[b - 1]
+        if first in _OPEN_CLOSE and _OPEN_CLOSE[first] not in text[a + 1:b]:
+            a += 1
+            continue
+        if last in _CLOSE_OPEN and _CLOSE_OPEN[last] not in text[a:b - 1]:
+            b -= 1
+            continue
+        inner = text[a:b]
+        for o, c in _OPEN_CLOSE.items():
+            if inner.count(o) == inner.count(c) + 1 and b < len(text) and text[b] == c:
+                b += 1
+                break
+            if inner.count(c) == inner.count(o) + 1 and a > 0 and text[a - 1] == o:
+                a -= 1
+                break
+        else:
+            break
+    return a, b
+
+
 def tag_docs(docs: list) -> None:
     """The tagger component: the model's spans for every doc of the batch."""
     from transforms.entities.doc import Span
@@ -279,6 +310,7 @@ def tag_docs(docs: list) -> None:
                 a += 1
             while b > a and text[b - 1].isspace():
                 b -= 1
+            a, b = balance_marks(text, a, b)
             if b > a:
                 group[s].spans.append(Span(a, b, TYPES[t]))
         i = j
