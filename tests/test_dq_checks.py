@@ -144,6 +144,21 @@ def test_audit_flags_exactly_the_faulty_rows(staged):
     assert flagged("entities", "name_problem", "entity_id") == ["e_run"]
 
 
+def test_audit_frames_come_in_primary_key_order_whatever_the_staged_order(staged, tmp_path):
+    """The failing examples Great Expectations stores in dq_results are the first in frame order: the same rows
+    staged in the opposite order must give the same frames, sorted by the table's primary key."""
+    forward = audit.validation_frames(staged, BATCH)
+    other = Warehouse(tmp_path / "reversed.duckdb")
+    other.ensure_schema()
+    other.stage({name: frame.reverse() for name, frame in batch_frames().items()})
+    backward = audit.validation_frames(other, BATCH)
+    other.close()
+    for name, frame in forward.items():
+        keys = list(frame[list(contract.BY_NAME[name].primary_key)].itertuples(index=False))
+        assert keys == sorted(keys), name
+        assert frame.equals(backward[name]), name
+
+
 def test_foreign_key_to_sources_uses_the_batch(staged):
     f = audit.validation_frames(staged, BATCH[:1])        # BAD is not a page of this batch
     arts = f["articles"]
