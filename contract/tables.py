@@ -6,6 +6,11 @@ so every room reads it: transforms/ builds its frames from it (`polars_schema`),
 builds the DDL, the comments and docs/tables.md from it, and expectations/suites.py the Great Expectations
 suites, so the frames, the schema, the docs and the checks cannot drift.
 
+Each table also declares its audits (`Table.audits`): the checks that need more than one column or more
+than one table (offsets slice back to the surface, bounds are ordered, counts are plausible). An audit names
+a column of the table's audit frame, the staged rows plus the derived columns expectations/audit.sql
+computes, so a new audit is a column there and one `Audit` here.
+
 Foreign keys are declared here and checked by the expectation suites rather than by DuckDB constraints:
 DuckDB's foreign keys forbid the delete-then-insert that replaces a changed page inside one transaction.
 
@@ -32,6 +37,26 @@ class Column:
     extra: bool = False                             # not in the published contract; ours to change
 
 
+AUDIT_KINDS = ("null", "between", "lengths")
+
+
+@dataclass(frozen=True)
+class Audit:
+    """One audit check over a column of the table's audit frame (expectations/audit.sql). `kind`: `null` (a
+    `*_problem` column is null when the row is fine and a sentence saying what is wrong otherwise), `between`
+    (values within [min, max]) or `lengths` (value lengths within [min, max]); a bound left None is open."""
+    column: str
+    description: str
+    severity: str = CRITICAL
+    kind: str = "null"
+    min: float | None = None
+    max: float | None = None
+
+    def __post_init__(self):
+        if self.kind not in AUDIT_KINDS:
+            raise ValueError(f"audit {self.column}: kind {self.kind!r} is not one of {AUDIT_KINDS}")
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -41,6 +66,7 @@ class Table:
     foreign_keys: dict[str, tuple[str, str]] = field(default_factory=dict)   # column -> (table, column)
     published: bool = True          # content table replaced per source (vs. history tables such as runs)
     describes_run: bool = False     # a row describes the run itself (ids, clocks, timings): differs every run
+    audits: tuple[Audit, ...] = ()  # checks over the derived columns of its audit frame (expectations/audit.sql)
 
     @property
     def column_names(self) -> list[str]:
@@ -105,6 +131,16 @@ ARTICLES = Table(
     ),
     primary_key=("article_id",),
     foreign_keys={"source_id": ("sources", "source_id")},
+    audits=(
+        Audit("char_count_problem", "char_count equals the length of body"),
+        Audit("dateline_problem", "dateline month and day form a date that exists"),
+        Audit("dateline_date_problem", "dateline_date agrees with the dateline's month/day", WARNING),
+        Audit("dateline_far_from_issue", "dateline_date lies within a year before the issue date", WARNING),
+        Audit("body_problem", "an empty body is flagged no_body"),
+        Audit("body", "body is not empty (headline-only articles)", WARNING, "lengths", min=1),
+        Audit("headline_length", "headline length is plausible (2-60 characters)", WARNING, "between", 2, 60),
+        Audit("articles_on_page", "articles per page within 1-40", WARNING, "between", 1, 40),
+    ),
 )
 
 ENTITIES = Table(
@@ -116,6 +152,10 @@ ENTITIES = Table(
         Column("name", "VARCHAR", False, "canonical form"),
     ),
     primary_key=("entity_id",),
+    audits=(
+        Audit("name_problem", "name length plausible for its type (person 2-4 or transliterated, organization "
+              "2-40, location 2-25), no white space", WARNING),
+    ),
 )
 
 ENTITY_MENTIONS = Table(
@@ -133,6 +173,14 @@ ENTITY_MENTIONS = Table(
     ),
     primary_key=("mention_id",),
     foreign_keys={"article_id": ("articles", "article_id"), "entity_id": ("entities", "entity_id")},
+    audits=(
+        Audit("offset_problem", "body[char_start:char_end] == surface (mentioned entities have offsets, byline "
+              "people none)"),
+        Audit("byline_problem", "reporters and correspondents are persons"),
+        Audit("surface", "mention surface is 1-40 characters", WARNING, "lengths", 1, 40),
+        Audit("mentions_in_article", "entities per article within 0-500 (counted on each mention row)", WARNING,
+              "between", 0, 500),
+    ),
 )
 
 METRICS = Table(
@@ -160,6 +208,13 @@ METRICS = Table(
     ),
     primary_key=("metric_id",),
     foreign_keys={"article_id": ("articles", "article_id")},
+    audits=(
+        Audit("offset_problem", "body[char_start:char_end] == surface"),
+        Audit("range_problem", "low <= base_value <= high"),
+        Audit("base_value_problem", "base_value and base_unit are what value and unit convert to "
+              "(transforms.metrics.to_base)"),
+        Audit("metrics_in_article", "metrics per article within 0-200", WARNING, "between", 0, 200),
+    ),
 )
 
 RESIDUE = Table(

@@ -6,6 +6,10 @@ frame per validated table. What audit.sql needs from the transforms is computed 
 unit conversion (`unit_table`) and the entity lexicon's transliteration characters (`translit_chars`)
 (expectations/ may read transforms/, warehouse/ may not). `sources_of_entities()` traces a failing entity row
 to the staged pages that mention it.
+
+Every frame comes in its table's primary-key order (the contract's), whatever order the staged rows are
+stored or joined in: Great Expectations reports the first failing values of a frame as its examples, and
+these are stored in dq_results, so two runs of the same pages must give them in the same order.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from warehouse import contract
 from warehouse.store import Warehouse
 
 HERE = Path(__file__).resolve().parent
@@ -74,8 +79,9 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
         for statement in filter(None, (s.strip() for s in sql.split(";"))):
             # the last "-- <table>" line before the query names the frame
             name = [ln[3:] for ln in statement.splitlines() if re.fullmatch(r"-- \w+", ln)][-1]
-            if columns and name in columns:
-                statement = f"SELECT {', '.join(_quote(c) for c in columns[name])} FROM (\n{statement}\n)"
+            keep = ", ".join(_quote(c) for c in columns[name]) if columns and name in columns else "*"
+            order = ", ".join(_quote(c) for c in contract.BY_NAME[name].primary_key)
+            statement = f"SELECT {keep} FROM (\n{statement}\n) ORDER BY {order}"
             frames[name] = numpy_frame(con.execute(statement).fetchnumpy())
         return frames
     finally:

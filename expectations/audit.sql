@@ -15,6 +15,8 @@
 -- Long text that no expectation reads stays in DuckDB (GX hashes every frame it is given): articles carry
 -- the first 30 characters of `body` (enough for its not-null and not-empty checks, the audits over the full
 -- body run here in SQL), metrics leave out `sentence`, articles `keywords`.
+-- audit.py sorts each frame by its table's primary key (from the contract), so the frames, and the failing
+-- examples Great Expectations takes from them, do not depend on the order DuckDB stores or joins rows in.
 -- Per-article counts of mentions and metrics are GROUP BY subqueries joined back, not window functions: a
 -- window materializes every column of its input, and there that input carries each row's article body.
 -- articles

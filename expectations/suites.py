@@ -1,10 +1,10 @@
-"""The expectation suites, one per table, derived from warehouse/contract.py plus the cross-table audits.
+"""The expectation suites, one per table, derived from the contract (contract/tables.py, its audits included).
 
 Every check is a plain `Check` (table, Great Expectations expectation class name, kwargs, severity,
 description). Contract-derived checks (not-null, accepted values, ranges, primary keys, foreign keys)
 are generated; the audits that need more than one column (offsets slice back to the surface, bounds are
-ordered, base values follow from value and unit, counts are plausible) use the derived columns computed in
-expectations/audit.sql. Severity: `critical` means nothing of the failing page is published (it is
+ordered, base values follow from value and unit, counts are plausible) are declared beside their tables in
+the contract (`Table.audits`) and read the derived columns computed in expectations/audit.sql. Severity: `critical` means nothing of the failing page is published (it is
 quarantined), `warning` means it is published and the failure is reported. Keeping checks as
 data lets tests and the report read them without importing Great Expectations (slow to import).
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from warehouse import contract
-from warehouse.contract import CONTENT_TABLE_NAMES, CRITICAL, WARNING
+from warehouse.contract import CONTENT_TABLE_NAMES, CRITICAL
 
 
 @dataclass(frozen=True)
@@ -68,49 +68,26 @@ def fk_problem_column(column: str) -> str:
     return column.removesuffix("_id") + "_problem"
 
 
-def _problem(table: str, column: str, severity: str, description: str) -> Check:
-    return Check(table, "ExpectColumnValuesToBeNull", {"column": column}, severity, description)
+AUDIT_EXPECTATIONS = {"null": "ExpectColumnValuesToBeNull", "between": "ExpectColumnValuesToBeBetween",
+                      "lengths": "ExpectColumnValueLengthsToBeBetween"}
 
 
-def _between(table: str, column: str, lo: float | None, hi: float | None, severity: str, description: str) -> Check:
-    return Check(table, "ExpectColumnValuesToBeBetween", {"column": column, "min_value": lo, "max_value": hi},
-                 severity, description)
+def audit_check(table: contract.Table, audit: contract.Audit) -> Check:
+    """The check an `Audit` of the contract declares: its kind's expectation over its column, with the bounds
+    it sets (an open bound is left out)."""
+    kwargs: dict = {"column": audit.column}
+    if audit.min is not None:
+        kwargs["min_value"] = audit.min
+    if audit.max is not None:
+        kwargs["max_value"] = audit.max
+    return Check(table.name, AUDIT_EXPECTATIONS[audit.kind], kwargs, audit.severity, audit.description)
 
 
 def audit_checks() -> list[Check]:
-    """Cross-column and cross-table checks over the derived columns of expectations/audit.sql. A `*_problem`
-    column is null when the row is fine and a sentence naming the row and the fault otherwise."""
-    return [
-        # articles
-        _problem("articles", "char_count_problem", CRITICAL, "char_count equals the length of body"),
-        _problem("articles", "dateline_problem", CRITICAL, "dateline month and day form a date that exists"),
-        _problem("articles", "dateline_date_problem", WARNING, "dateline_date agrees with the dateline's month/day"),
-        _problem("articles", "dateline_far_from_issue", WARNING,
-                 "dateline_date lies within a year before the issue date"),
-        _problem("articles", "body_problem", CRITICAL, "an empty body is flagged no_body"),
-        Check("articles", "ExpectColumnValueLengthsToBeBetween", {"column": "body", "min_value": 1}, WARNING,
-              "body is not empty (headline-only articles)"),
-        _between("articles", "headline_length", 2, 60, WARNING, "headline length is plausible (2-60 characters)"),
-        _between("articles", "articles_on_page", 1, 40, WARNING, "articles per page within 1-40"),
-        # entities
-        _problem("entities", "name_problem", WARNING,
-                 "name length plausible for its type (person 2-4 or transliterated, organization 2-40, "
-                 "location 2-25), no white space"),
-        # entity mentions
-        _problem("entity_mentions", "offset_problem", CRITICAL,
-                 "body[char_start:char_end] == surface (mentioned entities have offsets, byline people none)"),
-        _problem("entity_mentions", "byline_problem", CRITICAL, "reporters and correspondents are persons"),
-        Check("entity_mentions", "ExpectColumnValueLengthsToBeBetween", {"column": "surface", "min_value": 1,
-              "max_value": 40}, WARNING, "mention surface is 1-40 characters"),
-        _between("entity_mentions", "mentions_in_article", 0, 500, WARNING,
-                 "entities per article within 0-500 (counted on each mention row)"),
-        # metrics
-        _problem("metrics", "offset_problem", CRITICAL, "body[char_start:char_end] == surface"),
-        _problem("metrics", "range_problem", CRITICAL, "low <= base_value <= high"),
-        _problem("metrics", "base_value_problem", CRITICAL,
-                 "base_value and base_unit are what value and unit convert to (transforms.metrics.to_base)"),
-        _between("metrics", "metrics_in_article", 0, 200, WARNING, "metrics per article within 0-200"),
-    ]
+    """Cross-column and cross-table checks, declared beside their tables in the contract (`Table.audits`), over
+    the derived columns of expectations/audit.sql. A `*_problem` column is null when the row is fine and a
+    sentence naming the row and the fault otherwise."""
+    return [audit_check(table, a) for table in contract.CONTENT_TABLES for a in table.audits]
 
 
 def all_checks() -> dict[str, list[Check]]:

@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -261,26 +261,29 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
     return batch
 
 
-def drop_repeated_content(batch: IngestedBatch, seen: set[str]) -> None:
-    """The same bytes at two paths make one source: later copies in this run count as skipped."""
-    keep_pages, keep_meta = [], []
-    for page, meta in zip(batch.pages, batch.loaded_meta):
-        if page.source_id in seen:
-            batch.skipped += 1
-            batch.bytes -= meta["bytes"]
+def drop_repeated_content(batch: IngestedBatch, seen: frozenset[str] | set[str]
+                          ) -> tuple[IngestedBatch, frozenset[str]]:
+    """The same bytes at two paths make one source: later copies in this run count as skipped. `seen` holds
+    the sources of the run's earlier batches. Returns a new batch without the repeats and the sources seen
+    with this batch; neither argument is changed."""
+    now = set(seen)
+    pages, meta, rejected, skipped, nbytes = [], [], [], 0, batch.bytes
+    for page, row in zip(batch.pages, batch.loaded_meta):
+        if page.source_id in now:
+            skipped += 1
+            nbytes -= row["bytes"]
             continue
-        seen.add(page.source_id)
-        keep_pages.append(page)
-        keep_meta.append(meta)
-    batch.pages, batch.loaded_meta = keep_pages, keep_meta
-    rejected = []
+        now.add(page.source_id)
+        pages.append(page)
+        meta.append(row)
     for row in batch.rejected:
-        if row["source_id"] in seen:
-            batch.skipped += 1
+        if row["source_id"] in now:
+            skipped += 1
             continue
-        seen.add(row["source_id"])
+        now.add(row["source_id"])
         rejected.append(row)
-    batch.rejected = rejected
+    return (replace(batch, pages=pages, loaded_meta=meta, rejected=rejected, skipped=batch.skipped + skipped,
+                    bytes=nbytes), frozenset(now))
 
 
 @task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
@@ -408,7 +411,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             pending: deque = deque()
             ready: list[tuple[IngestedBatch, dict]] = []
             publish_bytes = settings.batch_bytes * max(1, settings.publish_batches)
-            seen: set[str] = set()
+            seen: frozenset[str] = frozenset()            # sources of this run so far (repeated content)
             profile = ProfileCounts()          # of what the run published: the gate's drift check at the end
 
             def drain_one() -> None:
@@ -448,7 +451,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             for number, group in enumerate(plan_batches(files, settings.batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
                 summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
-                drop_repeated_content(batch, seen)
+                batch, seen = drop_repeated_content(batch, seen)
                 summary.files_skipped += batch.skipped
                 if batch.rejected:
                     wh.record_sources(batch.rejected, run_id)

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from expectations import audit
-from expectations.suites import all_checks, fk_problem_column
+from expectations.suites import all_checks, audit_check, contract_checks, fk_problem_column, foreign_key_checks
 from warehouse import contract
 from warehouse.store import Warehouse
 
@@ -90,6 +90,32 @@ def test_every_contract_key_and_foreign_key_is_checked():
         assert {c.severity for c in cks} <= {"critical", "warning"}
 
 
+def test_audit_checks_are_the_audits_declared_beside_their_tables():
+    """suites.py keeps no list of its own: every check not derived from a column, a key or a foreign key is an
+    `Audit` of its table in the contract, in the contract's order; only validated tables declare audits."""
+    for name, cks in all_checks().items():
+        table = contract.BY_NAME[name]
+        derived = contract_checks(table) + foreign_key_checks(table)
+        rest = [c for c in cks if c not in derived]
+        assert [(c.column, c.severity, c.description) for c in rest] == \
+            [(a.column, a.severity, a.description) for a in table.audits], name
+    assert not [t.name for t in contract.ALL_TABLES if t.audits and t.name not in contract.CONTENT_TABLE_NAMES]
+
+
+def test_an_audit_becomes_its_kinds_expectation_with_the_bounds_it_sets():
+    t = contract.METRICS
+    between = audit_check(t, contract.Audit("n", "at most 9", contract.WARNING, "between", max=9))
+    assert (between.expectation, between.kwargs, between.severity) == \
+        ("ExpectColumnValuesToBeBetween", {"column": "n", "max_value": 9}, "warning")
+    lengths = audit_check(t, contract.Audit("s", "not empty", kind="lengths", min=1))
+    assert (lengths.expectation, lengths.kwargs, lengths.severity) == \
+        ("ExpectColumnValueLengthsToBeBetween", {"column": "s", "min_value": 1}, "critical")
+    null = audit_check(t, contract.Audit("x_problem", "x is fine"))
+    assert (null.expectation, null.kwargs) == ("ExpectColumnValuesToBeNull", {"column": "x_problem"})
+    with pytest.raises(ValueError):
+        contract.Audit("x", "y", kind="unique")
+
+
 def test_audit_columns_exist_for_every_check(staged):
     frames = audit.validation_frames(staged, BATCH)
     for table, cks in all_checks().items():
@@ -116,6 +142,21 @@ def test_audit_flags_exactly_the_faulty_rows(staged):
     assert flagged("metrics", "base_value_problem", "metric_id") == ["bx1"]
     assert "200000000000" in f["metrics"].set_index("metric_id").loc["bx1", "base_value_problem"]
     assert flagged("entities", "name_problem", "entity_id") == ["e_run"]
+
+
+def test_audit_frames_come_in_primary_key_order_whatever_the_staged_order(staged, tmp_path):
+    """The failing examples Great Expectations stores in dq_results are the first in frame order: the same rows
+    staged in the opposite order must give the same frames, sorted by the table's primary key."""
+    forward = audit.validation_frames(staged, BATCH)
+    other = Warehouse(tmp_path / "reversed.duckdb")
+    other.ensure_schema()
+    other.stage({name: frame.reverse() for name, frame in batch_frames().items()})
+    backward = audit.validation_frames(other, BATCH)
+    other.close()
+    for name, frame in forward.items():
+        keys = list(frame[list(contract.BY_NAME[name].primary_key)].itertuples(index=False))
+        assert keys == sorted(keys), name
+        assert frame.equals(backward[name]), name
 
 
 def test_foreign_key_to_sources_uses_the_batch(staged):

@@ -35,25 +35,33 @@ def _batch(number: int, *pages: tuple[str, str, int], rejected: tuple[str, ...] 
     return b
 
 
+def _state(b: IngestedBatch):
+    return ([(p.source_id, p.path) for p in b.pages], [dict(m) for m in b.loaded_meta], [dict(r) for r in b.rejected],
+            b.skipped, b.bytes)
+
+
 def test_the_same_bytes_at_a_second_path_are_skipped_within_a_batch_and_across_batches():
-    seen: set[str] = set()
     first = _batch(1, ("s1", "/a/one.txt", 10), ("s2", "/a/two.txt", 20), ("s1", "/b/one-copy.txt", 10))
-    drop_repeated_content(first, seen)
-    assert [(p.source_id, p.path) for p in first.pages] == [("s1", "/a/one.txt"), ("s2", "/a/two.txt")]
-    assert [m["path"] for m in first.loaded_meta] == ["/a/one.txt", "/a/two.txt"]
-    assert (first.skipped, first.bytes) == (1, 30)
+    given = _state(first)
+    kept, seen = drop_repeated_content(first, frozenset())
+    assert [(p.source_id, p.path) for p in kept.pages] == [("s1", "/a/one.txt"), ("s2", "/a/two.txt")]
+    assert [m["path"] for m in kept.loaded_meta] == ["/a/one.txt", "/a/two.txt"]
+    assert (kept.skipped, kept.bytes) == (1, 30)
+    assert _state(first) == given                # the batch given is not changed
 
     second = _batch(2, ("s2", "/c/two-again.txt", 20), ("s3", "/c/three.txt", 5))
-    drop_repeated_content(second, seen)
-    assert [p.source_id for p in second.pages] == ["s3"]
-    assert (second.skipped, second.bytes) == (1, 5)
-    assert seen == {"s1", "s2", "s3"}
+    before = seen
+    kept, seen = drop_repeated_content(second, seen)
+    assert [p.source_id for p in kept.pages] == ["s3"]
+    assert (kept.skipped, kept.bytes) == (1, 5)
+    assert seen == {"s1", "s2", "s3"} and before == {"s1", "s2"}
 
 
 def test_a_rejected_file_repeated_is_recorded_once():
-    seen: set[str] = set()
     batch = _batch(1, ("ok", "/a/ok.txt", 3), rejected=("bad", "bad", "ok"))
-    drop_repeated_content(batch, seen)
-    assert [r["source_id"] for r in batch.rejected] == ["bad"]
-    assert batch.skipped == 2                    # the second "bad", and "ok" whose bytes were already loaded
-    assert [p.source_id for p in batch.pages] == ["ok"]
+    given = _state(batch)
+    kept, seen = drop_repeated_content(batch, frozenset())
+    assert [r["source_id"] for r in kept.rejected] == ["bad"]
+    assert kept.skipped == 2                     # the second "bad", and "ok" whose bytes were already loaded
+    assert [p.source_id for p in kept.pages] == ["ok"]
+    assert seen == {"ok", "bad"} and _state(batch) == given

@@ -7,7 +7,7 @@ bottom package contract/ and re-exported here, so `from warehouse import contrac
 from __future__ import annotations
 
 from contract.tables import *  # noqa: F401,F403 - the tables, re-exported
-from contract.tables import ALL_TABLES, CONTENT_TABLES, Table
+from contract.tables import ALL_TABLES, CONTENT_TABLES, Audit, Table
 
 
 def create_table_sql(table: Table, schema: str = "main") -> str:
@@ -51,6 +51,19 @@ def comment_statements(schema: str = "main") -> list[str]:
     return out
 
 
+def _bounds(lo: float | None, hi: float | None) -> str:
+    return (f"{'' if lo is None else f'≥ {lo:g}'}{' and ' if lo is not None and hi is not None else ''}"
+            f"{'' if hi is None else f'≤ {hi:g}'}")
+
+
+def audit_text(audit: Audit) -> str:
+    """One audit as docs/tables.md lists it: what must hold, what it means, its severity."""
+    what = {"null": f"`{audit.column}` is null",
+            "between": f"`{audit.column}` {_bounds(audit.min, audit.max)}",
+            "lengths": f"length of `{audit.column}` {_bounds(audit.min, audit.max)}"}[audit.kind]
+    return f"{what}: {audit.description} ({audit.severity})"
+
+
 def markdown(view_columns: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """docs/tables.md: every table and column described once (`python -m warehouse.contract --markdown`)."""
     lines = ["# Warehouse tables", "",
@@ -75,14 +88,17 @@ def markdown(view_columns: dict[str, list[tuple[str, str]]] | None = None) -> st
             if c.values:
                 checks.append("one of " + ", ".join(f"`{v}`" for v in c.values))
             if c.min is not None or c.max is not None:
-                checks.append(f"{'' if c.min is None else f'≥ {c.min:g}'}{' and ' if c.min is not None and c.max is not None else ''}"
-                              f"{'' if c.max is None else f'≤ {c.max:g}'}")
+                checks.append(_bounds(c.min, c.max))
             if checks:
                 checks.append(c.severity)
             desc = c.description.replace("|", "\\|")
             lines.append(f"| `{c.name}`{' *' if c.extra else ''} | {c.type} | {'yes' if c.nullable else 'no'} | "
                          f"{desc} | {'; '.join(checks)} |")
         lines.append("")
+        if t.audits:
+            lines += ["Audits, over the staged rows plus the columns `expectations/audit.sql` derives (a `*_problem` "
+                      "column is null when the row is fine and otherwise says what is wrong):", ""]
+            lines += [f"- {audit_text(a)}" for a in t.audits] + [""]
     lines += ["## Views", ""]
     for name, text in VIEWS.items():
         cols = ", ".join(f"`{c}`" for c, _ in (view_columns or {}).get(name, []))
