@@ -211,3 +211,21 @@ def test_dense_rows_are_the_rows_of_the_keys_they_replace():
             assert sorted(dense) == sorted(replaced)
             checked += nd
     assert checked > 10 * enc.sym.shape[0]
+
+
+def test_spans_without_marks_are_left_as_they_are_by_balance_marks():
+    # tag_docs skips `balance_marks` for spans in which `_ANY_MARK` finds no mark: that must change nothing
+    marks = "".join(tg._OPEN_CLOSE) + "".join(tg._CLOSE_OPEN)
+    texts = ["他在《山河日报》发表文章。", "“绿水公司”与（青山集团）合作", "〈新歌〉「旧曲」『长诗』(短文)[附录]",
+             "河北省》石家庄市《", "‘甲乙’丙丁”戊己“"]
+    skipped = changed = 0
+    for text in texts:
+        for a in range(len(text)):
+            for b in range(a + 2, len(text) + 1):
+                if tg._ANY_MARK.search(text, a, b) is None:
+                    assert tg.balance_marks(text, a, b) == (a, b)
+                    skipped += 1
+                elif tg.balance_marks(text, a, b) != (a, b):
+                    changed += 1
+    assert skipped > 50 and changed > 50
+    assert all(tg._ANY_MARK.search(c) for c in marks)

@@ -308,6 +308,17 @@ def _code_slot(c):
     return np.int64(-1)
 
 
+@njit(cache=True, inline="always")
+def _unigram(r, d, nd, dense, t, u, c):
+    """Unigram template t (the u-th of seven) reading symbol c: its dense row into d, or its key into r."""
+    slot = _code_slot(c) if dense else np.int64(-1)
+    if slot >= 0:
+        d[nd] = _D_UNI + slot * 7 + u
+        return nd + 1
+    r[t] = _key(t, c, 0, 0)
+    return nd
+
+
 @njit(cache=True)
 def _char_keys(r, d, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr):
     """The feature keys of character i of the text sym[a:b] into r (0 where a template is absent). The first
@@ -332,15 +343,13 @@ def _char_keys(r, d, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat
         nd += 1
     else:
         r[0] = _key(0, 0, 0, 0)
-    u = 0
-    for t, cu in ((1, c0), (2, cm1), (3, cp1), (4, cm2), (5, cp2), (14, cm3), (15, cp3)):
-        slot = _code_slot(cu) if dense else np.int64(-1)
-        if slot >= 0:
-            d[nd] = _D_UNI + slot * 7 + u
-            nd += 1
-        else:
-            r[t] = _key(t, cu, 0, 0)
-        u += 1
+    nd = _unigram(r, d, nd, dense, 1, 0, c0)
+    nd = _unigram(r, d, nd, dense, 2, 1, cm1)
+    nd = _unigram(r, d, nd, dense, 3, 2, cp1)
+    nd = _unigram(r, d, nd, dense, 4, 3, cm2)
+    nd = _unigram(r, d, nd, dense, 5, 4, cp2)
+    nd = _unigram(r, d, nd, dense, 14, 5, cm3)
+    nd = _unigram(r, d, nd, dense, 15, 6, cp3)
     r[6] = _key(6, cm1, c0, 0)
     r[7] = _key(7, c0, cp1, 0)
     r[8] = _key(8, cm2, cm1, 0)
