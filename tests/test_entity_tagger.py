@@ -180,39 +180,6 @@ def test_suffix_lookahead_reaches_the_end_of_a_long_name():
     assert loc[0] == text.index("省")
 
 
-def test_dense_rows_are_the_rows_of_the_keys_they_replace():
-    # every template `_char_keys` leaves to a dense row must get the row its own key reads (hot, Bloom, cold)
-    texts = ["国务院总理李强在人民大会堂会见来访的法国外长，双方就中法关系交换意见。",
-             "ABC公司2024年营收12.5亿元，同比增长3%。𠀀字在扩展区", "乙"]
-    enc = tg.encode(texts, segment.tag_batch(texts))
-    model = tg.model()
-    hot_words = model.hot.view(np.uint64).reshape(-1)
-    args = (enc.sym, *enc.info, *enc.lattice)
-    sym, rest = args[0], args[1:]
-    row = np.zeros(K.ROW, np.int8)
-    checked = 0
-    for s in range(len(texts)):
-        a, b = int(enc.offsets[s]), int(enc.offsets[s + 1])
-        for i in range(a, b):
-            full = np.zeros(K.N_TEMPLATES, np.uint64)
-            part = np.zeros(K.N_TEMPLATES, np.uint64)
-            d = np.zeros(K.MAX_DENSE, np.int64)
-            assert K._char_keys(full, np.zeros(0, np.int64), sym, a, b, i, *rest) == 0
-            nd = K._char_keys(part, d, sym, a, b, i, *rest)
-            kept = set(part[part != 0].tolist())
-            assert kept <= set(full[full != 0].tolist())
-            replaced = []
-            for k in full[full != 0].tolist():
-                if k not in kept:
-                    K._row_of(np.uint64(k), model.hot, hot_words, model.cold, model.cold.view(np.uint32), model.bloom,
-                              model.bloom_log2, row)
-                    replaced.append(tuple(row[:K.N_LABELS].tolist()))
-            dense = [tuple(model.dense[j, :K.N_LABELS].tolist()) for j in d[:nd]]
-            assert sorted(dense) == sorted(replaced)
-            checked += nd
-    assert checked > 10 * enc.sym.shape[0]
-
-
 def test_spans_without_marks_are_left_as_they_are_by_balance_marks():
     # tag_docs skips `balance_marks` for spans in which `_ANY_MARK` finds no mark: that must change nothing
     marks = "".join(tg._OPEN_CLOSE) + "".join(tg._CLOSE_OPEN)

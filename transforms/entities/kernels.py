@@ -281,75 +281,24 @@ def _key(t, x, y, z):
     return _final(h)
 
 
-# Dense rows (inference only). The templates that read one small value (the bias, the unigrams, the word's
-# position with its tag and length, the suffix distances, the lattice) have few possible keys; `dense_rows`
-# looks each of them up once at load time, exactly as `tag_texts` would (hot, then Bloom and cold), into one
-# row table, and `_char_keys` hands the kernel the index of the row instead of the key. Row index layout:
-DENSE_TAGS = 64                                      # tag ids below this have dense rows (others are hashed)
-DENSE_CODES = 0x10006                                # code slots of the unigrams: the BMP, then 0x110000..5
-_D_BIAS = 0
-_D_PTAG = 1                                          # + p * DENSE_TAGS + tag
-_D_PLEN = _D_PTAG + 4 * DENSE_TAGS                   # + (p * 6 + wlen) * DENSE_TAGS + tag
-_D_ORG = _D_PLEN + 4 * 6 * DENSE_TAGS                # + distance (0..MAX_AHEAD)
-_D_LOC = _D_ORG + 16
-_D_LAT = _D_LOC + 16                                 # + (c * 2 + end) * 16 + length
-_D_UNI = _D_LAT + N_CLASSES * 2 * 16                 # + code slot * 7 + unigram (offsets 0, -1, +1, -2, +2, -3, +3)
-N_DENSE = _D_UNI + DENSE_CODES * 7
-MAX_DENSE = 20                                       # dense rows of one character at most (1 + 7 + 2 + 2 + 8)
-
-
 @njit(cache=True)
-def _code_slot(c):
-    """The unigram row slot of symbol c, -1 for the few codes without dense rows (outside the BMP)."""
-    if c < 0x10000:
-        return np.int64(c)
-    if c >= 0x110000 and c < 0x110000 + DENSE_CODES - 0x10000:
-        return np.int64(c - 0x110000 + 0x10000)
-    return np.int64(-1)
-
-
-@njit(cache=True, inline="always")
-def _unigram(r, d, nd, dense, t, u, c):
-    """Unigram template t (the u-th of seven) reading symbol c: its dense row into d, or its key into r."""
-    slot = _code_slot(c) if dense else np.int64(-1)
-    if slot >= 0:
-        d[nd] = _D_UNI + slot * 7 + u
-        return nd + 1
-    r[t] = _key(t, c, 0, 0)
-    return nd
-
-
-@njit(cache=True)
-def _char_keys(r, d, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr):
+def _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr):
     """The feature keys of character i of the text sym[a:b] into r (0 where a template is absent). The first
-    number of each key names its template.
-
-    With a non-empty `d` (inference), the templates that have dense rows (`dense_rows`) are not hashed: their
-    keys stay 0 in r and the indices of their rows go to d; returns how many (always 0 with an empty d)."""
+    number of each key names its template."""
     for j in range(r.shape[0]):
         r[j] = 0
-    dense = d.shape[0] > 0
-    nd = 0
     c0 = sym[i]
     cm1 = _c(sym, a, b, i - 1)
     cp1 = _c(sym, a, b, i + 1)
     cm2 = _c(sym, a, b, i - 2)
     cp2 = _c(sym, a, b, i + 2)
-    cm3 = _c(sym, a, b, i - 3)
-    cp3 = _c(sym, a, b, i + 3)
     # characters around i: unigrams at -3..+3, bigrams, the pair around i, trigrams
-    if dense:
-        d[nd] = _D_BIAS
-        nd += 1
-    else:
-        r[0] = _key(0, 0, 0, 0)
-    nd = _unigram(r, d, nd, dense, 1, 0, c0)
-    nd = _unigram(r, d, nd, dense, 2, 1, cm1)
-    nd = _unigram(r, d, nd, dense, 3, 2, cp1)
-    nd = _unigram(r, d, nd, dense, 4, 3, cm2)
-    nd = _unigram(r, d, nd, dense, 5, 4, cp2)
-    nd = _unigram(r, d, nd, dense, 14, 5, cm3)
-    nd = _unigram(r, d, nd, dense, 15, 6, cp3)
+    r[0] = _key(0, 0, 0, 0)
+    r[1] = _key(1, c0, 0, 0)
+    r[2] = _key(2, cm1, 0, 0)
+    r[3] = _key(3, cp1, 0, 0)
+    r[4] = _key(4, cm2, 0, 0)
+    r[5] = _key(5, cp2, 0, 0)
     r[6] = _key(6, cm1, c0, 0)
     r[7] = _key(7, c0, cp1, 0)
     r[8] = _key(8, cm2, cm1, 0)
@@ -358,56 +307,35 @@ def _char_keys(r, d, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat
     r[11] = _key(11, cm1, c0, cp1)
     r[12] = _key(12, cm2, cm1, c0)
     r[13] = _key(13, c0, cp1, cp2)
+    r[14] = _key(14, _c(sym, a, b, i - 3), 0, 0)
+    r[15] = _key(15, _c(sym, a, b, i + 3), 0, 0)
     # the rjieba word holding i: position in it, POS tag, the word, its length, its neighbours
     p = pos[i]
-    small = dense and 0 <= p < 4 and 0 <= tag[i] < DENSE_TAGS and 0 <= wlen[i] < 6
-    if small:
-        d[nd] = _D_PTAG + p * DENSE_TAGS + tag[i]
-        d[nd + 1] = _D_PLEN + (p * 6 + wlen[i]) * DENSE_TAGS + tag[i]
-        nd += 2
-    else:
-        r[16] = _key(16, p, tag[i], 0)
-        r[22] = _key(22, p, wlen[i], tag[i])
+    r[16] = _key(16, p, tag[i], 0)
     r[17] = _key(17, p, wh[i], 0)
     r[18] = _key(18, p, tag[i], ptag[i])
     r[19] = _key(19, p, tag[i], ntag[i])
     r[20] = _key(20, p, pwh[i], 0)
     r[21] = _key(21, p, nwh[i], 0)
+    r[22] = _key(22, p, wlen[i], tag[i])
     r[23] = _key(37, p, pwh[i], wh[i])
     r[24] = _key(38, p, wh[i], nwh[i])
     # lexicons: the next organization / place suffix ahead, one-character abbreviations (中美), then the
     # longest dictionary word of each class starting / ending at i
     if org_d[i] >= 0:
-        if dense and org_d[i] < 16:
-            d[nd] = _D_ORG + org_d[i]
-            nd += 1
-        else:
-            r[25] = _key(39, org_d[i], 0, 0)
+        r[25] = _key(39, org_d[i], 0, 0)
     if loc_d[i] >= 0:
-        if dense and loc_d[i] < 16:
-            d[nd] = _D_LOC + loc_d[i]
-            nd += 1
-        else:
-            r[26] = _key(40, loc_d[i], 0, 0)
+        r[26] = _key(40, loc_d[i], 0, 0)
     if abbr[i]:
         r[27] = _key(41, abbr[i], abbr[i - 1] if i > a else 0, abbr[i + 1] if i + 1 < b else 0)
     k = 28
     for c in range(N_CLASSES):
         if lat_s[i, c]:
-            if dense and 0 < lat_s[i, c] < 16 and nd < d.shape[0]:
-                d[nd] = _D_LAT + (c * 2) * 16 + lat_s[i, c]
-                nd += 1
-            else:
-                r[k] = _key(23 + c, lat_s[i, c], 0, 0)
-                k += 1
+            r[k] = _key(23 + c, lat_s[i, c], 0, 0)
+            k += 1
         if lat_e[i, c]:
-            if dense and 0 < lat_e[i, c] < 16 and nd < d.shape[0]:
-                d[nd] = _D_LAT + (c * 2 + 1) * 16 + lat_e[i, c]
-                nd += 1
-            else:
-                r[k] = _key(27 + c, lat_e[i, c], 0, 0)
-                k += 1
-    return nd
+            r[k] = _key(27 + c, lat_e[i, c], 0, 0)
+            k += 1
 
 
 @njit(cache=True)
@@ -416,11 +344,10 @@ def feature_keys(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, 
     (training reads it; inference uses `tag_texts`, which never materializes it)."""
     n = sym.shape[0]
     out = np.zeros((n, N_TEMPLATES), np.uint64)
-    nod = np.zeros(0, np.int64)                 # no dense rows: `_char_keys` hashes every template
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
         for i in range(a, b):
-            _char_keys(out[i], nod, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d,
+            _char_keys(out[i], sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d,
                        loc_d, abbr)
     return out
 
@@ -776,7 +703,7 @@ _OPENING = (0, 1, 4, 5, 8, 9, 12)   # O, B-x, S-x: the labels that may come afte
 
 @njit(cache=True)
 def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr,
-              hot_words, cold, cold_words, bloom, bloom_log2, T, dense_words):
+              hot_words, cold, cold_words, bloom, bloom_log2, T):
     """Labels of every text: features, emission scores and Viterbi (`_viterbi_bioes`), one text at a time;
     `T` is the int32 transition matrix in the tables' units. Nothing of size (characters x features) outlives
     a block of BLOCK characters.
@@ -789,14 +716,9 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
     lanes of four words (SWAR: 13 labels in 10 instructions a row) and unbiased once a character.
     The keys hot lacks (about four in ten) are kept; after each block of characters a loop asks for the
     Bloom filter's lines of all of them (`_prefetch`), the next asks the filter, one more asks for the `cold`
-    lines of the keys it lets through and the last looks those up: memory serves a block's misses together.
-
-    `dense_words` is the `dense_rows` table viewed as uint64 [2 * N_DENSE]: the templates that read one small
-    value are not hashed (`_char_keys` gives their row indices), their rows are summed like the hot rows."""
+    lines of the keys it lets through and the last looks those up: memory serves a block's misses together."""
     out = np.zeros(sym.shape[0], np.int8)
     keys = np.zeros((BLOCK, N_TEMPLATES), np.uint64)
-    dks = np.zeros((BLOCK, MAX_DENSE), np.int64)
-    dns = np.zeros(BLOCK, np.int64)
     maxlen = 1
     for s in range(offsets.shape[0] - 1):
         maxlen = max(maxlen, offsets[s + 1] - offsets[s])
@@ -818,30 +740,17 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
             stop = min(b, start + BLOCK)
             for i in range(start, stop):
                 r = keys[i - start]
-                dk = dks[i - start]
-                nd = _char_keys(r, dk, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d,
-                                loc_d, abbr)
-                dns[i - start] = nd
+                _char_keys(r, sym, a, b, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d,
+                           abbr)
                 for j in range(N_TEMPLATES):
                     _prefetch(hot_words, np.int64((r[j] >> _SLOT_SHIFT) & hmask) * (2 * WAYS))
-                for j in range(nd):
-                    _prefetch(dense_words, dk[j] * 2)
             for i in range(start, stop):
                 r = keys[i - start]
                 s0 = np.uint64(0)
                 s1 = np.uint64(0)
                 s2 = np.uint64(0)
                 s3 = np.uint64(0)
-                dk = dks[i - start]
-                rows = dns[i - start]
-                for j in range(rows):
-                    w = np.uint64(dk[j]) * _U2
-                    x0 = dense_words[w]
-                    x1 = dense_words[w + _U1]
-                    s0 += x0 & _EVEN
-                    s1 += (x0 >> _B8) & _EVEN
-                    s2 += x1 & _EVEN_HI
-                    s3 += (x1 >> _B8) & _ODD_HI
+                rows = 0
                 for j in range(N_TEMPLATES):
                     k = r[j]
                     if k == 0:
@@ -893,101 +802,6 @@ def tag_texts(sym, offsets, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat
                     for lab in range(N_LABELS):
                         e[lab] += np.int64(np.uint8(cold[q, lab])) - 128
         _viterbi_bioes(E, b - a, T, back, out, a)
-    return out
-
-
-@njit(cache=True)
-def _row_of(k, hot, hot_words, cold, cold_words, bloom, bloom_log2, dst):
-    """Key k's row of biased weights into dst, as `tag_texts` reads it: the hot row when hot has k, else the
-    cold row when the Bloom filter lets k through and cold has it, else the zero row."""
-    hmask = np.uint64((hot_words.shape[0] // 2 - 1) // WAYS - 1)
-    fp = np.uint64(_fingerprint(k))
-    w = ((k >> _SLOT_SHIFT) & hmask) * _U8
-    for way in range(WAYS):
-        if (hot_words[w + np.uint64(2 * way + 1)] >> _B40) == fp:
-            row = np.int64(w // _U2) + way
-            for c in range(ROW):
-                dst[c] = hot[row, c]
-            return
-    q = np.int64(-1)
-    if _bloom_bits(bloom, bloom_log2, k):
-        q = _slot_of(cold, cold_words, k)
-    for c in range(ROW):
-        dst[c] = cold[q, c] if q >= 0 else hot[hot.shape[0] - 1, c]
-
-
-@njit(cache=True)
-def dense_rows(hot, hot_words, cold, cold_words, bloom, bloom_log2):
-    """The int8 [N_DENSE, 16] table of dense rows (see `_char_keys`): the keys are made by `_char_keys` itself
-    (without dense rows) from a text of 7 characters that holds each value at its middle character, and looked
-    up by `_row_of`."""
-    out = np.zeros((N_DENSE, ROW), np.int8)
-    nod = np.zeros(0, np.int64)                 # no dense rows: `_char_keys` hashes every template
-    n = 7
-    i = 3
-    r = np.zeros(N_TEMPLATES, np.uint64)
-    sym = np.zeros(n, np.int64)
-    pos = np.zeros(n, np.int64)
-    tag = np.zeros(n, np.int64)
-    wh = np.zeros(n, np.uint64)
-    wlen = np.zeros(n, np.int64)
-    ptag = np.zeros(n, np.int64)
-    ntag = np.zeros(n, np.int64)
-    pwh = np.zeros(n, np.uint64)
-    nwh = np.zeros(n, np.uint64)
-    lat_s = np.zeros((n, N_CLASSES), np.int8)
-    lat_e = np.zeros((n, N_CLASSES), np.int8)
-    org_d = np.full(n, -1, np.int8)
-    loc_d = np.full(n, -1, np.int8)
-    abbr = np.zeros(n, np.int64)
-    _char_keys(r, nod, sym, 0, n, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d, loc_d, abbr)
-    _row_of(r[0], hot, hot_words, cold, cold_words, bloom, bloom_log2, out[_D_BIAS])
-    for p in range(4):
-        pos[i] = p
-        for wl in range(6):
-            wlen[i] = wl
-            for t in range(DENSE_TAGS):
-                tag[i] = t
-                _char_keys(r, nod, sym, 0, n, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e,
-                           org_d, loc_d, abbr)
-                if wl == 0:
-                    _row_of(r[16], hot, hot_words, cold, cold_words, bloom, bloom_log2,
-                            out[_D_PTAG + p * DENSE_TAGS + t])
-                _row_of(r[22], hot, hot_words, cold, cold_words, bloom, bloom_log2,
-                        out[_D_PLEN + (p * 6 + wl) * DENSE_TAGS + t])
-    pos[i] = 0
-    tag[i] = 0
-    wlen[i] = 0
-    for v in range(16):
-        org_d[i] = v
-        loc_d[i] = v
-        _char_keys(r, nod, sym, 0, n, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d,
-                   loc_d, abbr)
-        _row_of(r[25], hot, hot_words, cold, cold_words, bloom, bloom_log2, out[_D_ORG + v])
-        _row_of(r[26], hot, hot_words, cold, cold_words, bloom, bloom_log2, out[_D_LOC + v])
-    org_d[i] = -1
-    loc_d[i] = -1
-    for c in range(N_CLASSES):
-        for end in range(2):
-            for v in range(1, 16):
-                if end:
-                    lat_e[i, c] = v
-                else:
-                    lat_s[i, c] = v
-                _char_keys(r, nod, sym, 0, n, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e,
-                           org_d, loc_d, abbr)
-                _row_of(r[28], hot, hot_words, cold, cold_words, bloom, bloom_log2, out[_D_LAT + (c * 2 + end) * 16 + v])
-            lat_s[i, c] = 0
-            lat_e[i, c] = 0
-    uni = (1, 2, 3, 4, 5, 14, 15)
-    for slot in range(DENSE_CODES):
-        code = slot if slot < 0x10000 else slot - 0x10000 + 0x110000
-        for j in range(n):
-            sym[j] = code
-        _char_keys(r, nod, sym, 0, n, i, pos, tag, wh, wlen, ptag, ntag, pwh, nwh, lat_s, lat_e, org_d,
-                   loc_d, abbr)
-        for u in range(7):
-            _row_of(r[uni[u]], hot, hot_words, cold, cold_words, bloom, bloom_log2, out[_D_UNI + slot * 7 + u])
     return out
 
 

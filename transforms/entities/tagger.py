@@ -200,9 +200,6 @@ class Model:
         self.cold = K.slots_build(cold, self.W[rest], _log2_size(cold.shape[0]))
         self.bloom_log2 = max(0, int(np.ceil(np.log2(max(cold.shape[0], 1) * BLOOM_BITS / 512))))
         self.bloom = K.bloom_build(cold, self.bloom_log2)
-        # the rows of the templates that read one small value, looked up once (`K.dense_rows`)
-        self.dense = K.dense_rows(self.hot, self.hot.view(np.uint64).reshape(-1), self.cold, self.cold.view(np.uint32),
-                                  self.bloom, self.bloom_log2)
 
     @classmethod
     def quantize(cls, keys: np.ndarray, W: np.ndarray, T: np.ndarray, meta: dict, prune: float) -> "Model":
@@ -241,8 +238,7 @@ class Model:
 
     def labels(self, enc: Encoded) -> np.ndarray:
         return K.tag_texts(enc.sym, enc.offsets, *enc.info, *enc.lattice, self.hot.view(np.uint64).reshape(-1),
-                           self.cold, self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T,
-                           self.dense.view(np.uint64).reshape(-1))
+                           self.cold, self.cold.view(np.uint32), self.bloom, self.bloom_log2, self.T)
 
     def spans(self, enc: Encoded) -> np.ndarray:
         """(text index, start, end, type index) rows."""
