@@ -196,3 +196,10 @@ def test_spans_without_marks_are_left_as_they_are_by_balance_marks():
                     changed += 1
     assert skipped > 50 and changed > 50
     assert all(tg._ANY_MARK.search(c) for c in marks)
+
+
+def test_the_fast_path_of_spans_sees_every_space_and_mark():
+    # tag_docs keeps a span untouched when `_MARK_OR_SPACE` finds nothing in it: no white space to trim and no
+    # mark to balance
+    assert all((c.isspace() or tg._ANY_MARK.match(c) is not None) == (tg._MARK_OR_SPACE.match(c) is not None)
+               for c in map(chr, range(0x110000)))
