@@ -178,3 +178,28 @@ def test_suffix_lookahead_reaches_the_end_of_a_long_name():
     org, loc = enc.lattice[2], enc.lattice[3]
     assert org[0] == text.index("公司") + 1            # distance to the last character of 公司
     assert loc[0] == text.index("省")
+
+
+def test_spans_without_marks_are_left_as_they_are_by_balance_marks():
+    # tag_docs skips `balance_marks` for spans in which `_ANY_MARK` finds no mark: that must change nothing
+    marks = "".join(tg._OPEN_CLOSE) + "".join(tg._CLOSE_OPEN)
+    texts = ["他在《山河日报》发表文章。", "“绿水公司”与（青山集团）合作", "〈新歌〉「旧曲」『长诗』(短文)[附录]",
+             "河北省》石家庄市《", "‘甲乙’丙丁”戊己“"]
+    skipped = changed = 0
+    for text in texts:
+        for a in range(len(text)):
+            for b in range(a + 2, len(text) + 1):
+                if tg._ANY_MARK.search(text, a, b) is None:
+                    assert tg.balance_marks(text, a, b) == (a, b)
+                    skipped += 1
+                elif tg.balance_marks(text, a, b) != (a, b):
+                    changed += 1
+    assert skipped > 50 and changed > 50
+    assert all(tg._ANY_MARK.search(c) for c in marks)
+
+
+def test_the_fast_path_of_spans_sees_every_space_and_mark():
+    # tag_docs keeps a span untouched when `_MARK_OR_SPACE` finds nothing in it: no white space to trim and no
+    # mark to balance
+    assert all((c.isspace() or tg._ANY_MARK.match(c) is not None) == (tg._MARK_OR_SPACE.match(c) is not None)
+               for c in map(chr, range(0x110000)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -259,6 +260,10 @@ CHUNK_CHARS = 200_000       # characters encoded at once (about 80 bytes a chara
 
 _OPEN_CLOSE = {"《": "》", "〈": "〉", "“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "[": "]"}
 _CLOSE_OPEN = {c: o for o, c in _OPEN_CLOSE.items()}
+# a span with none of these marks is left as it is by `balance_marks` (most spans: one C-level search each)
+_ANY_MARK = re.compile("[" + re.escape("".join(_OPEN_CLOSE) + "".join(_CLOSE_OPEN)) + "]")
+# ... and one without white space (`\s` is `str.isspace`) either needs no trimming at all
+_MARK_OR_SPACE = re.compile(r"[\s" + _ANY_MARK.pattern[1:])
 
 
 def balance_marks(text: str, a: int, b: int) -> tuple[int, int]:
@@ -293,6 +298,8 @@ def tag_docs(docs: list) -> None:
     from transforms.entities.doc import Span
 
     m = model()
+    mark_in = _ANY_MARK.search
+    edge_in = _MARK_OR_SPACE.search
     i = 0
     while i < len(docs):
         j, size = i, 0
@@ -306,11 +313,15 @@ def tag_docs(docs: list) -> None:
             d._starts = [0, *ends[w0:w1]]           # Doc.starts, known here without counting again
         for s, a, b, t in m.spans(enc).tolist():
             text = group[s].folded
+            if edge_in(text, a, b) is None:             # the span as the tagger gave it (most spans)
+                group[s].spans.append(Span(a, b, TYPES[t]))
+                continue
             while a < b and text[a].isspace():       # a span never starts or ends with white space
                 a += 1
             while b > a and text[b - 1].isspace():
                 b -= 1
-            a, b = balance_marks(text, a, b)
+            if b - a > 1 and mark_in(text, a, b) is not None:
+                a, b = balance_marks(text, a, b)
             if b > a:
                 group[s].spans.append(Span(a, b, TYPES[t]))
         i = j
