@@ -66,7 +66,6 @@ and anything on the look-alike lists produce no metric.
 from __future__ import annotations
 
 import bisect
-import gc
 import re
 from functools import lru_cache
 from bisect import bisect_right as _bisect_right
@@ -75,6 +74,7 @@ from itertools import accumulate
 import rjieba
 
 from transforms import lexicons
+from transforms.gcpause import gc_paused
 
 __all__ = [
     "extract_metrics",
@@ -1950,21 +1950,12 @@ _MODALS = frozenset(("可", "能", "可以", "能够", "将", "会", "有望"))
 def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None) -> list[list[dict]]:
     """`extract_metrics` over many texts (the pipeline's batch entry point); `words`: each text's
     tokenization, or None."""
-    # The cyclic garbage collector is paused for the batch: the extractor makes no reference cycles, and
-    # the collector's passes, triggered by its many short-lived objects, walk the caller's whole heap
-    # (the batch's word lists): 3-10% of the time, measured. (Re-enabled only by the call that paused it.)
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with gc_paused():              # transforms/gcpause.py: the collector's passes cost 3-10% here
         if words is None:
             outs = [_extract(t, None) for t in texts]
         else:
             outs = [_extract(t, w) for t, w in zip(texts, words, strict=True)]
         _resolve_counted(outs)
-    finally:
-        if paused:
-            gc.enable()
     return outs
 
 

@@ -20,14 +20,13 @@ never overlap, and `text[m.start:m.end] == m.surface`.
 """
 from __future__ import annotations
 
-import gc
-
 from transforms import segment
 from transforms.entities.bylines import byline_people
 from transforms.entities.canonical import canonical_name
 from transforms.entities.doc import Doc, Mention
 from transforms.entities.propagate import propagate_names
 from transforms.entities.titles import assign_titles, title_anchored_people
+from transforms.gcpause import gc_paused
 
 __all__ = ["Mention", "PIPELINE", "canonical_name", "extract_entities", "extract_entities_batch", "version"]
 
@@ -52,23 +51,16 @@ def extract_entities_batch(texts: list[str], tokens: list[list[tuple[str, str]]]
                            skip: frozenset[str] = frozenset()) -> list[list[Mention]]:
     """Mentions of every text. `skip`: names of PIPELINE components not to run (to measure what each adds).
 
-    The cyclic garbage collector is paused meanwhile: the stage makes a few objects per mention, none in a
-    reference cycle, and each collection the allocations would set off walks every live object of the
-    process (the tokens of the whole batch among them), which cost a tenth of the stage."""
+    The cyclic garbage collector is paused meanwhile (transforms/gcpause.py): it cost a tenth of the stage."""
     folded = segment.fold_batch(texts)
     if tokens is None:
         tokens = segment.tag_batch(folded)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         docs = [Doc(t, f, tok) for t, f, tok in zip(texts, folded, tokens)]
         for name, component in PIPELINE:
             if name not in skip:
                 component(docs)
         return [d.mentions() for d in docs]
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def extract_entities(text: str, tokens: list[tuple[str, str]] | None = None) -> list[Mention]:

@@ -1,0 +1,24 @@
+"""transforms/gcpause.gc_paused: the entity and number stages pause the cyclic collector for a batch and give
+it back as they found it, also when the batch fails."""
+import gc
+
+import pytest
+
+from transforms.gcpause import gc_paused
+
+
+def test_the_collector_is_off_inside_and_back_on_after_even_on_an_error():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("batch failed")
+    assert gc.isenabled()
+
+
+def test_a_nested_pause_leaves_the_outer_one_in_force():
+    with gc_paused():
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
