@@ -828,3 +828,45 @@ def test_yi_kuai_with_its_jiao_is_money(text, value):
 
 def test_yi_kuai_alone_stays_out():
     assert extract_metrics("他拿起一块石头。") == []
+
+
+# ------------------------------------------------------------------ issue 15b: mixed numbers, exponents, web addresses
+@pytest.mark.parametrize("text,surface,value", [
+    ("这块木板长2 1/2米", "2 1/2", 2.5),
+    ("每份加入糖３ ３／４勺", "３ ３／４", 3.75),
+    ("气温变化为-1 1/4度", "-1 1/4", -1.25),
+    ("结果是7 9/3", "7 9/3", 10.0),
+])
+def test_mixed_number_in_arabic_digits(text, surface, value):
+    m = one(text)
+    assert (m["surface"], m["value"]) == (surface, pytest.approx(value))
+
+
+@pytest.mark.parametrize("text", ["2021 6/3发布", "型号A3 1/2", "代码12.5 3/4"])
+def test_no_mixed_number_after_a_year_a_code_or_a_decimal(text):
+    assert not any(m["surface"].count(" ") and "/" in m["surface"] for m in extract_metrics(text))
+
+
+@pytest.mark.parametrize("text,value", [
+    ("计算2^--3的值", 8.0), ("计算2^+-3的值", 0.125), ("计算-3^--3的值", -27.0),
+])
+def test_exponent_with_stacked_signs(text, value):
+    assert one(text)["value"] == pytest.approx(value)
+
+
+def test_digits_inside_a_web_address_are_no_metric():
+    text = "详见 https://example.org/item?id=2024&n=35%20 或 www.example.net/page/88 ，共有6个站点。"
+    assert [m["surface"] for m in extract_metrics(text)] == ["6个"]
+
+
+@pytest.mark.parametrize("text,surface,low,high", [
+    ("误差应在-5与8间。", "-5与8间", -5, 8), ("取值在3和9间的整数", "3和9间", 3, 9),
+])
+def test_pair_closed_by_jian_is_a_range(text, surface, low, high):
+    m = one(text)
+    assert (m["surface"], m["low"], m["high"]) == (surface, low, high)
+
+
+def test_jian_before_a_noun_stays_a_classifier():
+    ms = extract_metrics("两层分别有4与6间客房")
+    assert ms[-1]["unit"] == "间" and ms[-1]["low"] == ms[-1]["high"] == 6

@@ -132,7 +132,11 @@ _SIGN_CHARS = "负負-－"
 _OPEN_QUOTES = "“‘「『\"'"
 _CLOSE_QUOTES = "”’」』\"'"
 _ARABIC_TAIL = re.compile(
-    r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]?[0-9０-９]{1,3})(?![.0-9])")
+    r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]{0,2}[0-9０-９]{1,3})(?![.0-9])")
+# a mixed number in Arabic digits: an integer, one space, a fraction (2 1/2, ３ １／４)
+_MIXED_FRACTION = re.compile(r"[ \u3000]([0-9０-９]{1,4})[/／]([0-9０-９]{1,4})(?![0-9０-９A-Za-z./／])")
+# a web address: its digits are no quantities (https://example.com/a?id=2020, www.example.com/30%)
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                      + "".join(map(chr, range(0xFF21, 0xFF3B))) + "".join(map(chr, range(0xFF41, 0xFF5B))))
@@ -909,12 +913,27 @@ def _extract(text: str, words: list[str] | None) -> list[dict]:
     sent_k, sentence = -1, ""
     pos = 0
     search = _scan_re().search
+    urls = _URL.finditer(text) if "://" in text or "www." in text else None
+    url_end = url_start = n_text = len(text)
+    if urls is not None:
+        um = next(urls, None)
+        if um is not None:
+            url_start, url_end = um.span()
     while True:
         m = search(text, pos)
         if m is None:
             break
         s, e = m.span()
         pos = e
+        if s >= url_start:  # inside or past the next web address
+            if s < url_end:
+                pos = max(pos, url_end)
+                continue
+            um = next(urls, None)
+            url_start, url_end = um.span() if um is not None else (n_text, n_text)
+            if url_start <= s < url_end:
+                pos = max(pos, url_end)
+                continue
         if m.lastgroup == "date":
             continue
         try:
@@ -1314,6 +1333,17 @@ def _one(text, s, e, P, W):
             if den is not None and numer is not None and den.value * den.mag:
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _fraction(text, start, m3.end(), value, negative, P, W)
+    # --- mixed number in Arabic digits: 2 1/2, -3 3/4 (an integer of up to three digits, not after a
+    # letter, a digit, . or /: 2021 6/3 is a year and a date)
+    if not num.is_cn and not lai and pair is None and e + 1 < n and text[e] in " \u3000" \
+            and not num.mag_str and e - s <= 3 and _clean(raw).isdigit() \
+            and not (start > 0 and (_ascii_alnum(text[start - 1]) or text[start - 1] in "/／.．" or text[start - 1].isdigit())):
+        mm = _MIXED_FRACTION.match(text, e)
+        if mm:
+            den = int(mm.group(2).translate(_FULLWIDTH))
+            if den:
+                value = num.value + int(mm.group(1).translate(_FULLWIDTH)) / den
+                return _fraction(text, start, mm.end(), value, negative, P, W)
     # --- Arabic fraction 1/3 and scientific notation 2e5
     if not num.is_cn and not lai and e < n and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
@@ -1322,8 +1352,10 @@ def _one(text, s, e, P, W):
             if am.group(1):
                 den = float(am.group(1).translate(_FULLWIDTH))
                 value = num.value / den if den else None
-            elif am.group(3):  # 2^-1, 1.1^+23
-                value = num.value ** int(am.group(3).translate(_FULLWIDTH).replace("－", "-").replace("＋", "+"))
+            elif am.group(3):  # 2^-1, 1.1^+23, 1.1^--23 (signs before the exponent multiply)
+                exp = am.group(3).translate(_FULLWIDTH)
+                digits = exp.lstrip("+-")
+                value = num.value ** (int(digits) * (-1) ** exp[:len(exp) - len(digits)].count("-"))
             else:
                 value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
             if value is not None:
@@ -1410,7 +1442,10 @@ def _one(text, s, e, P, W):
                 ok = unit2 != "" and not leading_zero
                 if ok and unit1 and unit1 != unit2:
                     ok = False
-                if ok and between:
+                if ok and between and unit2 == "间" and not unit1 and (
+                        u2_end >= n or not "\u4e00" <= text[u2_end] <= "\u9fff" or text[u2_end] == "的"):
+                    unit2, u2_end, range_end = None, num2.e, u2_end  # 10与20间: 间 closes the pair as 之间
+                elif ok and between:
                     k = u2_end if unit2 else num2.e
                     while k < n and text[k] == " ":
                         k += 1
