@@ -870,3 +870,34 @@ def test_pair_closed_by_jian_is_a_range(text, surface, low, high):
 def test_jian_before_a_noun_stays_a_classifier():
     ms = extract_metrics("两层分别有4与6间客房")
     assert ms[-1]["unit"] == "间" and ms[-1]["low"] == ms[-1]["high"] == 6
+
+
+@pytest.mark.parametrize("text,surface,value", [
+    ("宇宙中约有10的22次方颗恒星", "约有10的22次方", 1e22),
+    ("结果等于3的四次方", "3的四次方", 81.0),
+    ("误差为2的负4次方", "2的负4次方", 0.0625),
+    ("细胞数量达到4.5×10^8。", "4.5×10^8", 4.5e8),
+    ("浓度为2.4×10的-3次方", "2.4×10的-3次方", 2.4e-3),
+])
+def test_powers_written_out_and_times_a_power_of_ten(text, surface, value):
+    m = one(text)
+    assert (m["surface"], m["value"]) == (surface, pytest.approx(value))
+
+
+def test_number_before_de_without_power_stays_itself():
+    assert [m["surface"] for m in extract_metrics("他今年50的生日过得很热闹")] == ["50"]
+
+
+def test_jieyu_makes_a_range_without_zhijian():
+    m = one("参赛年龄介于十八与三十五")
+    assert (m["low"], m["high"]) == (18, 35)
+    assert [m["surface"] for m in extract_metrics("在十八与三十五")] == ["十八", "三十五"]
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("人数少于等于三百", None, 300), ("票数等于或大于120", 120, None), ("深度低于或等于40米", None, 40),
+    ("面积多于或等于六十平方米", 60, None), ("每组等于或少于9人", None, 9),
+])
+def test_inclusive_bounds_in_either_order(text, low, high):
+    m = one(text)
+    assert (m["low"], m["high"]) == (low, high) and m["qualifier"] and m["start"] == 2

@@ -48,7 +48,9 @@ Conventions (one dict per metric; keys METRIC_KEYS):
   metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 (公里(/小时)).
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
-with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
+with a unit), 2^-1 (and 2^--1: signs before an exponent multiply), 1/3, 2e5, a mixed number 2 1/2 (an integer of
+up to three digits, one space, a fraction), powers written out (10的5次方, 2的负3次方) and times a power of ten
+(3.2×10^5, 1.5×10的8次方), full-width separators between full-width digits (１２，３４５),
 七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair after a numeral
 that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers (约三分之一, 三分之二以上, 近1/3) and a half
 (一半, 半数 = 0.5) only with one (超过半数, 一半以上, 过半, 过半数); the first N (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the
@@ -57,7 +59,9 @@ day before, the other day); 数以万计 as 数万 (qualifier 数以…计); 来
 more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time, length, mass, area or volume is half of it
 (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛); 百分之 takes what a number takes: a sign, qualifiers, a digit pair, a
 range (负百分之二, 约百分之四, 百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十); 百分百 = 100 percent;
-a range may start from X几 (十几到二十个); 5毛 / 8角 (Arabic digits) are tenths of a yuan; N世纪 is an ordinal (no metric).
+a range may start from X几 (十几到二十个); a pair with 和/与 is a range when 之间 or 间 closes it (5与8间) or 介于 opens
+it (介于十八与三十五); inclusive bounds in either order (少于等于, 等于或大于); digits inside a web address
+(https://…, www.…) are no metric; 5毛 / 8角 (Arabic digits) are tenths of a yuan; N世纪 is an ordinal (no metric).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -135,6 +139,10 @@ _ARABIC_TAIL = re.compile(
     r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]{0,2}[0-9０-９]{1,3})(?![.0-9])")
 # a mixed number in Arabic digits: an integer, one space, a fraction (2 1/2, ３ １／４)
 _MIXED_FRACTION = re.compile(r"[ \u3000]([0-9０-９]{1,4})[/／]([0-9０-９]{1,4})(?![0-9０-９A-Za-z./／])")
+# a power written out: 10的5次方, 2的负3次方; scientific notation with a power of ten: 3.2×10^5, 1.5×10的8次方
+_EXPONENT = r"([负負\-－]?)([0-9０-９]{1,3}|[零〇一二两兩三四五六七八九十]{1,3})次方"
+_POWER_WORDS = re.compile("的" + _EXPONENT)
+_TIMES_TEN = re.compile(r" *[×*xX✕] *(?:10|１０) *(?:\^ *([-+－＋]?[0-9０-９]{1,3})(?![.0-9０-９])|的" + _EXPONENT + ")")
 # a web address: its digits are no quantities (https://example.com/a?id=2020, www.example.com/30%)
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
@@ -1333,6 +1341,23 @@ def _one(text, s, e, P, W):
             if den is not None and numer is not None and den.value * den.mag:
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _fraction(text, start, m3.end(), value, negative, P, W)
+    # --- powers: 10的5次方 (a number to a power), 3.2×10^5 / 3.2×10的5次方 (times a power of ten)
+    if not lai and pair is None and e < n and text[e] in "的×*xX✕":
+        pm = _POWER_WORDS.match(text, e) if text[e] == "的" else None if num.is_cn else _TIMES_TEN.match(text, e)
+        if pm:
+            g = pm.groups()
+            if text[e] == "的":
+                exp_neg, exp_raw, base = g[0], g[1], num.value * num.mag
+            elif g[0] is not None:
+                exp_neg, exp_raw, base = "", g[0].translate(_FULLWIDTH), 10.0
+            else:
+                exp_neg, exp_raw, base = g[1], g[2], 10.0
+            neg_exp = bool(exp_neg) or exp_raw[:1] == "-"
+            exp = parse_numeral(exp_raw.lstrip("+-"))
+            if exp is not None and exp[0] <= 400:
+                power = base ** (-exp[0] if neg_exp else exp[0])
+                value = power if text[e] == "的" else num.value * num.mag * power
+                return _fraction(text, start, pm.end(), value, negative, P, W)
     # --- mixed number in Arabic digits: 2 1/2, -3 3/4 (an integer of up to three digits, not after a
     # letter, a digit, . or /: 2021 6/3 is a year and a date)
     if not num.is_cn and not lai and pair is None and e + 1 < n and text[e] in " \u3000" \
@@ -1449,8 +1474,11 @@ def _one(text, s, e, P, W):
                     k = u2_end if unit2 else num2.e
                     while k < n and text[k] == " ":
                         k += 1
-                    ok = text.startswith("之间", k)
-                    range_end = k + 2
+                    if text.startswith("之间", k):
+                        range_end = k + 2
+                    else:  # 介于一百与二百: 介于 says range without 之间
+                        ok = text.endswith("介于", 0, start)
+                        range_end = u2_end if unit2 else num2.e
                 elif ok and not unit2:
                     # a bare range only with Chinese numerals, 至/到 or ~, or a dash between spaces (15 - 40);
                     # 2023-03 is a date
