@@ -39,7 +39,9 @@ cases; a span goes to the first class whose rule holds:
   (一只, 另一种, 一位): the extractor never reports a lone 一 with a classifier or a word (一个, 一次, 一批
   would flood the table);
 - numeral_as_word: another single Chinese numeral with no numeral next to it, no unit, classifier or
-  qualifier around it, in a longer text (答案是七): a numeral used as a word, not a quantity.
+  qualifier around it, in a longer text, that the tokenizer (rjieba) makes a word of its own with no
+  noun, numeral or measure word after it (答案是七不是八): a numeral used as a word, not a quantity
+  (三点/意见, 八张/票 stay in scope).
 Units, classifiers and qualifiers are those of transforms/lexicons (metrics_units.tsv,
 metrics_classifiers.txt, metrics_qualifiers.tsv), plus 前 before a numeral (前三, the first three).
 
@@ -218,9 +220,27 @@ def convention_of(text: str, s: int, e: int, value: float | None, vocab) -> str 
         unit = any(rest.startswith(u) for u in units)
         if head in "一壹":
             return None if unit else "lone_one"
-        if not unit and not any(rest.startswith(c) for c in cls):
+        if not unit and not any(rest.startswith(c) for c in cls) and _word_alone(text, s):
             return "numeral_as_word"
     return None
+
+
+def _word_alone(text: str, s: int) -> bool:
+    """The tokenizer makes text[s] a word of its own and no noun, numeral or measure word follows it
+    (答案是七不是八: 七/不是/八; not 三点/意见, 八张/票, 三子)."""
+    import rjieba
+    k = 0
+    tags = rjieba.tag(text)
+    for i, (word, _tag) in enumerate(tags):
+        if k == s:
+            if len(word) != 1:
+                return False
+            nxt = tags[i + 1][1] if i + 1 < len(tags) else ""
+            return not nxt.startswith(("n", "m", "q"))
+        if k > s:
+            return False
+        k += len(word)
+    return False
 
 
 def part_of(case_id: str) -> str:
