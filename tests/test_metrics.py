@@ -901,3 +901,24 @@ def test_jieyu_makes_a_range_without_zhijian():
 def test_inclusive_bounds_in_either_order(text, low, high):
     m = one(text)
     assert (m["low"], m["high"]) == (low, high) and m["qualifier"] and m["start"] == 2
+
+
+@pytest.mark.parametrize("text,value,base,low,high", [
+    ("当地气温达到华氏104度", 104, 40.0, 40.0, 40.0),
+    ("夜间华氏温度降到零下13度", -13, -25.0, -25.0, -25.0),
+    ("白天华氏59度到68度", 59, 15.0, 15.0, 20.0),
+])
+def test_du_after_huashi_is_fahrenheit(text, value, base, low, high):
+    m = one(text)
+    assert (m["value"], m["unit"], m["unit_implied"], m["kind"]) == (value, "度(华氏)", True, "temperature")
+    assert (m["base_value"], m["low"], m["high"]) == (pytest.approx(base), pytest.approx(low), pytest.approx(high))
+
+
+def test_du_after_sheshi_stays_celsius():
+    assert one("华氏与摄氏换算：摄氏30度")["unit"] == "度"
+
+
+@pytest.mark.parametrize("text,base", [("误差率为3‰", 0.3), ("发生率约2‱", 0.02)])
+def test_permille_and_permyriad_signs(text, base):
+    m = one(text)
+    assert (m["kind"], m["base_value"]) == ("percent", pytest.approx(base))

@@ -45,7 +45,8 @@ Conventions (one dict per metric; keys METRIC_KEYS):
 - `sentence`: the sentence containing the metric.
 - `unit_implied`: True when part of `unit` (in parentheses) is not written but implied by the clause: the
   currency after a money noun before the number (投资总额/营收/GDP ...) or right after it (上百亿产值:
-  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 (公里(/小时)).
+  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 (公里(/小时));
+  Fahrenheit after 华氏 (华氏100度: 度(华氏)).
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
 with a unit), 2^-1 (and 2^--1: signs before an exponent multiply), 1/3, 2e5, a mixed number 2 1/2 (an integer of
@@ -684,6 +685,7 @@ def base_factor(unit: str | None) -> tuple[float, str, str]:
 
 _SPECIAL_UNITS = {
     "度": (1.0, "degC", "temperature"),
+    "度华氏": (1.0, "degF", "temperature"),  # 华氏100度: 度(华氏), see _fahrenheit_before
     "级": (1.0, "level", "level"),  # 4到5级 (wind force, earthquake magnitude): only where a scale is meant
     "$": (1.0, "USD", "money"), "＄": (1.0, "USD", "money"),
     "￥": (1.0, "CNY", "money"), "¥": (1.0, "CNY", "money"),
@@ -727,6 +729,11 @@ def _quoted(text: str, s: int, e: int) -> bool:
 def _is_temperature_context(text: str, s: int) -> bool:
     w = text[max(0, s - 12):s]
     return "温" in w or "零下" in w or "摄氏" in w or "华氏" in w
+
+
+def _fahrenheit_before(text: str, s: int) -> bool:
+    w = text[max(0, s - 12):s]
+    return w.rfind("华氏") > w.rfind("摄氏")
 
 
 _TAG_CACHE: dict[str, list] = {}
@@ -1565,6 +1572,9 @@ def _one(text, s, e, P, W):
     if unit1 == "块" and symbol is None and _followed_by_function_word(text, end) \
             and _money_noun_before(text, start, P) is not None:
         unit1 = "块(钱)"  # 票价五十块, 工资不到两千块: no noun counted, the clause names an amount of money
+    # --- 华氏100度: 度 after 华氏 (the nearer of 华氏/摄氏 before the number) is Fahrenheit: 度(华氏)
+    if unit1 == "度" and _fahrenheit_before(text, low_num.s if low_num is not None else num.s):
+        unit1 = "度(华氏)"
     # --- 时速350公里: a length after 时速 (metrics_context.tsv, per_hour) is a speed per hour
     if unit1 in P.per_hour_units and not num.mag_str and _word_before(text, start, P.per_hour_re) is not None:
         unit1 = unit1 + "(/小时)"
