@@ -36,6 +36,9 @@ cases; a span goes to the first class whose rule holds:
 - quoted: the numeral is the whole of a quotation (“五”, "1469"): a numeral mentioned as a word or a name;
 - fragment: part of a longer numeral as written: a digit or Chinese numeral right before or after the
   span, a decimal point joining another digit group (12.34.56), or 分之 with no numeral after it;
+- digit_code: a bare Arabic integer (no unit, classifier or qualifier around it) with a leading 0 or of 9
+  digits or more that is not round (more than three digits before its trailing zeros): a code, a phone or an
+  id number (13912345678), which the extractor refuses as a quantity;
 - lone_one: 一/壹 with no numeral next to it, no unit of measure after it and no qualifier around it
   (一只, 另一种, 一位): the extractor never reports a lone 一 with a classifier or a word (一个, 一次, 一批
   would flood the table);
@@ -159,9 +162,10 @@ def matches(metric: dict, gold: tuple[str, object], gold_unit: str | None = None
     return False
 
 
-CONVENTIONS = ("datetime", "ordinal", "quoted", "fragment", "lone_one", "numeral_as_word")
+CONVENTIONS = ("datetime", "ordinal", "quoted", "fragment", "digit_code", "lone_one", "numeral_as_word")
 _CN_NUMERALS = "〇零一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 _NUMERAL_CHARS = set(_CN_NUMERALS + "0123456789０１２３４５６７８９")
+_HALF_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ARABIC_DIGITS = set("0123456789０１２３４５６７８９")
 _OPEN_Q, _CLOSE_Q = "“‘「『\"'", "”’」』\"'"
 _PUNCT = set("，。、；：！？,.;:!?（）()《》“”‘’「」『』\"' \n")
@@ -213,6 +217,12 @@ def convention_of(text: str, s: int, e: int, value: float | None, vocab) -> str 
                     or nxt in ".．" and after[1:2] in _ARABIC_DIGITS
                     or after.startswith("分之") and (len(after) == 2 or after[2] not in _NUMERAL_CHARS)):
         return "fragment"
+    plain = span.translate(_HALF_DIGITS)
+    if plain.isascii() and plain.isdigit() and (plain[0] == "0" and len(plain) > 1 or
+                                                len(plain) >= 9 and len(plain.rstrip("0")) > 3):
+        rest = after.lstrip(" ")
+        if not (before.rstrip(" ").endswith(pre) or any(rest.startswith(w) for w in units + cls + post)):
+            return "digit_code"
     head = span.rstrip("".join(set(span) - _NUMERAL_CHARS)) if span else span
     if len(head) == 1 and head in _CN_NUMERALS and prev not in _NUMERAL_CHARS and text.strip() != head:
         rest = text[s + 1:].lstrip(" ")

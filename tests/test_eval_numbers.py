@@ -69,3 +69,13 @@ def test_range_gold_matches_bounds_in_the_written_unit():
 ])
 def test_numeral_joined_or_before_a_noun_stays_in_scope(text, span, value):
     assert cls(text, span, value) is None
+
+
+@pytest.mark.parametrize("text,span,value,expected", [
+    ("请拨打13912345678咨询", "13912345678", 13912345678, "digit_code"),
+    ("编号0815", "0815", 815, "digit_code"),
+    ("总数为1000000000", "1000000000", 1e9, None),        # round: a quantity
+    ("共有123456789人", "123456789", 123456789, None),    # a classifier after it
+])
+def test_digit_code_class(text, span, value, expected):
+    assert cls(text, span, value) == expected

@@ -922,3 +922,13 @@ def test_du_after_sheshi_stays_celsius():
 def test_permille_and_permyriad_signs(text, base):
     m = one(text)
     assert (m["kind"], m["base_value"]) == ("percent", pytest.approx(base))
+
+
+@pytest.mark.parametrize("text,value", [("总数为1000000000", 1e9), ("共计32000000000。", 3.2e10)])
+def test_long_round_integer_is_a_number(text, value):
+    assert one(text)["value"] == value
+
+
+@pytest.mark.parametrize("text", ["请拨打13912345678咨询", "编号为987654321", "代码012"])
+def test_long_or_zero_led_digit_strings_stay_codes(text):
+    assert extract_metrics(text) == []

@@ -1869,8 +1869,10 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         end = pend
     if unit is None and num is not None and not num.is_cn and qualifier is None and low_num is None:
         c = _clean(num.raw)
-        # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids)
-        if (c.startswith("0") and not c.startswith("0.")) or (c.isdigit() and len(c) >= 9):
+        # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids), but not
+        # a round one (at most three digits, then zeros: 1000000000, 25000000000 is a quantity)
+        if (c.startswith("0") and not c.startswith("0.")) or (
+                c.isdigit() and len(c) >= 9 and len(c.rstrip("0")) > 3):
             return None
     base_value, base_unit, kind = to_base(value, unit)
     if kind == "percent" and unit in ("%", "％") and num is not None and num.mag_str:
