@@ -836,6 +836,7 @@ def test_yi_kuai_alone_stays_out():
     ("每份加入糖３ ３／４勺", "３ ３／４", 3.75),
     ("气温变化为-1 1/4度", "-1 1/4", -1.25),
     ("结果是7 9/3", "7 9/3", 10.0),
+    ("加水2又1/3杯", "2又1/3", 2 + 1 / 3),
 ])
 def test_mixed_number_in_arabic_digits(text, surface, value):
     m = one(text)

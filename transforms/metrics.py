@@ -138,12 +138,13 @@ _OPEN_QUOTES = "“‘「『\"'"
 _CLOSE_QUOTES = "”’」』\"'"
 _ARABIC_TAIL = re.compile(
     r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]{0,2}[0-9０-９]{1,3})(?![.0-9])")
-# a mixed number in Arabic digits: an integer, one space, a fraction (2 1/2, ３ １／４)
+# a mixed number in Arabic digits: an integer, one space, a fraction (2 1/2, ３ １／４); after 又 (1又1/2)
 _MIXED_FRACTION = re.compile(r"[ \u3000]([0-9０-９]{1,4})[/／]([0-9０-９]{1,4})(?![0-9０-９A-Za-z./／])")
 # a power written out: 10的5次方, 2的负3次方; scientific notation with a power of ten: 3.2×10^5, 1.5×10的8次方
 _EXPONENT = r"([负負\-－]?)([0-9０-９]{1,3}|[零〇一二两兩三四五六七八九十]{1,3})次方"
 _POWER_WORDS = re.compile("的" + _EXPONENT)
 _TIMES_TEN = re.compile(r" *[×*xX✕] *(?:10|１０) *(?:\^ *([-+－＋]?[0-9０-９]{1,3})(?![.0-9０-９])|的" + _EXPONENT + ")")
+_YOU_FRACTION = re.compile(r"([0-9０-９]{1,4})[/／]([0-9０-９]{1,4})(?![0-9０-９A-Za-z./／])")
 # a web address: its digits are no quantities (https://example.com/a?id=2020, www.example.com/30%)
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
@@ -1348,6 +1349,11 @@ def _one(text, s, e, P, W):
             if den is not None and numer is not None and den.value * den.mag:
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _fraction(text, start, m3.end(), value, negative, P, W)
+            fa = _YOU_FRACTION.match(text, ym.end()) if fm is None and not num.is_cn else None
+            if fa and int(fa.group(2).translate(_FULLWIDTH)):  # 1又1/2: an Arabic fraction after 又
+                value = num.value * num.mag + int(fa.group(1).translate(_FULLWIDTH)) / int(
+                    fa.group(2).translate(_FULLWIDTH))
+                return _fraction(text, start, fa.end(), value, negative, P, W)
     # --- powers: 10的5次方 (a number to a power), 3.2×10^5 / 3.2×10的5次方 (times a power of ten)
     if not lai and pair is None and e < n and text[e] in "的×*xX✕":
         pm = _POWER_WORDS.match(text, e) if text[e] == "的" else None if num.is_cn else _TIMES_TEN.match(text, e)
