@@ -40,7 +40,8 @@ cases; a span goes to the first class whose rule holds:
   span, a decimal point joining another digit group (12.34.56), or 分之 with no numeral after it;
 - digit_code: a bare Arabic integer (no unit, classifier or qualifier around it) with a leading 0 or of 9
   digits or more that is not round (more than three digits before its trailing zeros): a code, a phone or an
-  id number (13912345678), which the extractor refuses as a quantity;
+  id number (13912345678), which the extractor refuses as a quantity; or three or more Chinese digits with
+  no 十/百/千 (一九九八, 零零七): a year or a code read digit by digit;
 - lone_one: 一/壹 with no numeral next to it, no unit of measure after it and no qualifier around it
   (一只, 另一种, 一位): the extractor never reports a lone 一 with a classifier or a word (一个, 一次, 一批
   would flood the table);
@@ -169,6 +170,7 @@ def matches(metric: dict, gold: tuple[str, object], gold_unit: str | None = None
 CONVENTIONS = ("datetime", "ordinal", "quoted", "fragment", "digit_code", "lone_one", "numeral_as_word")
 _CN_NUMERALS = "〇零一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參肆伍陆陸柒捌玖拾佰仟"
 _NUMERAL_CHARS = set(_CN_NUMERALS + "0123456789０１２３４５６７８９")
+_CN_DIGITS = set("〇零一二三四五六七八九")
 _HALF_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ARABIC_DIGITS = set("0123456789０１２３４５６７８９")
 _OPEN_Q, _CLOSE_Q = "“‘「『\"'", "”’」』\"'"
@@ -223,7 +225,8 @@ def convention_of(text: str, s: int, e: int, value: float | None, vocab) -> str 
         return "fragment"
     plain = span.translate(_HALF_DIGITS)
     if plain.isascii() and plain.isdigit() and (plain[0] == "0" and len(plain) > 1 or
-                                                len(plain) >= 9 and len(plain.rstrip("0")) > 3):
+                                                len(plain) >= 9 and len(plain.rstrip("0")) > 3) \
+            or len(span) >= 3 and all(c in _CN_DIGITS for c in span):
         rest = after.lstrip(" ")
         if not (before.rstrip(" ").endswith(pre) or any(rest.startswith(w) for w in units + cls + post)):
             return "digit_code"

@@ -79,3 +79,12 @@ def test_numeral_joined_or_before_a_noun_stays_in_scope(text, span, value):
 ])
 def test_digit_code_class(text, span, value, expected):
     assert cls(text, span, value) == expected
+
+
+@pytest.mark.parametrize("text,span,value,expected", [
+    ("他说一九九八那场洪水", "一九九八", 1998, "digit_code"),
+    ("代号零零七", "零零七", 7, "digit_code"),
+    ("共有一百零八人", "一百零八", 108, None),
+])
+def test_chinese_digit_strings(text, span, value, expected):
+    assert cls(text, span, value) == expected
