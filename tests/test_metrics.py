@@ -933,3 +933,12 @@ def test_long_round_integer_is_a_number(text, value):
 @pytest.mark.parametrize("text", ["请拨打13912345678咨询", "编号为987654321", "代码012"])
 def test_long_or_zero_led_digit_strings_stay_codes(text):
     assert extract_metrics(text) == []
+
+
+@pytest.mark.parametrize("text,unit,base", [
+    ("这种鸟每小时可飞80公里", "公里(/小时)", 80 / 3.6), ("洪峰每小时推进6千米", "千米(/小时)", 6 / 3.6),
+])
+def test_length_after_meixiaoshi_is_a_speed(text, unit, base):
+    m = one(text)
+    assert (m["unit"], m["kind"], m["unit_implied"]) == (unit, "speed", True)
+    assert m["base_value"] == pytest.approx(base)

@@ -45,7 +45,7 @@ Conventions (one dict per metric; keys METRIC_KEYS):
 - `sentence`: the sentence containing the metric.
 - `unit_implied`: True when part of `unit` (in parentheses) is not written but implied by the clause: the
   currency after a money noun before the number (投资总额/营收/GDP ...) or right after it (上百亿产值:
-  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 (公里(/小时));
+  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 or 每小时 (公里(/小时));
   Fahrenheit after 华氏 (华氏100度: 度(华氏)).
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
