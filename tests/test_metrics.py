@@ -828,3 +828,117 @@ def test_yi_kuai_with_its_jiao_is_money(text, value):
 
 def test_yi_kuai_alone_stays_out():
     assert extract_metrics("他拿起一块石头。") == []
+
+
+# ------------------------------------------------------------------ issue 15b: mixed numbers, exponents, web addresses
+@pytest.mark.parametrize("text,surface,value", [
+    ("这块木板长2 1/2米", "2 1/2", 2.5),
+    ("每份加入糖３ ３／４勺", "３ ３／４", 3.75),
+    ("气温变化为-1 1/4度", "-1 1/4", -1.25),
+    ("结果是7 9/3", "7 9/3", 10.0),
+    ("加水2又1/3杯", "2又1/3", 2 + 1 / 3),
+])
+def test_mixed_number_in_arabic_digits(text, surface, value):
+    m = one(text)
+    assert (m["surface"], m["value"]) == (surface, pytest.approx(value))
+
+
+@pytest.mark.parametrize("text", ["2021 6/3发布", "型号A3 1/2", "代码12.5 3/4"])
+def test_no_mixed_number_after_a_year_a_code_or_a_decimal(text):
+    assert not any(m["surface"].count(" ") and "/" in m["surface"] for m in extract_metrics(text))
+
+
+@pytest.mark.parametrize("text,value", [
+    ("计算2^--3的值", 8.0), ("计算2^+-3的值", 0.125), ("计算-3^--3的值", -27.0),
+])
+def test_exponent_with_stacked_signs(text, value):
+    assert one(text)["value"] == pytest.approx(value)
+
+
+def test_digits_inside_a_web_address_are_no_metric():
+    text = "详见 https://example.org/item?id=2024&n=35%20 或 www.example.net/page/88 ，共有6个站点。"
+    assert [m["surface"] for m in extract_metrics(text)] == ["6个"]
+
+
+@pytest.mark.parametrize("text,surface,low,high", [
+    ("误差应在-5与8间。", "-5与8间", -5, 8), ("取值在3和9间的整数", "3和9间", 3, 9),
+])
+def test_pair_closed_by_jian_is_a_range(text, surface, low, high):
+    m = one(text)
+    assert (m["surface"], m["low"], m["high"]) == (surface, low, high)
+
+
+def test_jian_before_a_noun_stays_a_classifier():
+    ms = extract_metrics("两层分别有4与6间客房")
+    assert ms[-1]["unit"] == "间" and ms[-1]["low"] == ms[-1]["high"] == 6
+
+
+@pytest.mark.parametrize("text,surface,value", [
+    ("宇宙中约有10的22次方颗恒星", "约有10的22次方", 1e22),
+    ("结果等于3的四次方", "3的四次方", 81.0),
+    ("误差为2的负4次方", "2的负4次方", 0.0625),
+    ("细胞数量达到4.5×10^8。", "4.5×10^8", 4.5e8),
+    ("浓度为2.4×10的-3次方", "2.4×10的-3次方", 2.4e-3),
+])
+def test_powers_written_out_and_times_a_power_of_ten(text, surface, value):
+    m = one(text)
+    assert (m["surface"], m["value"]) == (surface, pytest.approx(value))
+
+
+def test_number_before_de_without_power_stays_itself():
+    assert [m["surface"] for m in extract_metrics("他今年50的生日过得很热闹")] == ["50"]
+
+
+def test_jieyu_makes_a_range_without_zhijian():
+    m = one("参赛年龄介于十八与三十五")
+    assert (m["low"], m["high"]) == (18, 35)
+    assert [m["surface"] for m in extract_metrics("在十八与三十五")] == ["十八", "三十五"]
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("人数少于等于三百", None, 300), ("票数等于或大于120", 120, None), ("深度低于或等于40米", None, 40),
+    ("面积多于或等于六十平方米", 60, None), ("每组等于或少于9人", None, 9),
+])
+def test_inclusive_bounds_in_either_order(text, low, high):
+    m = one(text)
+    assert (m["low"], m["high"]) == (low, high) and m["qualifier"] and m["start"] == 2
+
+
+@pytest.mark.parametrize("text,value,base,low,high", [
+    ("当地气温达到华氏104度", 104, 40.0, 40.0, 40.0),
+    ("夜间华氏温度降到零下13度", -13, -25.0, -25.0, -25.0),
+    ("白天华氏59度到68度", 59, 15.0, 15.0, 20.0),
+])
+def test_du_after_huashi_is_fahrenheit(text, value, base, low, high):
+    m = one(text)
+    assert (m["value"], m["unit"], m["unit_implied"], m["kind"]) == (value, "度(华氏)", True, "temperature")
+    assert (m["base_value"], m["low"], m["high"]) == (pytest.approx(base), pytest.approx(low), pytest.approx(high))
+
+
+def test_du_after_sheshi_stays_celsius():
+    assert one("华氏与摄氏换算：摄氏30度")["unit"] == "度"
+
+
+@pytest.mark.parametrize("text,base", [("误差率为3‰", 0.3), ("发生率约2‱", 0.02)])
+def test_permille_and_permyriad_signs(text, base):
+    m = one(text)
+    assert (m["kind"], m["base_value"]) == ("percent", pytest.approx(base))
+
+
+@pytest.mark.parametrize("text,value", [("总数为1000000000", 1e9), ("共计32000000000。", 3.2e10)])
+def test_long_round_integer_is_a_number(text, value):
+    assert one(text)["value"] == value
+
+
+@pytest.mark.parametrize("text", ["请拨打13912345678咨询", "编号为987654321", "代码012"])
+def test_long_or_zero_led_digit_strings_stay_codes(text):
+    assert extract_metrics(text) == []
+
+
+@pytest.mark.parametrize("text,unit,base", [
+    ("这种鸟每小时可飞80公里", "公里(/小时)", 80 / 3.6), ("洪峰每小时推进6千米", "千米(/小时)", 6 / 3.6),
+])
+def test_length_after_meixiaoshi_is_a_speed(text, unit, base):
+    m = one(text)
+    assert (m["unit"], m["kind"], m["unit_implied"]) == (unit, "speed", True)
+    assert m["base_value"] == pytest.approx(base)

@@ -45,10 +45,13 @@ Conventions (one dict per metric; keys METRIC_KEYS):
 - `sentence`: the sentence containing the metric.
 - `unit_implied`: True when part of `unit` (in parentheses) is not written but implied by the clause: the
   currency after a money noun before the number (投资总额/营收/GDP ...) or right after it (上百亿产值:
-  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 (公里(/小时)).
+  metrics_context.tsv); 块 read as yuan (三块五, 票价五十块: 块(钱)); per hour after 时速 or 每小时 (公里(/小时));
+  Fahrenheit after 华氏 (华氏100度: 度(华氏)).
 
 More grammar: 40k / 3.2K (k joins the number: 40000; not 4K/8K, kg, km), 千三 = 1300 (alone or
-with a unit), 2^-1, 1/3, 2e5, full-width separators between full-width digits (１２，３４５),
+with a unit), 2^-1 (and 2^--1: signs before an exponent multiply), 1/3, 2e5, a mixed number 2 1/2 (an integer of
+up to three digits, one space, a fraction), powers written out (10的5次方, 2的负3次方) and times a power of ten
+(3.2×10^5, 1.5×10的8次方), full-width separators between full-width digits (１２，３４５),
 七成六 = 76%, 半成 = 5%, 半折 / 打对折 = 五折, 半百 = 50, ≤ / >= / < = as bounds, 比 170 低; a digit pair after a numeral
 that ends with a power (三十五六岁 = 35-36, 一百二三十人); fractions with qualifiers (约三分之一, 三分之二以上, 近1/3) and a half
 (一半, 半数 = 0.5) only with one (超过半数, 一半以上, 过半, 过半数); the first N (前五, 前十名) as 前5 is, but not 前一天 or 前两天 (the
@@ -57,7 +60,9 @@ day before, the other day); 数以万计 as 数万 (qualifier 数以…计); 来
 more than 3 months; 两个半小时 = 2.5 h); 半 before a unit of time, length, mass, area or volume is half of it
 (半小时, 近半个世纪, 半个多月, 半公里; not 上半年, 半天, 半岛); 百分之 takes what a number takes: a sign, qualifiers, a digit pair, a
 range (负百分之二, 约百分之四, 百分之三十多, 百分之七八十, 百分之十到百分之十五, 百分之二十至三十); 百分百 = 100 percent;
-a range may start from X几 (十几到二十个); 5毛 / 8角 (Arabic digits) are tenths of a yuan; N世纪 is an ordinal (no metric).
+a range may start from X几 (十几到二十个); a pair with 和/与 is a range when 之间 or 间 closes it (5与8间) or 介于 opens
+it (介于十八与三十五); inclusive bounds in either order (少于等于, 等于或大于); digits inside a web address
+(https://…, www.…) are no metric; 5毛 / 8角 (Arabic digits) are tenths of a yuan; N世纪 is an ordinal (no metric).
 
 Precision over recall: a single bare Chinese digit (三送一强, 一网统筹), a lone 一 with a classifier
 (一个, 一批), numerals that start with 百/千/万 without a bound (千万, 万人助万企), quoted numbers ("1469")
@@ -132,7 +137,16 @@ _SIGN_CHARS = "负負-－"
 _OPEN_QUOTES = "“‘「『\"'"
 _CLOSE_QUOTES = "”’」』\"'"
 _ARABIC_TAIL = re.compile(
-    r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]?[0-9０-９]{1,3})(?![.0-9])")
+    r"[/／]([0-9０-９]{1,4})(?![0-9０-９])|[eE]([-+－]?[0-9０-９]{1,3})|\^([-+－＋]{0,2}[0-9０-９]{1,3})(?![.0-9])")
+# a mixed number in Arabic digits: an integer, one space, a fraction (2 1/2, ３ １／４); after 又 (1又1/2)
+_MIXED_FRACTION = re.compile(r"[ \u3000]([0-9０-９]{1,4})[/／]([0-9０-９]{1,4})(?![0-9０-９A-Za-z./／])")
+# a power written out: 10的5次方, 2的负3次方; scientific notation with a power of ten: 3.2×10^5, 1.5×10的8次方
+_EXPONENT = r"([负負\-－]?)([0-9０-９]{1,3}|[零〇一二两兩三四五六七八九十]{1,3})次方"
+_POWER_WORDS = re.compile("的" + _EXPONENT)
+_TIMES_TEN = re.compile(r" *[×*xX✕] *(?:10|１０) *(?:\^ *([-+－＋]?[0-9０-９]{1,3})(?![.0-9０-９])|的" + _EXPONENT + ")")
+_YOU_FRACTION = re.compile(r"([0-9０-９]{1,4})[/／]([0-9０-９]{1,4})(?![0-9０-９A-Za-z./／])")
+# a web address: its digits are no quantities (https://example.com/a?id=2020, www.example.com/30%)
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                      + "".join(map(chr, range(0xFF21, 0xFF3B))) + "".join(map(chr, range(0xFF41, 0xFF5B))))
@@ -672,6 +686,7 @@ def base_factor(unit: str | None) -> tuple[float, str, str]:
 
 _SPECIAL_UNITS = {
     "度": (1.0, "degC", "temperature"),
+    "度华氏": (1.0, "degF", "temperature"),  # 华氏100度: 度(华氏), see _fahrenheit_before
     "级": (1.0, "level", "level"),  # 4到5级 (wind force, earthquake magnitude): only where a scale is meant
     "$": (1.0, "USD", "money"), "＄": (1.0, "USD", "money"),
     "￥": (1.0, "CNY", "money"), "¥": (1.0, "CNY", "money"),
@@ -715,6 +730,11 @@ def _quoted(text: str, s: int, e: int) -> bool:
 def _is_temperature_context(text: str, s: int) -> bool:
     w = text[max(0, s - 12):s]
     return "温" in w or "零下" in w or "摄氏" in w or "华氏" in w
+
+
+def _fahrenheit_before(text: str, s: int) -> bool:
+    w = text[max(0, s - 12):s]
+    return w.rfind("华氏") > w.rfind("摄氏")
 
 
 _TAG_CACHE: dict[str, list] = {}
@@ -909,12 +929,27 @@ def _extract(text: str, words: list[str] | None) -> list[dict]:
     sent_k, sentence = -1, ""
     pos = 0
     search = _scan_re().search
+    urls = _URL.finditer(text) if "://" in text or "www." in text else None
+    url_end = url_start = n_text = len(text)
+    if urls is not None:
+        um = next(urls, None)
+        if um is not None:
+            url_start, url_end = um.span()
     while True:
         m = search(text, pos)
         if m is None:
             break
         s, e = m.span()
         pos = e
+        if s >= url_start:  # inside or past the next web address
+            if s < url_end:
+                pos = max(pos, url_end)
+                continue
+            um = next(urls, None)
+            url_start, url_end = um.span() if um is not None else (n_text, n_text)
+            if url_start <= s < url_end:
+                pos = max(pos, url_end)
+                continue
         if m.lastgroup == "date":
             continue
         try:
@@ -1314,6 +1349,39 @@ def _one(text, s, e, P, W):
             if den is not None and numer is not None and den.value * den.mag:
                 value = num.value * num.mag + numer.value * numer.mag / (den.value * den.mag)
                 return _fraction(text, start, m3.end(), value, negative, P, W)
+            fa = _YOU_FRACTION.match(text, ym.end()) if fm is None and not num.is_cn else None
+            if fa and int(fa.group(2).translate(_FULLWIDTH)):  # 1又1/2: an Arabic fraction after 又
+                value = num.value * num.mag + int(fa.group(1).translate(_FULLWIDTH)) / int(
+                    fa.group(2).translate(_FULLWIDTH))
+                return _fraction(text, start, fa.end(), value, negative, P, W)
+    # --- powers: 10的5次方 (a number to a power), 3.2×10^5 / 3.2×10的5次方 (times a power of ten)
+    if not lai and pair is None and e < n and text[e] in "的×*xX✕":
+        pm = _POWER_WORDS.match(text, e) if text[e] == "的" else None if num.is_cn else _TIMES_TEN.match(text, e)
+        if pm:
+            g = pm.groups()
+            if text[e] == "的":
+                exp_neg, exp_raw, base = g[0], g[1], num.value * num.mag
+            elif g[0] is not None:
+                exp_neg, exp_raw, base = "", g[0].translate(_FULLWIDTH), 10.0
+            else:
+                exp_neg, exp_raw, base = g[1], g[2], 10.0
+            neg_exp = bool(exp_neg) or exp_raw[:1] == "-"
+            exp = parse_numeral(exp_raw.lstrip("+-"))
+            if exp is not None and exp[0] <= 400:
+                power = base ** (-exp[0] if neg_exp else exp[0])
+                value = power if text[e] == "的" else num.value * num.mag * power
+                return _fraction(text, start, pm.end(), value, negative, P, W)
+    # --- mixed number in Arabic digits: 2 1/2, -3 3/4 (an integer of up to three digits, not after a
+    # letter, a digit, . or /: 2021 6/3 is a year and a date)
+    if not num.is_cn and not lai and pair is None and e + 1 < n and text[e] in " \u3000" \
+            and not num.mag_str and e - s <= 3 and _clean(raw).isdigit() \
+            and not (start > 0 and (_ascii_alnum(text[start - 1]) or text[start - 1] in "/／.．" or text[start - 1].isdigit())):
+        mm = _MIXED_FRACTION.match(text, e)
+        if mm:
+            den = int(mm.group(2).translate(_FULLWIDTH))
+            if den:
+                value = num.value + int(mm.group(1).translate(_FULLWIDTH)) / den
+                return _fraction(text, start, mm.end(), value, negative, P, W)
     # --- Arabic fraction 1/3 and scientific notation 2e5
     if not num.is_cn and not lai and e < n and text[e] in "/／eE^":
         am = _ARABIC_TAIL.match(text, e)
@@ -1322,8 +1390,10 @@ def _one(text, s, e, P, W):
             if am.group(1):
                 den = float(am.group(1).translate(_FULLWIDTH))
                 value = num.value / den if den else None
-            elif am.group(3):  # 2^-1, 1.1^+23
-                value = num.value ** int(am.group(3).translate(_FULLWIDTH).replace("－", "-").replace("＋", "+"))
+            elif am.group(3):  # 2^-1, 1.1^+23, 1.1^--23 (signs before the exponent multiply)
+                exp = am.group(3).translate(_FULLWIDTH)
+                digits = exp.lstrip("+-")
+                value = num.value ** (int(digits) * (-1) ** exp[:len(exp) - len(digits)].count("-"))
             else:
                 value = num.value * 10 ** int(am.group(2).translate(_FULLWIDTH).replace("－", "-"))
             if value is not None:
@@ -1410,12 +1480,18 @@ def _one(text, s, e, P, W):
                 ok = unit2 != "" and not leading_zero
                 if ok and unit1 and unit1 != unit2:
                     ok = False
-                if ok and between:
+                if ok and between and unit2 == "间" and not unit1 and (
+                        u2_end >= n or not "\u4e00" <= text[u2_end] <= "\u9fff" or text[u2_end] == "的"):
+                    unit2, u2_end, range_end = None, num2.e, u2_end  # 10与20间: 间 closes the pair as 之间
+                elif ok and between:
                     k = u2_end if unit2 else num2.e
                     while k < n and text[k] == " ":
                         k += 1
-                    ok = text.startswith("之间", k)
-                    range_end = k + 2
+                    if text.startswith("之间", k):
+                        range_end = k + 2
+                    else:  # 介于一百与二百: 介于 says range without 之间
+                        ok = text.endswith("介于", 0, start)
+                        range_end = u2_end if unit2 else num2.e
                 elif ok and not unit2:
                     # a bare range only with Chinese numerals, 至/到 or ~, or a dash between spaces (15 - 40);
                     # 2023-03 is a date
@@ -1502,6 +1578,9 @@ def _one(text, s, e, P, W):
     if unit1 == "块" and symbol is None and _followed_by_function_word(text, end) \
             and _money_noun_before(text, start, P) is not None:
         unit1 = "块(钱)"  # 票价五十块, 工资不到两千块: no noun counted, the clause names an amount of money
+    # --- 华氏100度: 度 after 华氏 (the nearer of 华氏/摄氏 before the number) is Fahrenheit: 度(华氏)
+    if unit1 == "度" and _fahrenheit_before(text, low_num.s if low_num is not None else num.s):
+        unit1 = "度(华氏)"
     # --- 时速350公里: a length after 时速 (metrics_context.tsv, per_hour) is a speed per hour
     if unit1 in P.per_hour_units and not num.mag_str and _word_before(text, start, P.per_hour_re) is not None:
         unit1 = unit1 + "(/小时)"
@@ -1796,8 +1875,10 @@ def _finish(text, start, end, qual_start, value, unit, qualifier, qkind, low_val
         end = pend
     if unit is None and num is not None and not num.is_cn and qualifier is None and low_num is None:
         c = _clean(num.raw)
-        # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids)
-        if (c.startswith("0") and not c.startswith("0.")) or (c.isdigit() and len(c) >= 9):
+        # bare Arabic integers: refuse leading zeros (codes) and long digit strings (phones, ids), but not
+        # a round one (at most three digits, then zeros: 1000000000, 25000000000 is a quantity)
+        if (c.startswith("0") and not c.startswith("0.")) or (
+                c.isdigit() and len(c) >= 9 and len(c.rstrip("0")) > 3):
             return None
     base_value, base_unit, kind = to_base(value, unit)
     if kind == "percent" and unit in ("%", "％") and num is not None and num.mag_str:
