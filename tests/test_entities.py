@@ -253,3 +253,39 @@ def test_title_places_are_found_as_finditer_finds_them():
     for text in texts:
         assert _titles_before_surnames(text) == [m.end() for m in rx.finditer(text)], text
     assert _titles_before_surnames(texts[0])
+
+
+def test_title_places_as_finditer_on_dense_random_text():
+    """Texts packed with title words, their pieces and surnames: matches that overlap, that begin before one
+    place where a match can end and end at the next, and places where none ends."""
+    import random
+
+    from transforms.entities.titles import _lexicon, _surnames, _title_then_surname, _titles_before_surnames
+
+    rx, _, _ = _title_then_surname()
+    by_len: dict[int, list[str]] = {}
+    for w in sorted(_lexicon()[0]):
+        by_len.setdefault(len(w), []).append(w)
+    lengths = sorted(by_len)                    # each length as likely: the longest titles are few
+    one, two = _surnames()
+    surnames = sorted(one | two)
+    rnd = random.Random(7)
+    found = 0
+    for _ in range(3000):
+        parts = []
+        for _ in range(rnd.randint(1, 12)):
+            r = rnd.random()
+            if r < 0.35:
+                parts.append(rnd.choice(by_len[rnd.choice(lengths)]))
+            elif r < 0.5:
+                w = rnd.choice(by_len[rnd.choice(lengths)])
+                parts.append(w[rnd.randrange(len(w)):])        # the end of a title word
+            elif r < 0.85:
+                parts.append(rnd.choice(surnames))
+            else:
+                parts.append(rnd.choice("、，的和"))
+        text = "".join(parts)
+        want = [m.end() for m in rx.finditer(text)]
+        assert _titles_before_surnames(text) == want, text
+        found += len(want)
+    assert found > 1000

@@ -184,16 +184,21 @@ def _title_then_surname() -> tuple[re.Pattern, re.Pattern, int]:
 def _titles_before_surnames(text: str) -> list[int]:
     """The ends of the matches of `_title_then_surname` in text, as `finditer` finds them (leftmost first, no
     overlaps). The whole pattern is only tried from a title's length before the places where a match can
-    end (a character class the regex engine scans fast): a match cannot begin earlier."""
+    end (a character class the regex engine scans fast): a match cannot begin earlier. Each search stops a
+    title and its look-ahead character after such a place e: a match that begins before e is whole within
+    that window, and one that begins at e or later is left to the next place, so no search reads the rest
+    of the text."""
     rx, ends, longest = _title_then_surname()
     hits: list[int] = []
     pos = 0
+    search = rx.search
     for m in ends.finditer(text):
-        if m.end() <= pos:
+        e = m.end()
+        if e <= pos:
             continue
-        found = rx.search(text, max(pos, m.end() - longest))
-        if found is None:
-            break
+        found = search(text, max(pos, e - longest), e + longest + 1)
+        if found is None or found.start() >= e:
+            continue
         pos = found.end()
         hits.append(pos)
     return hits
