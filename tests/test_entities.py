@@ -157,6 +157,14 @@ def test_propagation_component_alone():
     assert sorted((s.start, s.end, s.source) for s in d.spans)[:2] == [(1, 4, "tagger"), (9, 12, "propagate")]
 
 
+def test_doc_bound_is_membership_in_the_token_starts():
+    texts = ["据王海龙介绍，今年王海龙带领村民种植了王海龙牌大米。", "ABC公司 2024年 在  上海开会", "一", ""]
+    for text, toks in zip(texts, segment.tag_batch(texts)):
+        for d in (Doc(text, text, toks), Doc(text, text, [("", "x"), *toks, ("", "x")])):   # empty tokens too
+            starts = set(d.starts)
+            assert [d.bound(p) for p in range(-2, len(text) + 3)] == [p in starts for p in range(-2, len(text) + 3)]
+
+
 # -- organizations and places
 def test_orgs_and_places_of_the_seeds():
     text = all_seeds()

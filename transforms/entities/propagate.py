@@ -28,13 +28,13 @@ def _propagate(doc: Doc) -> None:
     taken = bytearray(len(text))
     for s in doc.spans:
         taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-    bounds = doc.bounds
+    bound = doc.bound
     added = []
     for name in sorted(names, key=len, reverse=True):
         pos = text.find(name)
         while pos >= 0:
             end = pos + len(name)
-            if pos in bounds and end in bounds and taken.find(1, pos, end) < 0:
+            if taken.find(1, pos, end) < 0 and bound(pos) and bound(end):
                 taken[pos:end] = b"\x01" * len(name)
                 added.append(Span(pos, end, names[name], source="propagate"))
             pos = text.find(name, end)

@@ -143,7 +143,7 @@ _NAME_PIECE_TAGS = _NAME_TAGS | {"n", "nz", "ng", "zg", "ns", "j", "a", "ag", "b
 _AFTER_NAME_OK = frozenset("，,。、；;：:！!？?（(）)”\" \t\n")
 
 
-def _name_at(doc: Doc, pos: int, bounds: set[int]) -> int:
+def _name_at(doc: Doc, pos: int) -> int:
     """Length of a plausible Chinese name starting at `pos` (surname + one or two given characters, ending on
     a token boundary, not an ordinary dictionary word), 0 if none."""
     text = doc.folded
@@ -157,7 +157,7 @@ def _name_at(doc: Doc, pos: int, bounds: set[int]) -> int:
     tok = segment.tokenizer()
     for n in lengths:
         cand = text[pos:pos + n]
-        if len(cand) < n or not all("\u4e00" <= c <= "\u9fff" for c in cand) or pos + n not in bounds:
+        if len(cand) < n or not all("\u4e00" <= c <= "\u9fff" for c in cand) or not doc.bound(pos + n):
             continue
         if tok.has_word(cand) and tok.tag(cand)[0][1] not in _NAME_TAGS:
             continue                      # an ordinary dictionary word
@@ -241,19 +241,18 @@ def title_anchored_people(docs: list[Doc]) -> None:
         taken = bytearray(len(text) + 1)
         for s in doc.spans:
             taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-        bounds = doc.bounds
         added = []
         for p in hits:
-            if taken[p] or p not in bounds:
+            if taken[p] or not doc.bound(p):
                 continue
-            n = _name_at(doc, p, bounds)
+            n = _name_at(doc, p)
             if n and not taken.find(1, p, p + n) >= 0:
                 added.append(Span(p, p + n, "PER", source="titles"))
                 taken[p:p + n] = b"\x01" * n
                 ends.append(p + n)
         for e in sorted(ends):      # enumerations: 、NAME after a person
             while e < len(text) and text[e] == "、" and not taken[e + 1:e + 2].count(1):
-                n = _name_at(doc, e + 1, bounds)
+                n = _name_at(doc, e + 1)
                 if not n or taken.find(1, e + 1, e + 1 + n) >= 0:
                     break
                 added.append(Span(e + 1, e + 1 + n, "PER", source="titles"))
