@@ -13,7 +13,7 @@ import numpy as np
 
 from transforms.entities.doc import Doc, Span
 
-MIN_CHARS = {"PER": 2, "LOC": 2, "ORG": 3}
+MIN_CHARS = {"PER": 2, "LOC": 2, "ORG": 3}      # two or more: `_occurs_untaken` tests a name's first two
 
 
 def propagate_names(docs: list[Doc]) -> None:
@@ -26,9 +26,11 @@ def propagate_names(docs: list[Doc]) -> None:
 
 
 def _occurs_untaken(docs: list[Doc]) -> np.ndarray:
-    """For every span of `docs` in order, whether its surface occurs in its text where no span is: a name
-    without such an occurrence adds nothing (the places it occurs are taken from the start, and taken places
-    stay taken), so `_propagate` need not look for it (one compiled pass instead of a text search a name)."""
+    """For every span of `docs` in order, False when its surface cannot occur in its text where no span is,
+    as its first two characters occur nowhere there together (kernels.may_occur_untaken). A name without such
+    an occurrence adds nothing (the places it occurs are taken from the start, and taken places stay taken),
+    so `_propagate` need not look for it: one compiled pass instead of a text search a name. Names have two
+    characters or more (MIN_CHARS)."""
     from transforms.entities import kernels as K
 
     counts = np.fromiter(map(len, (d.spans for d in docs)), np.int64, len(docs))
@@ -37,8 +39,8 @@ def _occurs_untaken(docs: list[Doc]) -> np.ndarray:
     spans = list(chain.from_iterable(d.spans for d in docs))
     cp = np.frombuffer("".join(d.folded for d in docs).encode("utf-32-le", "surrogatepass"), np.uint32)
     return K.may_occur_untaken(cp, offsets, np.repeat(np.arange(len(docs)), counts),
-                            np.fromiter(map(_START, spans), np.int64, len(spans)),
-                            np.fromiter(map(_END, spans), np.int64, len(spans)))
+                               np.fromiter(map(_START, spans), np.int64, len(spans)),
+                               np.fromiter(map(_END, spans), np.int64, len(spans)))
 
 
 _START, _END = attrgetter("start"), attrgetter("end")
