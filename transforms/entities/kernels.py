@@ -214,12 +214,12 @@ def word_info(sym, offsets, word_ends, word_tags, word_offsets):
     previous and next words' tags and hashes (0 at a text's edge). Words of text s are
     `word_ends[word_offsets[s]:word_offsets[s+1]]` (ends relative to the text's start)."""
     n = sym.shape[0]
-    pos = np.zeros(n, np.int64)
-    tag = np.zeros(n, np.int64)
+    pos = np.zeros(n, np.int8)          # small values in bytes (tags: under 128, len(POS_TAGS) + 1)
+    tag = np.zeros(n, np.int8)
     wh = np.zeros(n, np.uint64)
-    wlen = np.zeros(n, np.int64)
-    ptag = np.zeros(n, np.int64)
-    ntag = np.zeros(n, np.int64)
+    wlen = np.zeros(n, np.int8)
+    ptag = np.zeros(n, np.int8)
+    ntag = np.zeros(n, np.int8)
     pwh = np.zeros(n, np.uint64)
     nwh = np.zeros(n, np.uint64)
     for s in range(offsets.shape[0] - 1):
