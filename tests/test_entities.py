@@ -157,6 +157,91 @@ def test_propagation_component_alone():
     assert sorted((s.start, s.end, s.source) for s in d.spans)[:2] == [(1, 4, "tagger"), (9, 12, "propagate")]
 
 
+def test_doc_bound_is_membership_in_the_token_starts():
+    texts = ["据王海龙介绍，今年王海龙带领村民种植了王海龙牌大米。", "ABC公司 2024年 在  上海开会", "一", ""]
+    for text, toks in zip(texts, segment.tag_batch(texts)):
+        for d in (Doc(text, text, toks), Doc(text, text, [("", "x"), *toks, ("", "x")])):   # empty tokens too
+            starts = set(d.starts)
+            assert [d.bound(p) for p in range(-2, len(text) + 3)] == [p in starts for p in range(-2, len(text) + 3)]
+
+
+def _old_propagate(doc):
+    """propagate._propagate as it was, over every span (the reference of the filtered one)."""
+    from transforms.entities.propagate import MIN_CHARS
+
+    text = doc.folded
+    names = {}
+    for s in doc.spans:
+        if s.end - s.start >= MIN_CHARS[s.type]:
+            names.setdefault(text[s.start:s.end], s.type)
+    if not names:
+        return
+    taken = bytearray(len(text))
+    for s in doc.spans:
+        taken[s.start:s.end] = b"\x01" * (s.end - s.start)
+    bounds = set(doc.starts)
+    added = []
+    for name in sorted(names, key=len, reverse=True):
+        pos = text.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            if pos in bounds and end in bounds and taken.find(1, pos, end) < 0:
+                taken[pos:end] = b"\x01" * len(name)
+                added.append(Span(pos, end, names[name], source="propagate"))
+            pos = text.find(name, end)
+    doc.spans.extend(added)
+
+
+def _random_docs(seed: int, n: int) -> list[Doc]:
+    """Texts of a few characters in random order, cut into random tokens, with random spans that do not
+    overlap: the same surfaces occur often, inside spans, across span edges and outside."""
+    import random
+
+    rnd = random.Random(seed)
+    docs = []
+    for _ in range(n):
+        text = "".join(rnd.choice("王海龙米国、𠀋 ") for _ in range(rnd.randint(0, 40)))
+        edges = [0, *(i for i in range(1, len(text)) if rnd.random() < 0.7), len(text)]
+        tokens = [(text[x:y], "x") for x, y in zip(edges, edges[1:]) if y > x]
+        spans, pos = [], 0
+        while pos < len(text):
+            pos += rnd.randint(0, 10)
+            ln = rnd.randint(1, 3)
+            if pos + ln > len(text):
+                break
+            spans.append(Span(pos, pos + ln, rnd.choice(("PER", "LOC", "ORG"))))
+            pos += ln
+        rnd.shuffle(spans)
+        docs.append(Doc(text, text, tokens, spans))
+    return docs
+
+
+def test_pair_filter_of_propagation_is_exactly_its_definition():
+    from transforms.entities.propagate import _occurs_untaken
+
+    docs = [d for d in _random_docs(3, 400) if d.spans]
+    flags = _occurs_untaken(docs).tolist()
+    want = []
+    for d in docs:
+        free = [not any(s.start <= i < s.end for s in d.spans) for i in range(len(d.folded))]
+        pairs = {d.folded[i:i + 2] for i in range(len(d.folded) - 1) if free[i] and free[i + 1]}
+        want += [s.end - s.start >= 2 and d.folded[s.start:s.start + 2] in pairs for s in d.spans]
+    assert flags == want
+    assert 0 < sum(flags) < len(flags)
+
+
+def test_propagation_finds_what_it_found_without_the_pair_filter():
+    docs = _random_docs(5, 2000)
+    before = [Doc(d.text, d.folded, d.tokens, [Span(s.start, s.end, s.type) for s in d.spans]) for d in docs]
+    for d in before:
+        if d.spans:
+            _old_propagate(d)
+    propagate_names(docs)
+    got = [[(s.start, s.end, s.type, s.source) for s in d.spans] for d in docs]
+    assert got == [[(s.start, s.end, s.type, s.source) for s in d.spans] for d in before]
+    assert sum(s.source == "propagate" for d in docs for s in d.spans) > 100
+
+
 # -- organizations and places
 def test_orgs_and_places_of_the_seeds():
     text = all_seeds()
@@ -253,3 +338,39 @@ def test_title_places_are_found_as_finditer_finds_them():
     for text in texts:
         assert _titles_before_surnames(text) == [m.end() for m in rx.finditer(text)], text
     assert _titles_before_surnames(texts[0])
+
+
+def test_title_places_as_finditer_on_dense_random_text():
+    """Texts packed with title words, their pieces and surnames: matches that overlap, that begin before one
+    place where a match can end and end at the next, and places where none ends."""
+    import random
+
+    from transforms.entities.titles import _lexicon, _surnames, _title_then_surname, _titles_before_surnames
+
+    rx, _, _ = _title_then_surname()
+    by_len: dict[int, list[str]] = {}
+    for w in sorted(_lexicon()[0]):
+        by_len.setdefault(len(w), []).append(w)
+    lengths = sorted(by_len)                    # each length as likely: the longest titles are few
+    one, two = _surnames()
+    surnames = sorted(one | two)
+    rnd = random.Random(7)
+    found = 0
+    for _ in range(3000):
+        parts = []
+        for _ in range(rnd.randint(1, 12)):
+            r = rnd.random()
+            if r < 0.35:
+                parts.append(rnd.choice(by_len[rnd.choice(lengths)]))
+            elif r < 0.5:
+                w = rnd.choice(by_len[rnd.choice(lengths)])
+                parts.append(w[rnd.randrange(len(w)):])        # the end of a title word
+            elif r < 0.85:
+                parts.append(rnd.choice(surnames))
+            else:
+                parts.append(rnd.choice("、，的和"))
+        text = "".join(parts)
+        want = [m.end() for m in rx.finditer(text)]
+        assert _titles_before_surnames(text) == want, text
+        found += len(want)
+    assert found > 1000

@@ -51,6 +51,36 @@ def test_feature_keys_are_stable_and_local():
     assert (enc.keys[:, 0] == enc.keys[0, 0]).all()        # the bias feature
 
 
+def test_word_info_in_bytes_gives_the_keys_and_labels_of_int64_columns():
+    """word_info keeps positions, tags and lengths in int8: the keys and the labels are those of the same
+    values in int64 (what it returned before)."""
+    texts = ["省交通运输厅副厅长张明远昨天在郑州市调研，随后前往洛阳市第一人民医院看望医护人员。",
+             "ABC公司 2024年 在  上海开会，中美双方举行会谈。", "好", "", "王智明说" * 30]
+    tokens = segment.tag_batch(texts)
+    enc = tg.encode(texts, tokens)
+    want = {k: [] for k in ("pos", "tag", "wlen", "ptag", "ntag")}    # per character, from the words
+    for words in tokens:
+        ids = [tg._TAG_ID.get(t, 0) for _, t in words]
+        for w, (word, _) in enumerate(words):
+            for j in range(len(word)):
+                want["pos"].append(0 if len(word) == 1 else 1 if j == 0 else 3 if j == len(word) - 1 else 2)
+                want["tag"].append(ids[w])
+                want["wlen"].append(min(len(word), 5))
+                want["ptag"].append(ids[w - 1] if w > 0 else 0)
+                want["ntag"].append(ids[w + 1] if w + 1 < len(words) else 0)
+    pos, tag, _, wlen, ptag, ntag, _, _ = enc.info
+    for name, got in zip(want, (pos, tag, wlen, ptag, ntag)):
+        assert got.dtype == np.int8 and got.tolist() == want[name], name
+    wide = tuple(x.astype(np.int64) if x.dtype.kind == "i" else x for x in enc.info)
+    keys_wide = K.feature_keys(enc.sym, enc.offsets, *wide, *enc.lattice)
+    assert (enc.keys == keys_wide).all()
+    m = tg.model()
+    labels_wide = K.tag_texts(enc.sym, enc.offsets, *wide, *enc.lattice, m.hot.view(np.uint64).reshape(-1), m.cold,
+                              m.cold.view(np.uint32), m.bloom, m.bloom_log2, m.T)
+    assert (m.labels(enc) == labels_wide).all()
+    assert max(int(enc.info[1].max()), len(tg.POS_TAGS)) < 128       # every tag id fits a byte
+
+
 def _tiny_corpus(path: Path) -> None:
     rows = []
     names = ["王建国", "李小明", "张伟", "刘芳", "陈志强", "杨帆"]

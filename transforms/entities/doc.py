@@ -2,7 +2,7 @@
 found so far) and the `Mention` the stage returns."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import attrgetter, itemgetter
@@ -35,7 +35,6 @@ class Doc:
     tokens: list[tuple[str, str]]               # rjieba (word, tag) of `folded`
     spans: list[Span] = field(default_factory=list)
     _starts: list[int] | None = None            # the tagger sets them from its encoding
-    _bounds: set[int] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -44,12 +43,12 @@ class Doc:
             self._starts = [0, *accumulate(map(len, map(itemgetter(0), self.tokens)))]
         return self._starts
 
-    @property
-    def bounds(self) -> set[int]:
-        """`starts` as a set: the offsets where a token starts or ends."""
-        if self._bounds is None:
-            self._bounds = set(self.starts)
-        return self._bounds
+    def bound(self, pos: int) -> bool:
+        """A token starts or ends at offset `pos` (`pos in starts`, by bisection: the few places asked about
+        cost less than a set of every token's start)."""
+        starts = self.starts
+        i = bisect_left(starts, pos)
+        return i < len(starts) and starts[i] == pos
 
     def token_at(self, pos: int) -> int:
         """Index of the token holding character `pos`."""

@@ -214,12 +214,12 @@ def word_info(sym, offsets, word_ends, word_tags, word_offsets):
     previous and next words' tags and hashes (0 at a text's edge). Words of text s are
     `word_ends[word_offsets[s]:word_offsets[s+1]]` (ends relative to the text's start)."""
     n = sym.shape[0]
-    pos = np.zeros(n, np.int64)
-    tag = np.zeros(n, np.int64)
+    pos = np.zeros(n, np.int8)          # small values in bytes (tags: under 128, len(POS_TAGS) + 1)
+    tag = np.zeros(n, np.int8)
     wh = np.zeros(n, np.uint64)
-    wlen = np.zeros(n, np.int64)
-    ptag = np.zeros(n, np.int64)
-    ntag = np.zeros(n, np.int64)
+    wlen = np.zeros(n, np.int8)
+    ptag = np.zeros(n, np.int8)
+    ntag = np.zeros(n, np.int8)
     pwh = np.zeros(n, np.uint64)
     nwh = np.zeros(n, np.uint64)
     for s in range(offsets.shape[0] - 1):
@@ -933,3 +933,58 @@ def suffix_distances(cp, offsets, marks):
             if next_loc >= 0 and next_loc - i <= MAX_AHEAD:
                 loc[i] = next_loc - i
     return org, loc
+
+
+
+@njit(cache=True)
+def may_occur_untaken(cp, offsets, doc, start, end):
+    """flags[k] is False only when the characters of span k (text doc[k], offsets start[k]:end[k] within it;
+    two or more) occur nowhere in that text that no span covers any character of (spans sorted by text; cp:
+    the texts laid end to end). The test is by their first two characters: a set of the character pairs
+    of the text outside every span, one open-addressing table a text."""
+    m = start.shape[0]
+    flags = np.zeros(m, np.bool_)
+    longest = 0
+    for s in range(offsets.shape[0] - 1):
+        longest = max(longest, offsets[s + 1] - offsets[s])
+    bits = 4
+    while (1 << bits) < 2 * longest + 2:
+        bits += 1
+    table = np.zeros(1 << bits, np.uint64)      # pair keys (never 0), a table per text told apart by `stamp`
+    stamp = np.full(1 << bits, -1, np.int64)
+    mark = np.zeros(longest + 1, np.bool_)
+    k = 0
+    while k < m:
+        s = doc[k]
+        a, b = offsets[s], offsets[s + 1]
+        n = b - a
+        k1 = k
+        while k1 < m and doc[k1] == s:
+            k1 += 1
+        shift = np.uint64(64 - bits)
+        mask = (1 << bits) - 1
+        mark[:n] = False
+        for q in range(k, k1):
+            for i in range(start[q], end[q]):
+                mark[i] = True
+        for i in range(n - 1):
+            if mark[i] or mark[i + 1]:
+                continue
+            key = (np.uint64(cp[a + i]) << np.uint64(21)) | np.uint64(cp[a + i + 1]) | np.uint64(1 << 63)
+            h = np.int64((key * _K0) >> shift)
+            while stamp[h] == s and table[h] != key:
+                h = (h + 1) & mask
+            stamp[h] = s
+            table[h] = key
+        for q in range(k, k1):
+            if end[q] - start[q] < 2:
+                continue
+            key = (np.uint64(cp[a + start[q]]) << np.uint64(21)) | np.uint64(cp[a + start[q] + 1]) | np.uint64(1 << 63)
+            h = np.int64((key * _K0) >> shift)
+            while stamp[h] == s:
+                if table[h] == key:
+                    flags[q] = True
+                    break
+                h = (h + 1) & mask
+        k = k1
+    return flags

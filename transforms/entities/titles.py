@@ -143,7 +143,7 @@ _NAME_PIECE_TAGS = _NAME_TAGS | {"n", "nz", "ng", "zg", "ns", "j", "a", "ag", "b
 _AFTER_NAME_OK = frozenset("，,。、；;：:！!？?（(）)”\" \t\n")
 
 
-def _name_at(doc: Doc, pos: int, bounds: set[int]) -> int:
+def _name_at(doc: Doc, pos: int) -> int:
     """Length of a plausible Chinese name starting at `pos` (surname + one or two given characters, ending on
     a token boundary, not an ordinary dictionary word), 0 if none."""
     text = doc.folded
@@ -157,7 +157,7 @@ def _name_at(doc: Doc, pos: int, bounds: set[int]) -> int:
     tok = segment.tokenizer()
     for n in lengths:
         cand = text[pos:pos + n]
-        if len(cand) < n or not all("\u4e00" <= c <= "\u9fff" for c in cand) or pos + n not in bounds:
+        if len(cand) < n or not all("\u4e00" <= c <= "\u9fff" for c in cand) or not doc.bound(pos + n):
             continue
         if tok.has_word(cand) and tok.tag(cand)[0][1] not in _NAME_TAGS:
             continue                      # an ordinary dictionary word
@@ -184,16 +184,21 @@ def _title_then_surname() -> tuple[re.Pattern, re.Pattern, int]:
 def _titles_before_surnames(text: str) -> list[int]:
     """The ends of the matches of `_title_then_surname` in text, as `finditer` finds them (leftmost first, no
     overlaps). The whole pattern is only tried from a title's length before the places where a match can
-    end (a character class the regex engine scans fast): a match cannot begin earlier."""
+    end (a character class the regex engine scans fast): a match cannot begin earlier. Each search stops a
+    title and its look-ahead character after such a place e: a match that begins before e is whole within
+    that window, and one that begins at e or later is left to the next place, so no search reads the rest
+    of the text."""
     rx, ends, longest = _title_then_surname()
     hits: list[int] = []
     pos = 0
+    search = rx.search
     for m in ends.finditer(text):
-        if m.end() <= pos:
+        e = m.end()
+        if e <= pos:
             continue
-        found = rx.search(text, max(pos, m.end() - longest))
-        if found is None:
-            break
+        found = search(text, max(pos, e - longest), e + longest + 1)
+        if found is None or found.start() >= e:
+            continue
         pos = found.end()
         hits.append(pos)
     return hits
@@ -236,19 +241,18 @@ def title_anchored_people(docs: list[Doc]) -> None:
         taken = bytearray(len(text) + 1)
         for s in doc.spans:
             taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-        bounds = doc.bounds
         added = []
         for p in hits:
-            if taken[p] or p not in bounds:
+            if taken[p] or not doc.bound(p):
                 continue
-            n = _name_at(doc, p, bounds)
+            n = _name_at(doc, p)
             if n and not taken.find(1, p, p + n) >= 0:
                 added.append(Span(p, p + n, "PER", source="titles"))
                 taken[p:p + n] = b"\x01" * n
                 ends.append(p + n)
         for e in sorted(ends):      # enumerations: 、NAME after a person
             while e < len(text) and text[e] == "、" and not taken[e + 1:e + 2].count(1):
-                n = _name_at(doc, e + 1, bounds)
+                n = _name_at(doc, e + 1)
                 if not n or taken.find(1, e + 1, e + 1 + n) >= 0:
                     break
                 added.append(Span(e + 1, e + 1 + n, "PER", source="titles"))
