@@ -16,6 +16,7 @@ import polars as pl
 
 from contract.tables import ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, polars_schema
 from transforms import entities, layout, metrics, segment
+from transforms.gcpause import gc_paused
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
@@ -106,13 +107,16 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
     article_rows, residue_rows = layout_rows(pages)
     lap("clean_layout")
     bodies = [r["body"] for r in article_rows]
-    tokens = segment.tag_batch([segment.fold(b) for b in bodies])      # the one tokenization
+    with gc_paused():           # a (word, tag) pair per token: millions of objects, no cycles
+        tokens = segment.tag_batch(segment.fold_batch(bodies))          # the one tokenization
     lap("segmentation")
     found = entities.extract_entities_batch(bodies, tokens)
     mention_rows, entity_rows = _mentions(article_rows, found)
     lap("entities")
-    words = [[w for w, _ in toks] for toks in tokens]
-    token_counts, keywords = segment.token_stats(bodies, words, [[(m.start, m.end) for m in ms] for ms in found])
+    with gc_paused():
+        words = [[w for w, _ in toks] for toks in tokens]
+        spans = [[(m.start, m.end) for m in ms] for ms in found]
+    token_counts, keywords = segment.token_stats(bodies, words, spans)
     for row, n, kw in zip(article_rows, token_counts, keywords):
         row["token_count"] = n
         row["keywords"] = kw
