@@ -4,7 +4,8 @@
 
 Stages, each timed alone with time.process_time (the machine is shared; CPU time is steadier than wall time):
 ingest (read, hash, decode: flows.pipeline.ingest_batch), clean_layout (transforms.stages.layout_rows),
-segmentation (segment.token_stats), frames (transforms.stages.build_frames), cache_write (PageCache.put_batch)
+segmentation (as the pipeline does it: segment.fold_batch, the one segment.tag_batch pass, the word lists and
+segment.token_stats with the entity spans), frames (transforms.stages.build_frames), cache_write (PageCache.put_batch)
 and load (Warehouse.stage + publish into a new DuckDB file; the schema is made outside the timing). Entities
 and metrics run once, untimed, to give the rows the frames need.
 
@@ -70,11 +71,22 @@ def main(argv: list[str] | None = None) -> int:
         batch = stage("ingest", lambda: ingest_batch.fn(1, files, {}, False))
         article_rows, residue_rows = stage("clean_layout", lambda: tp.layout_rows(batch.pages))
         bodies = [r["body"] for r in article_rows]
-        counts, keywords = stage("segmentation", lambda: segment.token_stats(bodies))
+        # the pipeline's segmentation: the one rjieba pass on the folded bodies, then token counts and keywords
+        # with the entity spans (the entities are found once, untimed, from that pass)
+        tokens = segment.tag_batch(segment.fold_batch(bodies))
+        found = entities.extract_entities_batch(bodies, tokens)
+        spans = [[(m.start, m.end) for m in ms] for ms in found]
+
+        def segmentation():
+            toks = segment.tag_batch(segment.fold_batch(bodies))
+            words = [[w for w, _ in t] for t in toks]
+            return words, segment.token_stats(bodies, words, spans)
+
+        words, (counts, keywords) = stage("segmentation", segmentation)
         for row, n, kw in zip(article_rows, counts, keywords):
             row["token_count"], row["keywords"] = n, kw
-        mention_rows, entity_rows = tp._mentions(article_rows, entities.extract_entities_batch(bodies))
-        metric_rows = tp._metrics(article_rows, metrics.extract_metrics_batch(bodies))
+        mention_rows, entity_rows = tp._mentions(article_rows, found)
+        metric_rows = tp._metrics(article_rows, metrics.extract_metrics_batch(bodies, words))
         frames = stage("frames", lambda: tp.build_frames(article_rows, entity_rows, mention_rows, metric_rows,
                                                          residue_rows))
         keys = {p.source_id: f"key-{p.source_id}" for p in batch.pages}

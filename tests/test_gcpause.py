@@ -22,3 +22,20 @@ def test_a_nested_pause_leaves_the_outer_one_in_force():
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_each_chunk_of_a_transform_runs_with_the_collector_paused(monkeypatch):
+    from transforms import stages
+
+    seen = []
+
+    def chunk(pages, timings):
+        seen.append(gc.isenabled())
+        return {"entities": stages.pl.DataFrame()}
+
+    monkeypatch.setattr(stages, "_transform_chunk", chunk)
+    monkeypatch.setattr(stages, "CHUNK_CHARS", 5)
+    pages = [stages.PageInput(f"s{i}", f"p{i}", "正文十个字正文十个字") for i in range(3)]
+    assert gc.isenabled()
+    stages.transform_pages_timed(pages)
+    assert seen == [False, False, False] and gc.isenabled()

@@ -562,3 +562,40 @@ def test_an_orders_head_under_its_title_opens_the_text():
     assert page.banners == [] and art.headline.startswith("江城市人民政府关于修改")
     assert art.body.split("\n")[:2] == ["江城市人民政府令", "第十二号"]
     assert layout.conservation_gap(raw, page) == ""
+
+
+def _lead_sentence_by_characters(body: str) -> str:
+    """The character loop layout._lead_sentence had before its regex fast path (the reference)."""
+    first = body.split("\n", 1)[0][:300]
+    depth = 0
+    for k, ch in enumerate(first):
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+        elif ch in "。！？" and depth == 0:
+            return first[: k + 1]
+    return first
+
+
+@given(st.text(alphabet="甲乙“”。！？\n，a ", max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_lead_sentence_equals_the_character_loop(body):
+    assert layout._lead_sentence(body) == _lead_sentence_by_characters(body)
+
+
+def test_label_regex_finds_what_the_lookbehind_form_finds():
+    """label_re writes a credit label's "not after a CJK character" test after the label's first character (so
+    every alternative starts with a literal); it must match exactly where the plain lookbehind form matches."""
+    import re
+
+    roles = layout._lex().roles
+    plain = re.compile("|".join((r"(?<![\u4e00-\u9fff])" if roles[lb] == "credit" else "") + re.escape(lb)
+                                for lb in sorted(roles, key=len, reverse=True)))
+    credit = [lb for lb in roles if roles[lb] == "credit"]
+    assert credit
+    texts = ["", "今天天气很好", "（记者 王小明）"]
+    for lb in credit + [lb for lb in roles if roles[lb] != "credit"][:5]:
+        texts += [lb, "甲" + lb, "a" + lb, "（" + lb + "：李四）", "一段话" + lb + "张三", lb[0] + lb, lb + lb]
+    for t in texts:
+        assert [m.span() for m in layout._lex().label_re.finditer(t)] == [m.span() for m in plain.finditer(t)], t

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 from dataclasses import dataclass
+
+import numpy as np
 
 MAX_BYTES = 64 * 1024 * 1024          # a newspaper page is kilobytes; 64 MB is not a page
 MAX_LINE_CHARS = 100_000               # one 10 MB line is a dump, not a page
@@ -54,15 +55,16 @@ def _best_legacy_decoding(raw: bytes) -> tuple[str, str]:
     return text, enc
 
 
-_NOT_CJK = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf]+")
-
-
 def _cjk_share(text: str) -> float:
-    """Share of CJK ideographs among the non-space characters of the first 20,000 characters (counted by
-    deleting, not by listing matches: a third of the time)."""
+    """Share of CJK ideographs (U+4E00-9FFF, U+3400-4DBF) among the non-space characters of the first 20,000
+    characters. Ideographs are counted on the code points as a numpy array: a third of the time of deleting
+    everything else with a regex (which made a copy of the page's ideographs to take its length)."""
     sample = text[:20000]
     letters = len("".join(sample.split()))
-    return len(_NOT_CJK.sub("", sample)) / letters if letters else 0.0
+    if not letters:
+        return 0.0
+    cp = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return int(np.count_nonzero(((cp >= 0x4E00) & (cp <= 0x9FFF)) | ((cp >= 0x3400) & (cp <= 0x4DBF)))) / letters
 
 
 def decode(raw: bytes) -> Decoded:
@@ -82,7 +84,8 @@ def decode(raw: bytes) -> Decoded:
             text, enc = _best_legacy_decoding(raw)
     if "\x00" in text:
         raise RejectedInput(f"binary content (NUL characters) after decoding as {enc}")
-    longest = max((len(line) for line in text.splitlines()), default=0)
+    # no line is longer than the text: most pages are far below the limit and need no split into lines
+    longest = max((len(line) for line in text.splitlines()), default=0) if len(text) > MAX_LINE_CHARS else 0
     if longest > MAX_LINE_CHARS:
         raise RejectedInput(f"absurd layout: a line of {longest} characters (limit {MAX_LINE_CHARS}); not a page")
     if _cjk_share(text) < MIN_CJK_SHARE:

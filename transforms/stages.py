@@ -16,6 +16,7 @@ import polars as pl
 
 from contract.tables import ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, polars_schema
 from transforms import entities, layout, metrics, segment
+from transforms.gcpause import gc_paused
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
@@ -80,7 +81,14 @@ def _chunks(pages: list[PageInput]) -> list[list[PageInput]]:
 def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFrame], dict[str, float]]:
     """transform_pages, plus the seconds spent in each stage (for benchmarks and run metadata)."""
     timings: dict[str, float] = {}
-    parts = [_transform_chunk(chunk, timings) for chunk in _chunks(pages)]
+    parts = []
+    for chunk in _chunks(pages):
+        # the cyclic collector off for a chunk: a chunk makes millions of objects (rjieba's pairs, row dicts,
+        # the tagger's inputs) and no reference cycles (none found by gc.collect() after a chunk on the
+        # corpus), so collections only walked them: 16-17% less CPU in the transform stages on 10 MB (two
+        # interleaved rounds; benchmarks/README.md, 2026-12-06 perf17)
+        with gc_paused():
+            parts.append(_transform_chunk(chunk, timings))
     if len(parts) == 1:
         return parts[0], timings
     t0 = time.perf_counter()
@@ -106,13 +114,14 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
     article_rows, residue_rows = layout_rows(pages)
     lap("clean_layout")
     bodies = [r["body"] for r in article_rows]
-    tokens = segment.tag_batch([segment.fold(b) for b in bodies])      # the one tokenization
+    tokens = segment.tag_batch(segment.fold_batch(bodies))          # the one tokenization
     lap("segmentation")
     found = entities.extract_entities_batch(bodies, tokens)
     mention_rows, entity_rows = _mentions(article_rows, found)
     lap("entities")
     words = [[w for w, _ in toks] for toks in tokens]
-    token_counts, keywords = segment.token_stats(bodies, words, [[(m.start, m.end) for m in ms] for ms in found])
+    spans = [[(m.start, m.end) for m in ms] for ms in found]
+    token_counts, keywords = segment.token_stats(bodies, words, spans)
     for row, n, kw in zip(article_rows, token_counts, keywords):
         row["token_count"] = n
         row["keywords"] = kw
