@@ -153,3 +153,20 @@ def test_a_warehouse_with_the_old_key_indexes_is_rebuilt_without_them(tmp_path):
                              "AND schema_name = 'main'").fetchone()[0]      # comments written again
     finally:
         w.close()
+
+
+def test_an_entity_goes_when_its_last_mention_is_replaced_and_stays_while_another_page_names_it(wh):
+    wh.stage({**_unit("s1", "a1", "e1"), **{"page_residue": pl.DataFrame()}})
+    wh.publish([_loaded("s1", "/in/p1.txt")], "run-1")
+    wh.stage(_unit("s2", "a2", "e2"))
+    wh.publish([_loaded("s2", "/in/p2.txt")], "run-1")
+    wh.stage(_unit("s3", "a3", "e3"))                       # a new version of p1, naming e3 instead of e1
+    wh.publish([_loaded("s3", "/in/p1.txt")], "run-2")
+    assert sorted(r[0] for r in wh.con.execute("SELECT entity_id FROM entities").fetchall()) == ["e2", "e3"]
+    wh.stage(_unit("s4", "a4", "e2"))                       # a new version of p1 naming e2, which p2 names too
+    wh.publish([_loaded("s4", "/in/p1.txt")], "run-3")
+    assert sorted(r[0] for r in wh.con.execute("SELECT entity_id FROM entities").fetchall()) == ["e2"]
+    wh.stage(_unit("s5", "a5", "e5"))                       # p1 again: its e2 mention goes, p2's stays
+    wh.publish([_loaded("s5", "/in/p1.txt")], "run-4")
+    assert sorted(r[0] for r in wh.con.execute("SELECT entity_id FROM entities").fetchall()) == ["e2", "e5"]
+    assert [wh.count(t) for t in ("articles", "entity_mentions")] == [2, 2]

@@ -339,8 +339,12 @@ class Warehouse:
             counts.entities = con.execute(
                 "INSERT INTO main.entities BY NAME SELECT s.* FROM staging.entities s "
                 "LEFT JOIN main.entities m USING (entity_id) WHERE m.entity_id IS NULL").fetchone()[0]
-            if deleted:   # entities only lose their last mention when rows were replaced
-                con.execute("DELETE FROM main.entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)")
+            if deleted:   # entities only lose their last mention when rows were replaced: only those mentioned
+                # by the rows deleted can have (a hash of them, not of every mention: bounded by the unit)
+                con.execute("DELETE FROM main.entities WHERE entity_id IN (SELECT entity_id FROM _gone_entities) "
+                            "AND entity_id NOT IN (SELECT m.entity_id FROM main.entity_mentions m "
+                            "JOIN _gone_entities g USING (entity_id))")
+                con.execute("DROP TABLE _gone_entities")
             per_source = dict(con.execute(
                 "SELECT source_id, count(*) FROM staging.articles GROUP BY source_id").fetchall())
             self._upsert_sources([{**s, "status": "loaded", "error": None,
@@ -362,7 +366,8 @@ class Warehouse:
                                  "publishing them would duplicate rows")
 
     def _delete_sources_content(self, source_ids: list[str]) -> bool:
-        """Delete the published rows of these pages; False (and no table scans) when they have none."""
+        """Delete the published rows of these pages; False (and no table scans) when they have none. True leaves
+        the temporary table `_gone_entities`: the entities the deleted mentions named."""
         if not source_ids:
             return False
         has_rows = self.con.execute(
@@ -372,6 +377,8 @@ class Warehouse:
         if not has_rows:
             return False
         art = "(SELECT article_id FROM main.articles WHERE list_contains(?, source_id))"
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _gone_entities AS SELECT DISTINCT entity_id "
+                         f"FROM main.entity_mentions WHERE article_id IN {art}", [source_ids])
         self.con.execute(f"DELETE FROM main.entity_mentions WHERE article_id IN {art}", [source_ids])
         self.con.execute(f"DELETE FROM main.metrics WHERE article_id IN {art}", [source_ids])
         self.con.execute("DELETE FROM main.page_residue WHERE list_contains(?, source_id)", [source_ids])
