@@ -7,7 +7,11 @@ so), runs `python -m flows.cli run` on it in a fresh warehouse and PREFECT_HOME,
 and samples the RSS of the run process and of its whole process tree (Prefect server, pool workers) every
 0.2 s. Prints one line per size and the ratio of the peaks.
 
-    .venv/bin/python benchmarks/bench_memory.py --mb 30 120 [--task-runner thread] [--workers 2]
+    .venv/bin/python benchmarks/bench_memory.py --mb 30 120 [--task-runner thread] [--workers 2] [--tree DIR]
+
+Also prints the CPU seconds of the run (its process and the children it waited for: a shared machine's load
+stretches the wall time, much less the CPU time). `--tree DIR` runs another checkout's code (A/B runs with
+one script).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -69,7 +74,8 @@ def measure(mb: float, args) -> dict:
                "--warehouse", str(work / "wh" / "zhnews.duckdb"), "--task-runner", args.task_runner,
                "--workers", str(args.workers), "--quiet"]
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = subprocess.Popen(cmd, cwd=args.tree or ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ps = psutil.Process(proc.pid)
         peak_main = peak_tree = 0
         while proc.poll() is None:
@@ -82,10 +88,12 @@ def measure(mb: float, args) -> dict:
             time.sleep(0.2)
         out, err = proc.communicate()
         seconds = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
         if proc.returncode != 0:
             raise SystemExit(f"run on {mb} MB failed: {err.strip().splitlines()[-1:]}")
         cache = sum(p.stat().st_size for p in (work / "prefect").rglob("*") if p.is_file())
-        return {"mb": mb, "files": files, "bytes": nbytes, "seconds": seconds, "peak_main_mb": peak_main / 1e6,
+        return {"mb": mb, "files": files, "bytes": nbytes, "seconds": seconds, "cpu": cpu, "peak_main_mb": peak_main / 1e6,
                 "peak_tree_mb": peak_tree / 1e6, "prefect_home_mb": cache / 1e6,
                 "summary": out.strip().splitlines()[-1]}
     finally:
@@ -97,13 +105,14 @@ def main() -> int:
     p.add_argument("--mb", type=float, nargs="+", default=[30.0, 120.0])
     p.add_argument("--task-runner", default="thread")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--tree", default=None, help="run this checkout's code (default: this one)")
     p.add_argument("--corpus", default=str(CORPUS), help="news corpus (JSONL.gz); the seeds when it is missing")
     args = p.parse_args()
     results = []
     for mb in args.mb:
         r = measure(mb, args)
         results.append(r)
-        print(f"{r['mb']:>6g} MB  {r['files']:>6} files  {r['seconds']:7.1f} s  peak RSS run process "
+        print(f"{r['mb']:>6g} MB  {r['files']:>6} files  {r['seconds']:7.1f} s (CPU {r['cpu']:6.1f} s)  peak RSS run process "
               f"{r['peak_main_mb']:7.1f} MB  whole tree {r['peak_tree_mb']:7.1f} MB  "
               f"PREFECT_HOME {r['prefect_home_mb']:7.1f} MB  | {r['summary']}", flush=True)
     if len(results) > 1:

@@ -13,6 +13,11 @@ computes, so a new audit is a column there and one `Audit` here.
 
 Foreign keys are declared here and checked by the expectation suites rather than by DuckDB constraints:
 DuckDB's foreign keys forbid the delete-then-insert that replaces a changed page inside one transaction.
+Primary keys are checked the same way wherever a table grows with the input (`key_index=False`): DuckDB keeps
+a primary key's index (an ART) in memory, inside its memory_limit, so an indexed table of mentions makes the
+writer's memory grow with the archive. Their keys are unique because the gate refuses a unit with a repeated
+key (a critical check), the publish deletes a page's previous rows before inserting its new ones, and every
+key derives from its page's `source_id` (warehouse/store.py checks what that cannot cover, in SQL).
 
 Column names of ../shared/CONTRACT.md are fixed; columns marked `extra=True` are zhnews additions.
 """
@@ -67,6 +72,7 @@ class Table:
     published: bool = True          # content table replaced per source (vs. history tables such as runs)
     describes_run: bool = False     # a row describes the run itself (ids, clocks, timings): differs every run
     audits: tuple[Audit, ...] = ()  # checks over the derived columns of its audit frame (expectations/audit.sql)
+    key_index: bool = True          # DuckDB enforces the primary key (an in-memory index); False: the gate does
 
     @property
     def column_names(self) -> list[str]:
@@ -99,6 +105,7 @@ SOURCES = Table(
         Column("articles", "INTEGER", True, "articles published from this file", min=0, extra=True),
     ),
     primary_key=("source_id",),
+    key_index=False,
     published=False,
 )
 
@@ -130,6 +137,7 @@ ARTICLES = Table(
                extra=True),
     ),
     primary_key=("article_id",),
+    key_index=False,
     foreign_keys={"source_id": ("sources", "source_id")},
     audits=(
         Audit("char_count_problem", "char_count equals the length of body"),
@@ -152,6 +160,7 @@ ENTITIES = Table(
         Column("name", "VARCHAR", False, "canonical form"),
     ),
     primary_key=("entity_id",),
+    key_index=False,
     audits=(
         Audit("name_problem", "name length plausible for its type (person 2-4 or transliterated, organization "
               "2-40, location 2-25), no white space", WARNING),
@@ -172,6 +181,7 @@ ENTITY_MENTIONS = Table(
         Column("title", "VARCHAR", True, "title the text gives a person, e.g. 荥阳市委书记"),
     ),
     primary_key=("mention_id",),
+    key_index=False,
     foreign_keys={"article_id": ("articles", "article_id"), "entity_id": ("entities", "entity_id")},
     audits=(
         Audit("offset_problem", "body[char_start:char_end] == surface (mentioned entities have offsets, byline "
@@ -207,6 +217,7 @@ METRICS = Table(
                "time of a speed (时速350公里: 公里(/小时))", extra=True),
     ),
     primary_key=("metric_id",),
+    key_index=False,
     foreign_keys={"article_id": ("articles", "article_id")},
     audits=(
         Audit("offset_problem", "body[char_start:char_end] == surface"),
@@ -227,6 +238,7 @@ RESIDUE = Table(
         Column("text", "VARCHAR", False, "the text"),
     ),
     primary_key=("source_id", "seq"),
+    key_index=False,
     foreign_keys={"source_id": ("sources", "source_id")},
 )
 

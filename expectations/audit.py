@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
+import time
+from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import polars as pl
 
@@ -53,10 +57,43 @@ def translit_chars() -> str:
 
 def validation_frames(wh: Warehouse, batch_sources: list[dict],
                       columns: dict[str, list[str]] | None = None) -> dict[str, "pandas.DataFrame"]:  # noqa: F821
-    """Staged rows plus derived check columns (expectations/audit.sql), one pandas frame per validated table,
-    after registering the two relations audit.sql joins (`dq_batch_sources`, `dq_units`).
+    """Staged rows plus derived check columns (expectations/audit.sql), one pandas frame per validated table.
     `columns` (table -> names) keeps only what the checks read: DuckDB then skips the rest, and neither
-    pandas nor Great Expectations (which hashes every frame it is given) pays for it."""
+    pandas nor Great Expectations (which hashes every frame it is given) pays for it. Every frame at once:
+    the gate takes them one at a time instead (`audit_frames`)."""
+    with audit_frames(wh, batch_sources, columns) as frames:
+        return {name: frames[name] for name in frames}
+
+
+class AuditFrames(Mapping):
+    """The audit frames of what is staged, each built when it is asked for and kept by nobody here, so a
+    validation that takes them one table at a time holds one table's pandas frame, not all of them (Python
+    strings of every mention, number and article at once were the largest part of a unit's memory)."""
+
+    def __init__(self, con, statements: dict[str, str]):
+        self._con = con
+        self._statements = statements
+        self.seconds = 0.0              # spent building frames (the gate reports it apart from GX's time)
+
+    def __getitem__(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            return numpy_frame(self._con.execute(self._statements[name]).fetchnumpy())
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def __iter__(self):
+        return iter(self._statements)
+
+    def __len__(self) -> int:
+        return len(self._statements)
+
+
+@contextmanager
+def audit_frames(wh: Warehouse, batch_sources: list[dict],
+                 columns: dict[str, list[str]] | None = None) -> Iterator[AuditFrames]:
+    """The audit frames of the staged unit (see `validation_frames`), built on demand while the block runs,
+    after registering the two relations audit.sql joins (`dq_batch_sources`, `dq_units`)."""
     con = wh.con
     sources = pl.DataFrame(
         [{"source_id": s["source_id"], "issue_date": s.get("issue_date")} for s in batch_sources],
@@ -75,15 +112,14 @@ def validation_frames(wh: Warehouse, batch_sources: list[dict],
     con.register("dq_units", unit_table(units).to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         sql = (HERE / "audit.sql").read_text(encoding="utf-8")
-        frames = {}
+        statements = {}
         for statement in filter(None, (s.strip() for s in sql.split(";"))):
             # the last "-- <table>" line before the query names the frame
             name = [ln[3:] for ln in statement.splitlines() if re.fullmatch(r"-- \w+", ln)][-1]
             keep = ", ".join(_quote(c) for c in columns[name]) if columns and name in columns else "*"
             order = ", ".join(_quote(c) for c in contract.BY_NAME[name].primary_key)
-            statement = f"SELECT {keep} FROM (\n{statement}\n) ORDER BY {order}"
-            frames[name] = numpy_frame(con.execute(statement).fetchnumpy())
-        return frames
+            statements[name] = f"SELECT {keep} FROM (\n{statement}\n) ORDER BY {order}"
+        yield AuditFrames(con, statements)
     finally:
         con.unregister("dq_batch_sources")
         con.unregister("dq_units")

@@ -1,10 +1,10 @@
 """The gate: write-audit-publish for one publish unit, in one room.
 
 `Gate.publish_unit(unit)` is the one entry point: it stages the unit's frames (warehouse/), builds the audit
-frames (expectations/audit.sql through audit.py), validates them with Great Expectations (runner.py), turns
-the results into a verdict (which pages fail a critical check, and why), quarantines those pages and
-publishes the rest, and returns what happened as a `GateResult`. It changes nothing it is given: the flow
-owns the run's summary and its artifacts, and adds the result to them.
+frames (expectations/audit.sql through audit.py), validates them with Great Expectations (runner.py), turns the
+results into a verdict (which pages fail a critical check, and why), quarantines those pages and publishes the
+rest, and returns what happened as a `GateResult`. It changes nothing it is given but the unit's frames, which it
+releases once staged: the flow owns the run's summary and its artifacts, and adds the result to them.
 
 The quarantine policy: a page failing a critical check is quarantined (its rows kept in `quarantine`, its
 `sources` row marked with the reason) and leaves staging; the unit re-formed without it is validated again
@@ -36,10 +36,15 @@ ATTEMPTS = 3         # validations of one unit (each without the pages the last 
 @dataclass(frozen=True)
 class PublishUnit:
     """Transformed pages ready to stage: their `sources` rows (source_id, path, bytes, issue_date, encoding)
-    and their frames, one per content table."""
+    and their frames, one per content table. The gate takes the frames: once they are staged it empties
+    `frames`, so while the unit is validated its rows are held once, in DuckDB (the caller keeps no other
+    reference to them either)."""
     number: int
     sources: list[dict]
     frames: dict
+
+    def release_frames(self) -> None:
+        self.frames.clear()
 
 
 @dataclass
@@ -98,6 +103,7 @@ class Gate:
         staged = list(unit.sources)
         t0 = time.perf_counter()
         wh.stage(unit.frames)
+        unit.release_frames()
         timed("load", t0)
         for attempt in range(1, ATTEMPTS + 1):
             t0 = time.perf_counter()
@@ -130,14 +136,13 @@ class Gate:
         """Validate what is staged now; say which pages fail a critical check and why."""
         wh, validator = self.wh, self.validator
         t0 = time.perf_counter()
-        frames = audit.validation_frames(wh, staged_sources, validator.columns)
-        t1 = time.perf_counter()
-        results = validator.validate(frames)
+        with audit.audit_frames(wh, staged_sources, validator.columns) as frames:   # one table at a time
+            results = validator.validate(frames)
         for r in results:                 # failing entities: blame the pages that mention them
             if r.check.table in INDEX_COLUMN and r.failing_sources:
                 r.failing_sources = audit.sources_of_entities(wh, sorted(r.failing_sources))
-        validator.count_seconds("frames", t1 - t0)
-        validator.count_seconds("gx", time.perf_counter() - t1)
+        validator.count_seconds("frames", frames.seconds)
+        validator.count_seconds("gx", time.perf_counter() - t0 - frames.seconds)
         return verdict(results, {s["source_id"] for s in staged_sources})
 
     # -- end of run ----------------------------------------------------------------------------

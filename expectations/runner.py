@@ -220,6 +220,7 @@ class Validator:
                     seen = self.failures.setdefault((table, r.check_index), [r.check, 0])
                     seen[1] += r.unexpected_count or 0
             out.extend(rows)
+            del frame                     # `frames` may build each table's frame on demand: hold one at a time
         return out
 
     def _results(self, table: str, result) -> list[CheckResult]:

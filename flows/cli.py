@@ -538,9 +538,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--publish-batches", type=int, default=defaults.PUBLISH_BATCHES, metavar="N",
                    help="transform batches validated and published together, in one transaction")
     r.add_argument("--duckdb-memory-limit", default=defaults.DUCKDB_MEMORY_LIMIT, metavar="SIZE",
-                   help="DuckDB's memory_limit while writing (e.g. 2GB; default: DuckDB's own, 80%% of the RAM). "
-                   "Its primary-key indexes must fit in it: too low a limit fails a large warehouse with "
-                   "'Out of Memory Error'")
+                   help="DuckDB's memory_limit while writing (e.g. 1GB); DuckDB spills to disk beyond it")
     r.add_argument("--duckdb-threads", type=int, default=defaults.DUCKDB_THREADS, metavar="N",
                    help="DuckDB's threads while writing")
     r.add_argument("--verbose", action="store_true", help="show Prefect's logs on the terminal (they always "

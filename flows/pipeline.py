@@ -436,10 +436,14 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                 if not ready:
                     return
                 batch = merge_batches([b for b, _ in ready])
-                frames = cache_mod.concat_pages([f for _, f in ready])
+                unit = PublishUnit(batch.number, list(batch.loaded_meta),
+                                   cache_mod.concat_pages([f for _, f in ready]))
                 ready.clear()
                 before = summary.files_loaded
-                result = stage_validate_publish(gate, PublishUnit(batch.number, list(batch.loaded_meta), frames))
+                # quoted: Prefect passes the unit itself (not a copy), so the gate's release of its frames
+                # once staged frees them (memory: a unit's rows are then held only by DuckDB)
+                result = stage_validate_publish(gate, quote(unit))
+                del unit
                 add_unit(summary, result)
                 profile.add(result.profile)
                 summary.batches += 1

@@ -27,7 +27,7 @@ class Settings(BaseModel):
     use_cache: bool = True                       # read and write the per-page transform cache
     cache_dir: str | None = None                 # the page cache's folder (None: Prefect's local results path)
     full_refresh: bool = False                   # rebuild every page, ignoring content hashes
-    duckdb_memory_limit: str | None = defaults.DUCKDB_MEMORY_LIMIT   # DuckDB's memory_limit (None: DuckDB's default)
+    duckdb_memory_limit: str | None = defaults.DUCKDB_MEMORY_LIMIT   # DuckDB's memory_limit (None: DuckDB's own, 80% of RAM)
     duckdb_threads: int = defaults.DUCKDB_THREADS             # DuckDB's threads for the writing connection
     progress: bool = False                       # progress lines (one per batch)
     prefect_home: str = defaults.PREFECT_HOME    # Prefect's state, relative to the working directory

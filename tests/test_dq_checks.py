@@ -217,7 +217,8 @@ def test_gate_publishes_the_good_page_and_quarantines_the_bad(tmp_path):
     unit = _unit(frames)
     before = [dict(m) for m in unit.sources]
     result = Gate(wh, "gate-run", tmp_path).publish_unit(unit)
-    assert unit.sources == before                            # the gate changes nothing it is given
+    assert unit.sources == before                            # the gate changes nothing it is given,
+    assert unit.frames == {}                                 # but releases the frames once staged (memory)
     assert [m["source_id"] for m in result.published] == [GOOD]
     assert [m["source_id"] for m in result.quarantined] == [BAD] and not result.passed
     assert result.quarantined[0]["error"].startswith("failed critical checks:")

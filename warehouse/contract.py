@@ -11,10 +11,11 @@ from contract.tables import ALL_TABLES, CONTENT_TABLES, Audit, Table
 
 
 def create_table_sql(table: Table, schema: str = "main") -> str:
-    # Staging tables take anything (the expectations judge it); constraints guard only the published schema.
+    # Staging tables take anything (the expectations judge it); constraints guard only the published schema,
+    # and a primary key only where DuckDB's index of it stays small (`Table.key_index`, contract/tables.py).
     strict = schema == "main"
     cols = [f"    {c.name} {c.type}{' NOT NULL' if strict and not c.nullable else ''}" for c in table.columns]
-    if table.primary_key and strict:
+    if table.primary_key and strict and table.key_index:
         cols.append(f"    PRIMARY KEY ({', '.join(table.primary_key)})")
     return f"CREATE TABLE IF NOT EXISTS {schema}.{table.name} (\n" + ",\n".join(cols) + "\n);"
 
@@ -75,8 +76,12 @@ def markdown(view_columns: dict[str, list[tuple[str, str]]] | None = None) -> st
              "`critical` checks quarantine the pages that fail them; `warning` checks are reported only.", ""]
     for t in ALL_TABLES:
         lines += [f"## `{t.name}`", "", t.description, ""]
-        if t.primary_key:
+        if t.primary_key and t.key_index:
             lines.append(f"Primary key: `{', '.join(t.primary_key)}`.")
+        elif t.primary_key:
+            lines.append(f"Key: `{', '.join(t.primary_key)}`, unique (checked before publishing, not indexed by "
+                         "DuckDB: an index of a table that grows with the input would hold memory that grows with "
+                         "it).")
         if t.foreign_keys:
             lines.append("References: " + ", ".join(f"`{c}` → `{rt}.{rc}`" for c, (rt, rc) in t.foreign_keys.items())
                          + " (checked by the expectations, not by DuckDB).")

@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS main.sources (
     last_run_id VARCHAR,
     ingested_at TIMESTAMP,
     issue_date DATE,
-    articles INTEGER,
-    PRIMARY KEY (source_id)
+    articles INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS main.articles (
@@ -35,15 +34,13 @@ CREATE TABLE IF NOT EXISTS main.articles (
     keywords VARCHAR[],
     flags VARCHAR[],
     run_id VARCHAR NOT NULL,
-    byline VARCHAR,
-    PRIMARY KEY (article_id)
+    byline VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS main.entities (
     entity_id VARCHAR NOT NULL,
     entity_type VARCHAR NOT NULL,
-    name VARCHAR NOT NULL,
-    PRIMARY KEY (entity_id)
+    name VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS main.entity_mentions (
@@ -54,8 +51,7 @@ CREATE TABLE IF NOT EXISTS main.entity_mentions (
     char_start INTEGER,
     char_end INTEGER,
     role VARCHAR NOT NULL,
-    title VARCHAR,
-    PRIMARY KEY (mention_id)
+    title VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS main.metrics (
@@ -74,16 +70,14 @@ CREATE TABLE IF NOT EXISTS main.metrics (
     high DOUBLE,
     counted VARCHAR,
     sentence VARCHAR,
-    unit_implied BOOLEAN,
-    PRIMARY KEY (metric_id)
+    unit_implied BOOLEAN
 );
 
 CREATE TABLE IF NOT EXISTS main.page_residue (
     source_id VARCHAR NOT NULL,
     seq INTEGER NOT NULL,
     kind VARCHAR NOT NULL,
-    text VARCHAR NOT NULL,
-    PRIMARY KEY (source_id, seq)
+    text VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS main.runs (

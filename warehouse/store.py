@@ -150,6 +150,7 @@ class Warehouse:
     def ensure_schema(self) -> None:
         con = self.con
         con.execute((HERE / "schema.sql").read_text(encoding="utf-8"))
+        self._drop_key_indexes()
         con.execute("CREATE SCHEMA IF NOT EXISTS staging")
         for table in CONTENT_TABLES:
             con.execute(contract.create_table_sql(table, "staging"))
@@ -173,6 +174,23 @@ class Warehouse:
                 wanted = statement.split(" IS ", 1)[1][1:-1].replace("''", "'")
                 if have.get(key) != wanted:
                     self.con.execute(statement)
+
+    def _drop_key_indexes(self) -> None:
+        """Forward migration: a warehouse written before the large tables lost their primary-key index
+        (`Table.key_index`, contract/tables.py) still has it, and DuckDB cannot drop a primary key: such a
+        table is rebuilt once, rows unchanged, in one transaction."""
+        indexed = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE schema_name = 'main' "
+            "AND constraint_type = 'PRIMARY KEY'").fetchall()}
+        for table in contract.ALL_TABLES:
+            if table.key_index or table.name not in indexed:
+                continue
+            new = f"{table.name}__rebuilt"
+            with self.transaction() as con:
+                con.execute(contract.create_table_sql(table).replace(f"main.{table.name} (", f"main.{new} (", 1))
+                con.execute(f"INSERT INTO main.{new} BY NAME SELECT * FROM main.{table.name}")
+                con.execute(f"DROP TABLE main.{table.name}")
+                con.execute(f"ALTER TABLE main.{new} RENAME TO {table.name}")
 
     def _add_missing_columns(self) -> None:
         """Forward migration: columns added to the contract after a warehouse was created."""
@@ -252,6 +270,8 @@ class Warehouse:
 
     def _upsert_sources(self, rows: list[dict], run_id: str, now: dt.datetime) -> None:
         ids = [r["source_id"] for r in rows]
+        if len(set(ids)) != len(ids):       # `sources` has no key index (contract/tables.py): refuse here
+            raise WarehouseError(f"{len(ids) - len(set(ids))} source row(s) given twice in one write")
         first = dict(self.con.execute(
             "SELECT source_id, first_run_id FROM sources WHERE list_contains(?, source_id)", [ids]).fetchall())
         full = [{**r, "first_run_id": first.get(r["source_id"], run_id), "last_run_id": run_id,
@@ -312,13 +332,19 @@ class Warehouse:
                 con.execute("UPDATE sources SET status = 'superseded', last_run_id = ?, ingested_at = ? "
                             "WHERE list_contains(?, source_id)", [run_id, now, old])
             con.execute("UPDATE staging.articles SET run_id = ?", [run_id])
+            self._refuse_published_articles()
             for table in (contract.ARTICLES, contract.ENTITY_MENTIONS, contract.METRICS, contract.RESIDUE):
                 con.execute(f"INSERT INTO main.{table.name} BY NAME SELECT * FROM staging.{table.name}")
-            before = self.count("entities")
-            con.execute("INSERT OR IGNORE INTO main.entities BY NAME SELECT * FROM staging.entities")
-            counts.entities = self.count("entities") - before
-            if deleted:   # entities only lose their last mention when rows were replaced
-                con.execute("DELETE FROM main.entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)")
+            # entities are shared by pages: only the new ones go in (no key index to ignore the others)
+            counts.entities = con.execute(
+                "INSERT INTO main.entities BY NAME SELECT s.* FROM staging.entities s "
+                "LEFT JOIN main.entities m USING (entity_id) WHERE m.entity_id IS NULL").fetchone()[0]
+            if deleted:   # entities only lose their last mention when rows were replaced: only those mentioned
+                # by the rows deleted can have (a hash of them, not of every mention: bounded by the unit)
+                con.execute("DELETE FROM main.entities WHERE entity_id IN (SELECT entity_id FROM _gone_entities) "
+                            "AND entity_id NOT IN (SELECT m.entity_id FROM main.entity_mentions m "
+                            "JOIN _gone_entities g USING (entity_id))")
+                con.execute("DROP TABLE _gone_entities")
             per_source = dict(con.execute(
                 "SELECT source_id, count(*) FROM staging.articles GROUP BY source_id").fetchall())
             self._upsert_sources([{**s, "status": "loaded", "error": None,
@@ -327,8 +353,21 @@ class Warehouse:
             self.clear_staging()
         return counts
 
+    def _refuse_published_articles(self) -> None:
+        """The published tables have no primary-key index (contract/tables.py): once a unit's pages lost their
+        previous rows, none of its articles may be published still. Their mentions, numbers and residue rows
+        are covered by it: their keys derive from the article (or page), the gate checks they are unique in
+        the unit and that they belong to its articles."""
+        twice = self.con.execute(
+            "SELECT count(*), any_value(article_id) FROM staging.articles s JOIN main.articles m USING (article_id)"
+        ).fetchone()       # a join, not IN (...): DuckDB hashes the smaller side, the unit, not the warehouse
+        if twice[0]:
+            raise WarehouseError(f"{twice[0]} staged article(s) are published already (e.g. {twice[1]}): "
+                                 "publishing them would duplicate rows")
+
     def _delete_sources_content(self, source_ids: list[str]) -> bool:
-        """Delete the published rows of these pages; False (and no table scans) when they have none."""
+        """Delete the published rows of these pages; False (and no table scans) when they have none. True leaves
+        the temporary table `_gone_entities`: the entities the deleted mentions named."""
         if not source_ids:
             return False
         has_rows = self.con.execute(
@@ -338,6 +377,8 @@ class Warehouse:
         if not has_rows:
             return False
         art = "(SELECT article_id FROM main.articles WHERE list_contains(?, source_id))"
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _gone_entities AS SELECT DISTINCT entity_id "
+                         f"FROM main.entity_mentions WHERE article_id IN {art}", [source_ids])
         self.con.execute(f"DELETE FROM main.entity_mentions WHERE article_id IN {art}", [source_ids])
         self.con.execute(f"DELETE FROM main.metrics WHERE article_id IN {art}", [source_ids])
         self.con.execute("DELETE FROM main.page_residue WHERE list_contains(?, source_id)", [source_ids])
