@@ -39,3 +39,18 @@ def test_each_chunk_of_a_transform_runs_with_the_collector_paused(monkeypatch):
     assert gc.isenabled()
     stages.transform_pages_timed(pages)
     assert seen == [False, False, False] and gc.isenabled()
+
+
+def test_no_pause_outside_the_main_thread_where_the_flow_thread_runs_beside_it():
+    import threading
+
+    seen = []
+
+    def work():
+        with gc_paused():
+            seen.append(gc.isenabled())
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert seen == [True] and gc.isenabled()
