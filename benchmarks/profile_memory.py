@@ -82,6 +82,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--task-runner", default="thread", choices=("thread", "process"),
+                    help="process: the transforms run in pool workers, and the profile is of the flow's process "
+                         "(the transform step is then not seen)")
     ap.add_argument("--duckdb-memory-limit", default=None)
     ap.add_argument("--timeline", default=None, help="write (seconds, RSS MB, steps) samples to this TSV file")
     ap.add_argument("--malloc-trim", action="store_true",
@@ -98,13 +101,15 @@ def main() -> int:
         from flows import cache, pipeline
         from warehouse import store
 
-        wrap(pipeline, "transform_pages_timed", "transform (worker)")
+        if args.task_runner == "thread":      # a wrapper would not pickle to a pool worker
+            wrap(pipeline, "transform_pages_timed", "transform (worker)")
         wrap(cache, "concat_pages", "concat frames")
         wrap(store.Warehouse, "stage", "stage")
         wrap(audit, "validation_frames", "audit frames")
         wrap(runner.Validator, "validate", "GX validate")
         wrap(store.Warehouse, "publish", "publish")
         wrap(gate.Gate, "publish_unit", "gate (whole unit)")
+        wrap(pipeline, "merge_batches", "merge batches")
         orig_publish = store.Warehouse.publish
 
         def publish_and_count(self, *a, **kw):
@@ -129,7 +134,7 @@ def main() -> int:
             gate.Gate.publish_unit = unit_and_trim
         from flows.cli import main as cli_main
         argv = ["run", "--input", str(work / "pages"), "--warehouse", str(work / "wh" / "zhnews.duckdb"),
-                "--task-runner", "thread", "--workers", str(args.workers), "--quiet", *args.extra]
+                "--task-runner", args.task_runner, "--workers", str(args.workers), "--quiet", *args.extra]
         if args.duckdb_memory_limit:
             argv += ["--duckdb-memory-limit", args.duckdb_memory_limit]
         stop = threading.Event()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import signal
 import threading
@@ -286,16 +287,50 @@ def drop_repeated_content(batch: IngestedBatch, seen: frozenset[str] | set[str]
                     bytes=nbytes), frozenset(now))
 
 
+class BatchFrames:
+    """A transform batch's frames on their way to the flow. On threads the flow gets this object itself; from
+    a worker process (or Dask worker) it travels pickled as one Arrow IPC buffer per table, and becomes frames
+    again only when the flow calls `take()`. Prefect's process pool unpickles every task result twice in the
+    flow's process (once in a done callback, to check that it can, then for `.result()`): with plain frames
+    that built every column of a batch twice, the first copy on the pool's callback thread only to be thrown
+    away; now that copy is a bytes object."""
+
+    def __init__(self, frames: dict | None = None, ipc: dict[str, bytes] | None = None):
+        self._frames, self._ipc = frames, ipc
+
+    def __reduce__(self):
+        ipc = self._ipc
+        if ipc is None:
+            ipc = {}
+            for name, frame in self._frames.items():
+                buf = io.BytesIO()
+                frame.write_ipc(buf, compression="uncompressed")
+                ipc[name] = buf.getvalue()
+        return (BatchFrames, (None, ipc))
+
+    def take(self) -> dict:
+        """The frames (read from the IPC buffers if they came pickled); the object lets go of them."""
+        frames, ipc = self._frames, self._ipc
+        self._frames = self._ipc = None
+        if frames is None:
+            import polars as pl
+            frames = {}
+            for name in list(ipc):
+                frames[name] = pl.read_ipc(io.BytesIO(ipc.pop(name)))
+        return frames
+
+
 @task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
 def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | None) -> dict:
     """Transform the pages the cache did not have, on whatever the task runner is (thread, process, Dask
-    worker), and write them to the page cache as one batch record. Returns {"frames", "timings"}."""
+    worker), and write them to the page cache as one batch record. Returns {"frames": BatchFrames,
+    "timings"}."""
     frames, timings = transform_pages_timed(pages)
     t0 = time.perf_counter()
     if cache_dir:
         cache_mod.PageCache(cache_dir).put_batch({p.source_id: k for p, k in zip(pages, keys)}, frames)
     timings["cache_write"] = time.perf_counter() - t0
-    return {"frames": frames, "timings": timings}
+    return {"frames": BatchFrames(frames), "timings": timings}
 
 
 @task(name="stage-validate-publish", cache_policy=NO_CACHE)
@@ -417,13 +452,18 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             def drain_one() -> None:
                 batch, hits, future = pending.popleft()
                 parts = [hits] if hits is not None else []
+                del hits
                 if future is not None:
                     result = future.result()
+                    # Prefect's future holds the result (and, from a worker process, its pickled bytes): let
+                    # it go now, not after the publish unit this batch may start below
+                    del future
                     for stage, seconds in result["timings"].items():
                         summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
-                    parts.append(result["frames"])
+                    parts.append(result["frames"].take())
+                    del result
                 frames = cache_mod.concat_pages(parts)
-                del parts, hits
+                del parts
                 ready.append((batch, frames))
                 meter.advance(files=batch.files, nbytes=batch.seen_bytes)      # progress per transform batch
                 if sum(b.bytes for b, _ in ready) >= publish_bytes:

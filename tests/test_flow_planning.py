@@ -65,3 +65,27 @@ def test_a_rejected_file_repeated_is_recorded_once():
     assert kept.skipped == 2                     # the second "bad", and "ok" whose bytes were already loaded
     assert [p.source_id for p in kept.pages] == ["ok"]
     assert seen == {"ok", "bad"} and _state(batch) == given
+
+
+def test_batch_frames_travel_pickled_as_ipc_buffers_and_come_back_equal():
+    """A transform result pickled to the flow (process pool, Dask) unpickles to bytes, not to frames (Prefect
+    unpickles a process-pool result twice; one copy is thrown away), and `take()` gives back equal frames."""
+    import pickle
+
+    import polars as pl
+
+    from flows.pipeline import BatchFrames
+
+    frames = {"articles": pl.DataFrame({"id": ["a", "b"], "text": ["一段文字", "另一段"], "n": [1, None]},
+                                       schema_overrides={"n": pl.Int32}),
+              "mentions": pl.DataFrame({"span": [[0, 2], [3, 5]]}), "empty": pl.DataFrame()}
+    travelled = pickle.loads(pickle.dumps(BatchFrames(frames)))
+    assert travelled._frames is None and all(isinstance(v, bytes) for v in travelled._ipc.values())
+    back = travelled.take()
+    assert list(back) == list(frames)
+    for name, frame in frames.items():
+        assert back[name].schema == frame.schema and back[name].equals(frame)
+    assert travelled._ipc is None            # let go once taken
+    same = BatchFrames(frames)                # on threads: the frames themselves
+    taken = same.take()
+    assert all(taken[k] is frames[k] for k in frames)
