@@ -49,6 +49,17 @@ def page_key(source_id: str, issue_date, version: str) -> str:
     return KEY_PREFIX + h.hexdigest()
 
 
+def ipc_bytes(frame: pl.DataFrame, compression: str = "uncompressed") -> bytes:
+    """A frame as one Arrow IPC buffer (the cache record's tables; a batch's frames crossing processes)."""
+    buf = io.BytesIO()
+    frame.write_ipc(buf, compression=compression)
+    return buf.getvalue()
+
+
+def ipc_frame(data: bytes) -> pl.DataFrame:
+    """The frame back from `ipc_bytes`."""
+    return pl.read_ipc(io.BytesIO(data))
+
 class PageCache:
     """Batch records plus per-page pointers under `directory` (by default Prefect's local storage path).
 
@@ -76,9 +87,7 @@ class PageCache:
             frame = frames.get(name)
             if frame is None or frame.is_empty():
                 continue
-            buf = io.BytesIO()
-            frame.write_ipc(buf, compression="lz4")
-            tables[name] = buf.getvalue()
+            tables[name] = ipc_bytes(frame, compression="lz4")
         try:
             self._atomic_write(record, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
             pointer = record.encode()
@@ -102,7 +111,7 @@ class PageCache:
         for record, sids in by_record.items():
             try:
                 tables = pickle.loads((self.directory / record).read_bytes())
-                frames = {name: pl.read_ipc(io.BytesIO(data)) for name, data in tables.items()}
+                frames = {name: ipc_frame(data) for name, data in tables.items()}
                 part = _select_pages(frames, sids)
             except FileNotFoundError:
                 continue

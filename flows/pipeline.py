@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import signal
 import threading
@@ -301,11 +300,7 @@ class BatchFrames:
     def __reduce__(self):
         ipc = self._ipc
         if ipc is None:
-            ipc = {}
-            for name, frame in self._frames.items():
-                buf = io.BytesIO()
-                frame.write_ipc(buf, compression="uncompressed")
-                ipc[name] = buf.getvalue()
+            ipc = {name: cache_mod.ipc_bytes(frame) for name, frame in self._frames.items()}
         return (BatchFrames, (None, ipc))
 
     def take(self) -> dict:
@@ -313,10 +308,9 @@ class BatchFrames:
         frames, ipc = self._frames, self._ipc
         self._frames = self._ipc = None
         if frames is None:
-            import polars as pl
             frames = {}
             for name in list(ipc):
-                frames[name] = pl.read_ipc(io.BytesIO(ipc.pop(name)))
+                frames[name] = cache_mod.ipc_frame(ipc.pop(name))
         return frames
 
 
