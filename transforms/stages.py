@@ -117,7 +117,7 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
     tokens = segment.tag_batch(segment.fold_batch(bodies))          # the one tokenization
     lap("segmentation")
     found = entities.extract_entities_batch(bodies, tokens)
-    mention_rows, entity_rows = _mentions(article_rows, found)
+    mention_columns, entity_rows = _mentions(article_rows, found)
     lap("entities")
     words = [[w for w, _ in toks] for toks in tokens]
     spans = [[(m.start, m.end) for m in ms] for ms in found]
@@ -126,10 +126,10 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
         row["token_count"] = n
         row["keywords"] = kw
     lap("segmentation")
-    metric_rows = _metrics(article_rows, metrics.extract_metrics_batch(bodies, words))
+    metric_columns = _metrics(article_rows, metrics.extract_metrics_batch(bodies, words))
     lap("metrics")
 
-    frames = build_frames(article_rows, entity_rows, mention_rows, metric_rows, residue_rows)
+    frames = build_frames(article_rows, entity_rows, mention_columns, metric_columns, residue_rows)
     lap("frames")
     return frames
 
@@ -158,9 +158,10 @@ def layout_rows(pages: list[PageInput]) -> tuple[list[dict], list[dict]]:
     return article_rows, residue_rows
 
 
-def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_rows: list[dict],
-                 metric_rows: list[dict], residue_rows: list[dict]) -> dict[str, pl.DataFrame]:
-    """Rows of one batch -> the frames of the five content tables: the frames stage."""
+def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_columns: dict[str, list],
+                 metric_columns: dict[str, list], residue_rows: list[dict]) -> dict[str, pl.DataFrame]:
+    """Rows of one batch (mentions and metrics as columns) -> the frames of the five content tables: the
+    frames stage."""
     articles = pl.DataFrame(article_rows, schema=ARTICLE_ROW_SCHEMA).with_columns(
         pl.col("body").str.len_chars().alias("char_count"),
         (pl.col("body").str.count_matches("\n") + 1).alias("paragraph_count"),
@@ -170,17 +171,29 @@ def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_rows
         "entities": pl.DataFrame(entity_rows, schema=ENTITY_SCHEMA).unique("entity_id", keep="first",
                                                                            maintain_order=True)
         if entity_rows else pl.DataFrame(),
-        "entity_mentions": pl.DataFrame(mention_rows, schema=MENTION_SCHEMA) if mention_rows else pl.DataFrame(),
-        "metrics": pl.DataFrame(metric_rows, schema=METRIC_SCHEMA) if metric_rows else pl.DataFrame(),
+        "entity_mentions": pl.DataFrame(mention_columns, schema=MENTION_SCHEMA)
+        if mention_columns["mention_id"] else pl.DataFrame(),
+        "metrics": pl.DataFrame(metric_columns, schema=METRIC_SCHEMA)
+        if metric_columns["metric_id"] else pl.DataFrame(),
         "page_residue": pl.DataFrame(residue_rows, schema=RESIDUE_SCHEMA) if residue_rows else pl.DataFrame(),
     }
     return frames
 
 
-def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], list[dict]]:
-    mentions: list[dict] = []
+def _mentions(article_rows: list[dict], found: list[list]) -> tuple[dict[str, list], list[dict]]:
+    """(entity_mentions as columns, entity rows). Columns, not a dict per row: a batch has tens of thousands
+    of mentions, and polars takes lists as they are where it reads row dicts key by key."""
+    ids: list[str] = []
+    aids: list[str] = []
+    eids: list[str] = []
+    surfaces: list[str] = []
+    starts: list[int | None] = []
+    ends: list[int | None] = []
+    roles: list[str] = []
+    titles: list[str | None] = []
     ents: dict[str, dict] = {}
     by_surface: dict[tuple[str, str], str] = {}     # (type, surface) -> entity id; surfaces repeat a lot
+    sha256 = hashlib.sha256
 
     def entity(kind: str, name: str) -> str:
         eid = entity_id(kind, name)
@@ -197,39 +210,67 @@ def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], 
         aid = row["article_id"]
         for role, names in (("reporter", row["reporters"]), ("correspondent", row["correspondents"])):
             for i, name in enumerate(names):
-                eid = entity_of("PER", name)
-                mentions.append({"mention_id": short_hash("byline", aid, role, i, name), "article_id": aid,
-                                 "entity_id": eid, "surface": name, "char_start": None, "char_end": None,
-                                 "role": role, "title": None})
+                ids.append(short_hash("byline", aid, role, i, name))
+                aids.append(aid)
+                eids.append(entity_of("PER", name))
+                surfaces.append(name)
+                starts.append(None)
+                ends.append(None)
+                roles.append(role)
+                titles.append(None)
         # a bare surname (老李 -> 李, 周总理 -> 周, the MSRA convention of the extractor) names nobody by itself:
         # it joins the one person of the article with that surname, and is left out when there is none or
         # several (an entity "李" would merge every Li of the archive)
-        full = {}
-        for m in article_mentions:
-            if m.type == "PER" and len(m.surface) >= 2:
-                full.setdefault(m.surface[0], set()).add(m.surface)
-        for name in row["reporters"] + row["correspondents"]:
-            full.setdefault(name[:1], set()).add(name)
+        full = None
         for m in article_mentions:
             if m.type == "PER" and len(m.surface) == 1:
+                if full is None:
+                    full = {}
+                    for mm in article_mentions:
+                        if mm.type == "PER" and len(mm.surface) >= 2:
+                            full.setdefault(mm.surface[0], set()).add(mm.surface)
+                    for name in row["reporters"] + row["correspondents"]:
+                        full.setdefault(name[:1], set()).add(name)
                 names = full.get(m.surface, ())
                 if len(names) != 1:
                     continue
                 eid = entity_of("PER", next(iter(names)))
             else:
                 eid = entity_of(m.type, m.surface)
-            mentions.append({"mention_id": short_hash("mention", aid, m.start, m.end, eid), "article_id": aid,
-                             "entity_id": eid, "surface": m.surface, "char_start": m.start, "char_end": m.end,
-                             "role": "mentioned", "title": m.title})
-    return mentions, list(ents.values())
+            # short_hash("mention", aid, m.start, m.end, eid), written out (str(int) is its format of an int)
+            ids.append(sha256(f"mention\x1f{aid}\x1f{m.start}\x1f{m.end}\x1f{eid}".encode()).hexdigest()[:20])
+            aids.append(aid)
+            eids.append(eid)
+            surfaces.append(m.surface)
+            starts.append(m.start)
+            ends.append(m.end)
+            roles.append("mentioned")
+            titles.append(m.title)
+    columns = {"mention_id": ids, "article_id": aids, "entity_id": eids, "surface": surfaces,
+               "char_start": starts, "char_end": ends, "role": roles, "title": titles}
+    return columns, list(ents.values())
 
 
-def _metrics(article_rows: list[dict], found: list[list[dict]]) -> list[dict]:
-    out = []
+def _metrics(article_rows: list[dict], found: list[list[dict]]) -> dict[str, list]:
+    """The metrics rows as columns (see _mentions)."""
+    ids: list[str] = []
+    aids: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    fields: dict[str, list] = {k: [] for k in METRIC_FIELDS}
+    getters = [(fields[k].append, k) for k in METRIC_FIELDS]
+    sha256 = hashlib.sha256
     for row, article_metrics in zip(article_rows, found):
         aid = row["article_id"]
         for m in article_metrics:
-            out.append({"metric_id": short_hash("metric", aid, m["start"], m["end"]), "article_id": aid,
-                        "char_start": m["start"], "char_end": m["end"],
-                        **{k: m.get(k) for k in METRIC_FIELDS}})
-    return out
+            s, e = m["start"], m["end"]
+            # short_hash("metric", aid, s, e), written out
+            ids.append(sha256(f"metric\x1f{aid}\x1f{s}\x1f{e}".encode()).hexdigest()[:20])
+            aids.append(aid)
+            starts.append(s)
+            ends.append(e)
+            get = m.get
+            for append, k in getters:
+                append(get(k))
+    columns = {"metric_id": ids, "article_id": aids, "char_start": starts, "char_end": ends, **fields}
+    return {k: columns[k] for k in METRIC_SCHEMA}
