@@ -374,3 +374,17 @@ def test_title_places_as_finditer_on_dense_random_text():
         assert _titles_before_surnames(text) == want, text
         found += len(want)
     assert found > 1000
+
+
+def test_batch_gives_token_starts_and_takes_folded_texts():
+    """`starts=` receives each text's token starts (0, then every token's end) as the tagger counted them, for
+    the number stage; `folded=` (the caller's fold) gives the same mentions as folding here."""
+    from itertools import accumulate
+
+    texts = ["ＡＢＣ公司董事长张伟明昨天在上海会见了李小红。", "", "北京市长王立新说，明年要修两条路。"]
+    folded = segment.fold_batch(texts)
+    tokens = segment.tag_batch(folded)
+    starts: list = []
+    got = extract_entities_batch(texts, tokens, folded=folded, starts=starts)
+    assert got == extract_entities_batch(texts, tokens) and any(got)
+    assert starts == [list(accumulate((len(w) for w, _ in toks), initial=0)) for toks in tokens]

@@ -942,3 +942,26 @@ def test_length_after_meixiaoshi_is_a_speed(text, unit, base):
     m = one(text)
     assert (m["unit"], m["kind"], m["unit_implied"]) == (unit, "speed", True)
     assert m["base_value"] == pytest.approx(base)
+
+
+def test_batch_with_word_ends_equals_batch_with_words():
+    """The pipeline passes each text's word boundaries (`ends=`, counted by the entity tagger) instead of the
+    words: the same rows; boundaries that do not reach the text's end are refused like such words."""
+    from itertools import accumulate
+
+    from transforms import segment
+    from transforms.metrics import _WordsMismatch
+
+    texts = ["全区五十个项目投资逾三百亿元，同比增长百分之十二点五。", "", "约有3000多名选手参加，比去年多两成。",
+             "新建道路二十公里，其中１２公里已通车，总投资约八亿元。"]
+    words = [segment.cut(segment.fold(t)) for t in texts]
+    ends = [list(accumulate(map(len, w), initial=0)) for w in words]
+    rows = extract_metrics_batch(texts, words)
+    assert sum(map(len, rows)) >= 5
+    assert extract_metrics_batch(texts, ends=ends) == rows
+    # the boundaries are what is read: one character a word makes 约 in 签约 a qualifier
+    text = "双方签约3个项目。"
+    assert [m["qualifier"] for m in extract_metrics_batch([text], [segment.cut(segment.fold(text))])[0]] == [None]
+    assert [m["qualifier"] for m in extract_metrics_batch([text], ends=[list(range(len(text) + 1))])[0]] == ["约"]
+    with pytest.raises(_WordsMismatch):
+        extract_metrics_batch(texts[:1], ends=[ends[0][:-1]])

@@ -129,3 +129,22 @@ def test_token_stats_falls_back_on_inputs_the_pipeline_does_not_make():
     for spans in ([(2, 5), (4, 6)], [(8, 13), (2, 4)], [(2, 40)]):      # overlapping, unsorted, past the end
         assert segment.token_stats([text], [words], [spans]) == segment.token_stats_plain([text], [words], [spans])
     assert segment.token_stats([text], [["几位"]], [[]]) == segment.token_stats_plain([text], [["几位"]], [[]])
+
+
+def test_token_stats_from_tagged_pairs_equal_from_words():
+    """The pipeline passes rjieba's (word, tag) pairs (`tokens=`) instead of word lists: same figures, on the
+    batch path and on the fallback."""
+    texts = _INVENTED * 2
+    tokens = segment.tag_batch(segment.fold_batch(texts))
+    words = [[w for w, _ in toks] for toks in tokens]
+    spans = [_invented_spans(t) if i % 2 else [] for i, t in enumerate(texts)]
+    assert segment.token_stats(texts, spans=spans, tokens=tokens) == segment.token_stats_plain(texts, words, spans)
+    assert segment.token_stats(texts, tokens=tokens) == segment.token_stats_plain(texts, words)
+    # the batch computation itself reads the pairs (not only the text-by-text fallback)
+    k = segment.KEYWORDS_PER_ARTICLE
+    assert segment._batch_stats(texts, tokens, spans, k, True) == segment.token_stats_plain(texts, words, spans)
+    text = "几位德国人参观了郑州经开区。"
+    tagged = segment.tag_batch([text])
+    overlapping = [[(2, 5), (4, 6)]]                                   # goes text by text
+    assert segment.token_stats([text], spans=overlapping, tokens=tagged) == \
+        segment.token_stats_plain([text], [[w for w, _ in tagged[0]]], overlapping)

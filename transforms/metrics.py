@@ -233,8 +233,13 @@ class _Words:
     only as many words as a question needs was measured slower: the questions reach most of a text.)"""
     __slots__ = ("text", "words", "ends")
 
-    def __init__(self, text: str, words: list[str] | None):
+    def __init__(self, text: str, words: list[str] | None, ends: list[int] | None = None):
         self.text, self.words, self.ends = text, words, None
+        if ends is not None:
+            if ends[-1] != len(text):
+                raise _WordsMismatch(f"words do not tokenize the text: their lengths add up to {ends[-1]}, "
+                                     f"the text has {len(text)} characters")
+            self.ends = ends
 
     def _load(self) -> list[int]:
         words = self.words
@@ -918,12 +923,13 @@ def extract_metrics(text: str, words: list[str] | None = None) -> list[dict]:
     return out
 
 
-def _extract(text: str, words: list[str] | None) -> list[dict]:
-    """`extract_metrics` with `counted` left as _LaterCounted."""
+def _extract(text: str, words: list[str] | None, ends: list[int] | None = None) -> list[dict]:
+    """`extract_metrics` with `counted` left as _LaterCounted. `ends`: 0 and the end of each of `words`, when
+    the caller has them."""
     if not text:
         return []
     P = _patterns()
-    W = _Words(text, words)
+    W = _Words(text, words, ends)
     out: list[dict] = []
     bounds: list[int] | None = None
     sent_k, sentence = -1, ""
@@ -2028,11 +2034,15 @@ def _word_before(text: str, start: int, words: re.Pattern) -> int | None:
 _MODALS = frozenset(("可", "能", "可以", "能够", "将", "会", "有望"))
 
 
-def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None) -> list[list[dict]]:
+def extract_metrics_batch(texts: list[str], words: list[list[str]] | None = None,
+                          ends: list[list[int]] | None = None) -> list[list[dict]]:
     """`extract_metrics` over many texts (the pipeline's batch entry point); `words`: each text's
-    tokenization, or None."""
+    tokenization, or None; `ends`: instead of `words`, each text's word boundaries (0, then the end of every
+    word), when the caller has counted them already (the entity tagger has)."""
     with gc_paused():              # transforms/gcpause.py: the collector's passes cost 3-10% here
-        if words is None:
+        if ends is not None:
+            outs = [_extract(t, None, b) for t, b in zip(texts, ends, strict=True)]
+        elif words is None:
             outs = [_extract(t, None) for t in texts]
         else:
             outs = [_extract(t, w) for t, w in zip(texts, words, strict=True)]

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
 from itertools import accumulate, chain
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -190,18 +191,25 @@ def merge_spans(text: str, words: list[str], spans: list[tuple[int, int]]) -> li
 
 
 def token_stats(texts: list[str], words: list[list[str]] | None = None,
-                spans: list[list[tuple[int, int]]] | None = None) -> tuple[list[int], list[list[str]]]:
+                spans: list[list[tuple[int, int]]] | None = None,
+                tokens: list[list[tuple[str, str]]] | None = None) -> tuple[list[int], list[list[str]]]:
     """(token_count, keywords) per text. `words`: the texts' tokens if the caller has them already (else one
-    segmentation pass here); `spans`: entity spans per text, each counted as one token.
+    segmentation pass here), or `tokens`: their rjieba (word, tag) pairs instead (`tag_batch`); `spans`:
+    entity spans per text, each counted as one token.
 
     The same figures as `_stats(merge_spans(text, words, spans), KEYWORDS_PER_ARTICLE)` text by text
     (`token_stats_plain`; tests/test_segment.py compares them), computed for the whole batch at once with
     numpy instead of a Python step per token: tokens become ids of a memoized vocabulary, entity spans cut and
     join words by array arithmetic on the token offsets, and counts and ranks are array operations."""
-    if words is None:
+    tagged = words is None and tokens is not None
+    if tagged:
+        words = tokens
+    elif words is None:
         words = cut_batch(texts)
     with gc_paused():
-        out = _batch_stats(texts, words, spans, KEYWORDS_PER_ARTICLE)
+        out = _batch_stats(texts, words, spans, KEYWORDS_PER_ARTICLE, tagged)
+    if out is None and tagged:
+        words = [[w for w, _ in toks] for toks in tokens]
     return out if out is not None else token_stats_plain(texts, words, spans)
 
 
@@ -256,8 +264,8 @@ def _fold_points(joined: str) -> np.ndarray:
     return np.flatnonzero(((cp >= 0xFF01) & (cp <= 0xFF5E)) | (cp == 0x3000))
 
 
-def _batch_stats(texts: list[str], words: list[list[str]], spans: list[list[tuple[int, int]]] | None,
-                 k: int) -> tuple[list[int], list[list[str]]] | None:
+def _batch_stats(texts: list[str], words: list[list], spans: list[list[tuple[int, int]]] | None,
+                 k: int, tagged: bool = False) -> tuple[list[int], list[list[str]]] | None:
     """token_stats of a batch in arrays, or None when its input is not the pipeline's kind (then the caller
     goes text by text). merge_spans' tokens are slices of the text, `words` the tokens of its fold, so in a
     text with spans a word holding a folded character ("，" in the text, "," in the word) is replaced by its
@@ -265,10 +273,11 @@ def _batch_stats(texts: list[str], words: list[list[str]], spans: list[list[tupl
     category, so a token and its fold are both words or both not)."""
     n_docs = len(texts)
     vocab = _VOCAB
-    flat = list(chain.from_iterable(words))
-    if not flat:
+    n_tokens = sum(map(len, words))
+    if not n_tokens:
         return None
-    ids = np.array(list(map(vocab.__getitem__, flat)), np.int64)
+    flat = chain.from_iterable(words)                        # `words` holds (word, tag) pairs if `tagged`
+    ids = np.fromiter(map(vocab.__getitem__, map(itemgetter(0), flat) if tagged else flat), np.int64, n_tokens)
     weight, length = vocab.arrays()
     per_doc = np.fromiter(map(len, words), np.int64, n_docs)
     doc = np.repeat(np.arange(n_docs), per_doc)
@@ -277,9 +286,9 @@ def _batch_stats(texts: list[str], words: list[list[str]], spans: list[list[tupl
         return None                                          # words must tile their texts
     starts = np.zeros(n_docs + 1, np.int64)                  # each text's start in the joined texts
     np.cumsum(text_len, out=starts[1:])
-    offs = np.zeros(len(flat) + 1, np.int64)                 # token boundaries in the joined texts
+    offs = np.zeros(n_tokens + 1, np.int64)                 # token boundaries in the joined texts
     np.cumsum(length[ids], out=offs[1:])
-    keep = np.ones(len(flat), bool)
+    keep = np.ones(n_tokens, bool)
     new_ids, new_docs = [], []
     if spans is not None and any(spans):
         span_doc = np.repeat(np.arange(n_docs), np.fromiter(map(len, spans), np.int64, n_docs))
@@ -292,9 +301,9 @@ def _batch_stats(texts: list[str], words: list[list[str]], spans: list[list[tupl
             return None                                      # overlapping or unsorted spans
         a = np.searchsorted(offs, s, "right") - 1            # first word a span touches
         b = np.searchsorted(offs, e, "left")                 # one past the last
-        whole = (b == a + 1) & (offs[a] == s) & (offs[np.minimum(b, len(flat))] == e)
+        whole = (b == a + 1) & (offs[a] == s) & (offs[np.minimum(b, n_tokens)] == e)
         a, b, s, e = a[~whole], b[~whole], s[~whole], e[~whole]
-        cover = np.bincount(a, minlength=len(flat) + 1) - np.bincount(b, minlength=len(flat) + 1)
+        cover = np.bincount(a, minlength=n_tokens + 1) - np.bincount(b, minlength=n_tokens + 1)
         dirty = np.cumsum(cover[:-1]) > 0                    # words cut or joined by a span
         # edges inside the dirty words: their boundaries not strictly inside a span, and the span edges
         bounds = np.union1d(offs[:-1][dirty], offs[1:][dirty])
@@ -302,7 +311,7 @@ def _batch_stats(texts: list[str], words: list[list[str]], spans: list[list[tupl
         inside = (j >= 0) & (bounds > s[np.maximum(j, 0)]) & (bounds < e[np.maximum(j, 0)])
         edges = np.union1d(bounds[~inside], np.concatenate([s, e]))
         lo, hi = edges[:-1], edges[1:]
-        piece = dirty[np.minimum(np.searchsorted(offs, lo, "right") - 1, len(flat) - 1)]
+        piece = dirty[np.minimum(np.searchsorted(offs, lo, "right") - 1, n_tokens - 1)]
         lo, hi = lo[piece], hi[piece]
         keep &= ~dirty
         # words holding a folded character in texts with spans

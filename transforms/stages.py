@@ -114,19 +114,20 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
     article_rows, residue_rows = layout_rows(pages)
     lap("clean_layout")
     bodies = [r["body"] for r in article_rows]
-    tokens = segment.tag_batch(segment.fold_batch(bodies))          # the one tokenization
+    folded = segment.fold_batch(bodies)
+    tokens = segment.tag_batch(folded)                              # the one tokenization
     lap("segmentation")
-    found = entities.extract_entities_batch(bodies, tokens)
+    starts: list[list[int]] = []                                    # each body's token boundaries
+    found = entities.extract_entities_batch(bodies, tokens, folded=folded, starts=starts)
     mention_columns, entity_rows = _mentions(article_rows, found)
     lap("entities")
-    words = [[w for w, _ in toks] for toks in tokens]
     spans = [[(m.start, m.end) for m in ms] for ms in found]
-    token_counts, keywords = segment.token_stats(bodies, words, spans)
+    token_counts, keywords = segment.token_stats(bodies, spans=spans, tokens=tokens)
     for row, n, kw in zip(article_rows, token_counts, keywords):
         row["token_count"] = n
         row["keywords"] = kw
     lap("segmentation")
-    metric_columns = _metrics(article_rows, metrics.extract_metrics_batch(bodies, words))
+    metric_columns = _metrics(article_rows, metrics.extract_metrics_batch(bodies, ends=starts))
     lap("metrics")
 
     frames = build_frames(article_rows, entity_rows, mention_columns, metric_columns, residue_rows)

@@ -48,11 +48,16 @@ PIPELINE = (
 
 
 def extract_entities_batch(texts: list[str], tokens: list[list[tuple[str, str]]] | None = None,
-                           skip: frozenset[str] = frozenset()) -> list[list[Mention]]:
+                           skip: frozenset[str] = frozenset(), folded: list[str] | None = None,
+                           starts: list | None = None) -> list[list[Mention]]:
     """Mentions of every text. `skip`: names of PIPELINE components not to run (to measure what each adds).
+    `folded`: `segment.fold_batch(texts)` when the caller has it (else it is computed here). `starts`: a list
+    to receive each text's token starts (`Doc.starts`: 0, then every token's end), which the tagger has
+    already counted (the number stage reads them instead of adding up the words again).
 
     The cyclic garbage collector is paused meanwhile (transforms/gcpause.py): it cost a tenth of the stage."""
-    folded = segment.fold_batch(texts)
+    if folded is None:
+        folded = segment.fold_batch(texts)
     if tokens is None:
         tokens = segment.tag_batch(folded)
     with gc_paused():
@@ -60,6 +65,8 @@ def extract_entities_batch(texts: list[str], tokens: list[list[tuple[str, str]]]
         for name, component in PIPELINE:
             if name not in skip:
                 component(docs)
+        if starts is not None:
+            starts.extend(d.starts for d in docs)
         return [d.mentions() for d in docs]
 
 
