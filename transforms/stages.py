@@ -11,8 +11,11 @@ import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass
+from itertools import chain
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from contract.tables import ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, polars_schema
 from transforms import entities, layout, metrics, segment
@@ -163,7 +166,7 @@ def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_colu
                  metric_columns: dict[str, list], residue_rows: list[dict]) -> dict[str, pl.DataFrame]:
     """Rows of one batch (mentions and metrics as columns) -> the frames of the five content tables: the
     frames stage."""
-    articles = pl.DataFrame(article_rows, schema=ARTICLE_ROW_SCHEMA).with_columns(
+    articles = pl.DataFrame(_article_columns(article_rows), schema=ARTICLE_ROW_SCHEMA).with_columns(
         pl.col("body").str.len_chars().alias("char_count"),
         (pl.col("body").str.count_matches("\n") + 1).alias("paragraph_count"),
     ).select([pl.col(name).cast(dtype) for name, dtype in ARTICLE_SCHEMA.items()]) if article_rows else pl.DataFrame()
@@ -179,6 +182,27 @@ def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_colu
         "page_residue": pl.DataFrame(residue_rows, schema=RESIDUE_SCHEMA) if residue_rows else pl.DataFrame(),
     }
     return frames
+
+
+def _article_columns(article_rows: list[dict]) -> dict[str, list | pl.Series]:
+    """The article rows as columns. A list-of-strings column (keywords, reporters, flags) is made from its
+    strings and offsets through Arrow: polars reads nested Python lists item by item (0.10 s of the 0.12 s
+    the articles frame took per 10 MB of pages)."""
+    columns: dict[str, list | pl.Series] = {}
+    for name, dtype in ARTICLE_ROW_SCHEMA.items():
+        values = [row[name] for row in article_rows]
+        columns[name] = _string_lists(name, values) if dtype == pl.List(pl.String) else values
+    return columns
+
+
+def _string_lists(name: str, values: list) -> pl.Series:
+    """pl.Series(name, values, dtype=pl.List(pl.String)) for a column of lists of strings (or None)."""
+    if not all(type(v) is list for v in values):
+        return pl.Series(name, values, dtype=pl.List(pl.String))
+    offsets = np.zeros(len(values) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, values), np.int64, len(values)), out=offsets[1:])
+    flat = pl.Series(list(chain.from_iterable(values)), dtype=pl.String).to_arrow()
+    return pl.from_arrow(pa.LargeListArray.from_arrays(pa.array(offsets), flat)).alias(name)
 
 
 def _mentions(article_rows: list[dict], found: list[list]) -> tuple[dict[str, list], list[dict]]:
