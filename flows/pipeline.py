@@ -26,7 +26,6 @@ import datetime as dt
 import hashlib
 import os
 import signal
-import threading
 import time
 import uuid
 from collections import deque
@@ -209,17 +208,15 @@ def share_api_with_workers() -> str | None:
 
 
 def prewarm() -> None:
-    """Import Great Expectations on a background thread. Called by the command line just before the flow:
-    the temporary Prefect server starts in a subprocess first (several seconds), and GX's import (about 3 s
-    of CPU) then happens beside it instead of competing with the first transform batches. The flow's
-    validator imports GX again, which is instant once this is done (or waits on the import lock)."""
-    def work() -> None:
-        try:
-            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-            import great_expectations  # noqa: F401
-        except Exception:  # noqa: BLE001 - the validator reports a broken GX itself
-            pass
-    threading.Thread(target=work, name="zhnews-prewarm", daemon=True).start()
+    """Start the run's Great Expectations process (expectations/validator_process.py) now. Called by the command
+    line just before the flow: the temporary Prefect server starts in a subprocess first (several seconds), and
+    GX's import there (about 3 s of CPU) then happens beside it instead of competing with the first transform
+    batches. The flow's gate takes that process."""
+    from expectations import validator_process
+    try:
+        validator_process.prestart()
+    except Exception:  # noqa: BLE001 - the gate starts one itself (and reports what fails)
+        pass
 
 
 @task(name="discover-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -426,9 +423,12 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             wh.truncate_content()
         wh.start_run(run_id, summary.flow_run_id, lexicon_version=lexicons.version(),
                      code_version=code_version(), task_runner=settings.task_runner, files_seen=len(files))
+        gate = None
         try:
             t0 = time.perf_counter()
-            gate = Gate(wh, run_id)
+            # Great Expectations in a child process: its import and its pandas copies of each unit's audit
+            # frames stay out of this process, which holds the batches and DuckDB (memory; same checks)
+            gate = Gate(wh, run_id, own_process=True)
             summary.stage_seconds["validation_setup"] = time.perf_counter() - t0
             status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
@@ -533,6 +533,9 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                 # interrupt (the flow run is Crashed, not Failed) and so must the command line
                 raise Interrupted(received() or signal.SIGINT) from exc
             raise
+        finally:
+            if gate is not None:
+                gate.close()
         summary.seconds = time.perf_counter() - started
         wh.finish_run(run_id, **{k: getattr(summary, k) for k in (
             "status", *RUN_COUNTS, "dq_success", "bytes_loaded", "data_docs")})
