@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from contract.tables import ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, polars_schema
-from transforms import entities, layout, metrics, segment
 from transforms.gcpause import gc_paused
+
+# transforms.entities, layout, metrics and segment are imported where they are used: the flow's process needs
+# `PageInput` only (it runs no transform with the process runner), and they import rjieba and its dictionary
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
@@ -103,6 +105,8 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
 
 
 def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[str, pl.DataFrame]:
+    from transforms import entities, metrics, segment
+
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -136,6 +140,8 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
 
 def layout_rows(pages: list[PageInput]) -> tuple[list[dict], list[dict]]:
     """Pages -> (article rows, page_residue rows): the clean_layout stage."""
+    from transforms import layout
+
     article_rows: list[dict] = []
     residue_rows: list[dict] = []
     for page in pages:
@@ -178,6 +184,8 @@ def build_frames(article_rows: list[dict], entity_rows: list[dict], mention_rows
 
 
 def _mentions(article_rows: list[dict], found: list[list]) -> tuple[list[dict], list[dict]]:
+    from transforms import entities
+
     mentions: list[dict] = []
     ents: dict[str, dict] = {}
     by_surface: dict[tuple[str, str], str] = {}     # (type, surface) -> entity id; surfaces repeat a lot
