@@ -9,7 +9,7 @@ and samples the RSS of the run process and of its whole process tree (Prefect se
 validator, a pool worker, the Prefect server). Prints one line per size, the largest process of each, and the
 ratio of the peaks.
 
-    .venv/bin/python benchmarks/bench_memory.py --mb 30 120 [--task-runner thread] [--workers 2] [--tree DIR]
+    .venv/bin/python benchmarks/bench_memory.py --mb 30 120 [--task-runner thread] [--workers 2] [--tree DIR] [-- RUN OPTIONS]
 
 Also prints the CPU seconds of the run (its process and the children it waited for: a shared machine's load
 stretches the wall time, much less the CPU time). `--tree DIR` runs another checkout's code (A/B runs with
@@ -74,7 +74,7 @@ def measure(mb: float, args) -> dict:
                    PREFECT_LOGGING_LEVEL="WARNING")
         cmd = [sys.executable, "-m", "flows.cli", "run", "--input", str(work / "pages"),
                "--warehouse", str(work / "wh" / "zhnews.duckdb"), "--task-runner", args.task_runner,
-               "--workers", str(args.workers), "--quiet"]
+               "--workers", str(args.workers), "--quiet", *args.run_args]
         t0 = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen(cmd, cwd=args.tree or ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -92,7 +92,7 @@ def measure(mb: float, args) -> dict:
                         continue
                     tree += r
                     if r > peaks.get(c.pid, (0, ""))[0]:
-                        peaks[c.pid] = (r, peaks.get(c.pid, (0, ""))[1] or _what(c))
+                        peaks[c.pid] = (r, _what(c))      # asked again: a process names itself after it starts
             except psutil.Error:
                 break
             peak_main, peak_tree = max(peak_main, main), max(peak_tree, tree)
@@ -135,6 +135,7 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--tree", default=None, help="run this checkout's code (default: this one)")
     p.add_argument("--corpus", default=str(CORPUS), help="news corpus (JSONL.gz); the seeds when it is missing")
+    p.add_argument("run_args", nargs="*", help="more `zhnews run` options, after -- (e.g. -- --duckdb-memory-limit 128MB)")
     args = p.parse_args()
     results = []
     for mb in args.mb:
