@@ -187,6 +187,14 @@ def _name_process(name: bytes) -> None:
         pass
 
 
+def _malloc_trim() -> None:
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):    # not glibc
+        pass
+
+
 def _serve(conn) -> None:
     """The child: import GX at once, then answer requests until "stop" or the pipe closes."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -217,6 +225,7 @@ def _serve(conn) -> None:
                 frame = frame_of_ipc(conn.recv_bytes())
                 value = validator.validate_table(table, frame)
                 del frame
+                _malloc_trim()               # the frame's strings and GX's copies: give them back
             elif op == "profile":
                 value = validator.validate_profile(*args)
             elif op == "docs":
