@@ -3,8 +3,9 @@
 Orchestration only. Tasks: discover the input files, ingest a batch (read, hash, decode, skip what is
 unchanged), transform batches on the task runner (threads, processes or Dask workers run
 transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, pass each publish
-unit through the gate (expectations/gate.py: stage, validate with Great Expectations, quarantine pages that
-fail a critical check, publish the rest in one transaction), and record the run. The flow owns the run's
+unit through the gate (expectations/gate.py: stage, validate with Great Expectations, which runs in a child
+process of its own, expectations/validator_process.py; quarantine pages that fail a critical check, publish the
+rest in one transaction), and record the run. The flow owns the run's
 summary and publishes every artifact; tasks return results. Text processing lives in transforms/, storage in
 warehouse/, checks and the gate in expectations/.
 
