@@ -97,7 +97,7 @@ def main() -> int:
         files, nbytes = build_pages(work / "pages", args.mb, CORPUS)
         os.environ.update(PREFECT_HOME=str(work / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                           PREFECT_LOGGING_LEVEL="WARNING")
-        from expectations import audit, gate, runner
+        from expectations import audit, gate, runner, validator_process
         from flows import cache, pipeline
         from warehouse import store
 
@@ -107,6 +107,8 @@ def main() -> int:
         wrap(store.Warehouse, "stage", "stage")
         wrap(audit, "validation_frames", "audit frames")
         wrap(runner.Validator, "validate", "GX validate")
+        wrap(audit.AuditFrames, "ipc", "audit frame as IPC")          # the flow's validator is a child process:
+        wrap(validator_process.ValidatorProcess, "validate", "GX validate (child)")   # this process's share of it
         wrap(store.Warehouse, "publish", "publish")
         wrap(gate.Gate, "publish_unit", "gate (whole unit)")
         wrap(pipeline, "merge_batches", "merge batches")

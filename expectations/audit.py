@@ -82,6 +82,22 @@ class AuditFrames(Mapping):
         finally:
             self.seconds += time.perf_counter() - t0
 
+    def ipc(self, name: str) -> "pyarrow.Buffer":  # noqa: F821
+        """The same frame's rows as one Arrow IPC stream (DuckDB writes Arrow directly: no Python objects here),
+        for a validator in another process (expectations/validator_process.py)."""
+        import pyarrow as pa
+
+        t0 = time.perf_counter()
+        try:
+            reader = self._con.sql(self._statements[name]).to_arrow_reader()
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, reader.schema) as writer:
+                for part in reader:
+                    writer.write_batch(part)
+            return sink.getvalue()
+        finally:
+            self.seconds += time.perf_counter() - t0
+
     def __iter__(self):
         return iter(self._statements)
 

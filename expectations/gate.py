@@ -86,11 +86,24 @@ class GateEnd:
 class Gate:
     """Holds one run's Great Expectations context (a `Validator`) and the warehouse it publishes into."""
 
-    def __init__(self, wh: Warehouse, run_id: str, root: str | os.PathLike | None = None):
-        """`root`: where the GX context lives (default: beside the warehouse file)."""
+    def __init__(self, wh: Warehouse, run_id: str, root: str | os.PathLike | None = None,
+                 own_process: bool = False):
+        """`root`: where the GX context lives (default: beside the warehouse file). `own_process`: Great
+        Expectations runs in a child process (expectations/validator_process.py; the flow's choice, for
+        memory), else in this one; the checks and their results are the same. `close()` ends that process."""
         self.wh = wh
         self.run_id = run_id
-        self.validator = Validator(root if root is not None else Path(wh.path).resolve().parent, run_id)
+        root = root if root is not None else Path(wh.path).resolve().parent
+        if own_process:
+            from expectations.validator_process import ValidatorProcess
+            self.validator = ValidatorProcess(root, run_id)
+        else:
+            self.validator = Validator(root, run_id)
+
+    def close(self) -> None:
+        close = getattr(self.validator, "close", None)
+        if close is not None:
+            close()
 
     # -- one unit ------------------------------------------------------------------------------
     def publish_unit(self, unit: PublishUnit) -> GateResult:

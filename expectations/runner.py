@@ -77,6 +77,13 @@ def _skip_batch_fingerprint() -> None:
     pandas_execution_engine.HASH_THRESHOLD = 0
 
 
+def checked_columns(checks: dict[str, list[Check]]) -> dict[str, list[str]]:
+    """Per table, the columns of its audit frame that its checks read, plus the one naming a failing row's page
+    (source_id; entity_id for entities): only these go to Great Expectations."""
+    return {table: sorted({col for c in table_checks for col in (c.column or "").split(",") if col}
+                          | {INDEX_COLUMN.get(table, "source_id")}) for table, table_checks in checks.items()}
+
+
 class Validator:
     """Holds one GX context for a run."""
 
@@ -87,9 +94,7 @@ class Validator:
         self.root.mkdir(parents=True, exist_ok=True)
         self.run_name = run_name
         self.checks = all_checks()
-        # only what the checks read (plus source_id, to name the pages at fault) goes to GX
-        self.columns = {table: sorted({col for c in checks for col in (c.column or "").split(",") if col}
-                                      | {INDEX_COLUMN.get(table, "source_id")}) for table, checks in self.checks.items()}
+        self.columns = checked_columns(self.checks)
         self.batches_checked = 0
         self._stored: set[str] = set()    # tables with a stored (Data Docs) result in this run
         self._noisy: set[str] = set()     # tables whose last batch failed a check: validate with SUMMARY
@@ -195,33 +200,41 @@ class Validator:
         (warnings recur); a failing check without counts is re-run alone with BASIC; and a table with a
         failing critical check is validated again with COMPLETE and stored, so the Data Docs show it and the
         pages at fault are named."""
-        self._ready()
-        self.batches_checked += 1
+        self.begin_batch()
         out: list[CheckResult] = []
         for table in self._definitions:
-            frame = gx_ready_frame(frames[table])
-            first = table not in self._stored
-            if first:
-                result = self._stored_run(table, frame, False)
-            else:
-                result = self._quick_run(table, frame, None, "BASIC" if table in self._noisy else "BOOLEAN_ONLY")
-            rows = self._results(table, result)
-            failed = [i for i, r in enumerate(rows) if not r.success]
-            (self._noisy.add if failed else self._noisy.discard)(table)
-            if any(rows[i].check.severity == "critical" for i in failed) and \
-                    INDEX_COLUMN.get(table, "source_id") in frame.columns:
-                rows = self._results(table, self._stored_run(table, frame, True))
-            elif failed and any(rows[i].unexpected_count is None for i in failed):
-                again = {r.check_index: r for r in self._results(table, self._quick_run(
-                    table, frame, [rows[i].check_index for i in failed], "BASIC"))}
-                rows = [again.get(r.check_index, r) for r in rows]
-            for r in rows:
-                if not r.success:
-                    seen = self.failures.setdefault((table, r.check_index), [r.check, 0])
-                    seen[1] += r.unexpected_count or 0
-            out.extend(rows)
-            del frame                     # `frames` may build each table's frame on demand: hold one at a time
-        return out
+            out.extend(self.validate_table(table, frames[table]))   # `frames` may build each table's frame
+        return out                                                   # on demand: one is held at a time
+
+    def begin_batch(self) -> None:
+        """A publish unit's validation starts (its tables follow through `validate_table`, in suite order)."""
+        self._ready()
+        self.batches_checked += 1
+
+    def validate_table(self, table: str, frame) -> list[CheckResult]:
+        """One table's suite over its audit frame (see `validate`)."""
+        self._ready()
+        frame = gx_ready_frame(frame)
+        first = table not in self._stored
+        if first:
+            result = self._stored_run(table, frame, False)
+        else:
+            result = self._quick_run(table, frame, None, "BASIC" if table in self._noisy else "BOOLEAN_ONLY")
+        rows = self._results(table, result)
+        failed = [i for i, r in enumerate(rows) if not r.success]
+        (self._noisy.add if failed else self._noisy.discard)(table)
+        if any(rows[i].check.severity == "critical" for i in failed) and \
+                INDEX_COLUMN.get(table, "source_id") in frame.columns:
+            rows = self._results(table, self._stored_run(table, frame, True))
+        elif failed and any(rows[i].unexpected_count is None for i in failed):
+            again = {r.check_index: r for r in self._results(table, self._quick_run(
+                table, frame, [rows[i].check_index for i in failed], "BASIC"))}
+            rows = [again.get(r.check_index, r) for r in rows]
+        for r in rows:
+            if not r.success:
+                seen = self.failures.setdefault((table, r.check_index), [r.check, 0])
+                seen[1] += r.unexpected_count or 0
+        return rows
 
     def _results(self, table: str, result) -> list[CheckResult]:
         rows = []
@@ -265,8 +278,11 @@ class Validator:
         LAST_SECONDS = dict(self.seconds)
         return index
 
-    def validate_profile(self, frame, checks: list[Check]) -> list[CheckResult]:
-        """Validate the one-row run-profile frame against bounds computed from recent runs (drift)."""
+    def validate_profile(self, rows: list[dict], checks: list[Check]) -> list[CheckResult]:
+        """Validate the run's profile (one row) against bounds computed from recent runs (drift)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(rows)
         self._ready()
         definition = self._definition("run_profiles", checks,
                                       "zhnews drift: this run's profile against the recent runs")

@@ -146,15 +146,17 @@ def _select_pages(frames: dict[str, pl.DataFrame], sids: list[str]) -> dict[str,
     return out
 
 
-def concat_pages(pages: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
-    """Several sets of frames (batches, or pages read from the cache) -> one set (entities deduplicated by id)."""
+def concat_pages(pages: list[dict[str, pl.DataFrame]], rechunk: bool = True) -> dict[str, pl.DataFrame]:
+    """Several sets of frames (batches, or pages read from the cache) -> one set (entities deduplicated by id).
+    `rechunk=False` keeps the parts' buffers as chunks of the result instead of copying them into one (a
+    publish unit's frames: they are only staged, and a copy would hold the unit's rows twice for a moment)."""
     out: dict[str, pl.DataFrame] = {}
     for name in CONTENT_TABLE_NAMES:
         parts = [p[name] for p in pages if p.get(name) is not None and not p[name].is_empty()]
         if not parts:
             out[name] = pl.DataFrame()
             continue
-        frame = pl.concat(parts, how="diagonal_relaxed", rechunk=True) if len(parts) > 1 else parts[0]
+        frame = pl.concat(parts, how="diagonal_relaxed", rechunk=rechunk) if len(parts) > 1 else parts[0]
         if name == "entities":
             frame = frame.unique("entity_id", keep="first", maintain_order=True)
         out[name] = frame

@@ -16,10 +16,18 @@ WORKERS = 2                                 # transform workers (threads, proces
 TASK_RUNNER = "auto"                        # auto | thread | process | dask
 BATCH_MB = 4.0                              # MB of pages per transform batch
 PUBLISH_BATCHES = 3                         # transform batches validated and published together
-DUCKDB_MEMORY_LIMIT = "256MB"               # the writer's DuckDB memory_limit (DuckDB's own: 80% of RAM, and its
+DUCKDB_MEMORY_LIMIT = "128MB"               # the writer's DuckDB memory_limit (DuckDB's own: 80% of RAM, and its
                                             # buffer pool grew with the warehouse). Safe since the tables that grow
                                             # have no primary-key index (contract/tables.py, key_index): DuckDB
-                                            # keeps those inside the limit (benchmarks/duckdb_pk_limit.py)
+                                            # keeps those inside the limit (benchmarks/duckdb_pk_limit.py: 10 M keys
+                                            # under 128MB). 256MB -> 128MB: about 100 MB less at 120 MB of pages.
+                                            # A unit's staging and audit queries need room: 64MB ran out of memory
+                                            # on a default unit (~16 MB of pages); more --publish-batches, more room
+ALLOCATOR_ENV = {                           # set by the command line for its processes (flows/cli.py), unless set
+    "MALLOC_MMAP_THRESHOLD_": "1048576",    # glibc: blocks >= 1 MB mapped on their own, unmapped when freed
+    "ARROW_DEFAULT_MEMORY_POOL": "system",  # Arrow buffers from the system allocator, not mimalloc
+    "_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0",   # polars' jemalloc: purge freed pages at once
+}
 DUCKDB_THREADS = 2                          # the writer's DuckDB threads (DuckDB's own default: every core)
 SHUTDOWN_DEADLINE_SECONDS = 7.0             # after Ctrl-C/SIGTERM, forced exit if the orderly stop takes longer
 SERVER_STARTUP_TIMEOUT_SECONDS = 90         # how long to wait for the temporary Prefect server

@@ -3,8 +3,9 @@
 Orchestration only. Tasks: discover the input files, ingest a batch (read, hash, decode, skip what is
 unchanged), transform batches on the task runner (threads, processes or Dask workers run
 transforms.stages.transform_pages_timed), then, in this process as the single DuckDB writer, pass each publish
-unit through the gate (expectations/gate.py: stage, validate with Great Expectations, quarantine pages that
-fail a critical check, publish the rest in one transaction), and record the run. The flow owns the run's
+unit through the gate (expectations/gate.py: stage, validate with Great Expectations, which runs in a child
+process of its own, expectations/validator_process.py; quarantine pages that fail a critical check, publish the
+rest in one transaction), and record the run. The flow owns the run's
 summary and publishes every artifact; tasks return results. Text processing lives in transforms/, storage in
 warehouse/, checks and the gate in expectations/.
 
@@ -26,7 +27,6 @@ import datetime as dt
 import hashlib
 import os
 import signal
-import threading
 import time
 import uuid
 from collections import deque
@@ -209,17 +209,15 @@ def share_api_with_workers() -> str | None:
 
 
 def prewarm() -> None:
-    """Import Great Expectations on a background thread. Called by the command line just before the flow:
-    the temporary Prefect server starts in a subprocess first (several seconds), and GX's import (about 3 s
-    of CPU) then happens beside it instead of competing with the first transform batches. The flow's
-    validator imports GX again, which is instant once this is done (or waits on the import lock)."""
-    def work() -> None:
-        try:
-            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-            import great_expectations  # noqa: F401
-        except Exception:  # noqa: BLE001 - the validator reports a broken GX itself
-            pass
-    threading.Thread(target=work, name="zhnews-prewarm", daemon=True).start()
+    """Start the run's Great Expectations process (expectations/validator_process.py) now. Called by the command
+    line just before the flow: the temporary Prefect server starts in a subprocess first (several seconds), and
+    GX's import there (about 3 s of CPU) then happens beside it instead of competing with the first transform
+    batches. The flow's gate takes that process."""
+    from expectations import validator_process
+    try:
+        validator_process.prestart()
+    except Exception:  # noqa: BLE001 - the gate starts one itself (and reports what fails)
+        pass
 
 
 @task(name="discover-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -350,6 +348,25 @@ def add_unit(summary: RunSummary, result: GateResult) -> None:
     summary.metrics += result.counts.metrics
 
 
+def _libc_malloc_trim():
+    try:
+        import ctypes
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):      # not glibc (macOS, musl): nothing to do
+        return None
+
+
+_MALLOC_TRIM = _libc_malloc_trim()
+
+
+def return_free_memory() -> int:
+    """Give the memory glibc's allocator holds free back to the system (`malloc_trim(0)`, every arena: the
+    transform threads' too). A publish unit frees tens of MB of rows and buffers; glibc keeps most of them
+    (its heaps only shrink from the top), so without this the process's RSS ratchets up to its highest unit
+    and stays there. Returns 1 if memory was released, 0 if not, -1 where there is no glibc."""
+    return int(_MALLOC_TRIM(0)) if _MALLOC_TRIM is not None else -1
+
+
 def merge_batches(batches: list[IngestedBatch]) -> IngestedBatch:
     """Transformed batches -> one publish unit (their rejected/skipped files were recorded already)."""
     if len(batches) == 1:
@@ -426,9 +443,12 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             wh.truncate_content()
         wh.start_run(run_id, summary.flow_run_id, lexicon_version=lexicons.version(),
                      code_version=code_version(), task_runner=settings.task_runner, files_seen=len(files))
+        gate = None
         try:
             t0 = time.perf_counter()
-            gate = Gate(wh, run_id)
+            # Great Expectations in a child process: its import and its pandas copies of each unit's audit
+            # frames stay out of this process, which holds the batches and DuckDB (memory; same checks)
+            gate = Gate(wh, run_id, own_process=True)
             summary.stage_seconds["validation_setup"] = time.perf_counter() - t0
             status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
@@ -471,7 +491,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                     return
                 batch = merge_batches([b for b, _ in ready])
                 unit = PublishUnit(batch.number, list(batch.loaded_meta),
-                                   cache_mod.concat_pages([f for _, f in ready]))
+                                   cache_mod.concat_pages([f for _, f in ready], rechunk=False))
                 ready.clear()
                 before = summary.files_loaded
                 # quoted: Prefect passes the unit itself (not a copy), so the gate's release of its frames
@@ -481,6 +501,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                 add_unit(summary, result)
                 profile.add(result.profile)
                 summary.batches += 1
+                return_free_memory()
                 meter.publish(summary.files_loaded)
                 logger.info("publish unit %s: %s files published (%s so far of %s), %s quarantined in all",
                             summary.batches, summary.files_loaded - before, summary.files_loaded,
@@ -533,6 +554,9 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                 # interrupt (the flow run is Crashed, not Failed) and so must the command line
                 raise Interrupted(received() or signal.SIGINT) from exc
             raise
+        finally:
+            if gate is not None:
+                gate.close()
         summary.seconds = time.perf_counter() - started
         wh.finish_run(run_id, **{k: getattr(summary, k) for k in (
             "status", *RUN_COUNTS, "dq_success", "bytes_loaded", "data_docs")})

@@ -246,3 +246,63 @@ def test_gate_publishes_nothing_when_a_failure_names_no_page(tmp_path):
     assert wh.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert all("foreign key: article_id refers to" in m["error"] for m in result.quarantined)
     wh.close()
+
+
+def test_an_audit_frame_sent_as_arrow_is_the_frame_built_in_process(staged):
+    """The validator's own process gets each audit frame as Arrow IPC and must build exactly the pandas frame
+    the in-process path builds: same columns, dtypes (int64 / float64 with NaN / object with None /
+    datetime64), values and row order."""
+    import pandas as pd
+
+    from expectations.runner import checked_columns
+    from expectations.validator_process import frame_of_ipc
+
+    for columns in (None, checked_columns(all_checks())):
+        with audit.audit_frames(staged, BATCH, columns) as frames:
+            for name in frames:
+                here, there = frames[name], frame_of_ipc(frames.ipc(name))
+                assert list(there.dtypes) == list(here.dtypes), name
+                pd.testing.assert_frame_equal(there, here, check_exact=True, obj=name)
+                assert len(here), name                     # every table has rows in this batch
+
+
+def test_the_validator_in_its_own_process_gives_the_same_verdict_and_data_docs(staged, tmp_path):
+    """Gate(own_process=True) (the flow's choice) and the in-process gate give the same results, failing
+    checks, counts, examples and pages at fault included, and the child writes the Data Docs."""
+    from expectations.gate import Gate
+
+    def outcome(gate):
+        v = gate.check(BATCH)
+        return ([(r.check, r.success, r.unexpected_count, r.examples, r.failing_sources, r.check_index)
+                 for r in v.results], v.reasons)
+
+    here = Gate(staged, "same-run", tmp_path / "here")
+    there = Gate(staged, "same-run", tmp_path / "there", own_process=True)
+    try:
+        expected, got = outcome(here), outcome(there)
+        assert got == expected
+        assert any(not r[1] for r in got[0]) and got[1]          # the batch fails checks: a real comparison
+        assert outcome(there) == outcome(here)                  # a second unit (no longer the first stored)
+        docs = there.validator.build_docs()
+        assert docs.exists() and "offset_problem" in "".join(
+            p.read_text(encoding="utf-8") for p in (tmp_path / "there" / "gx").rglob("*.html"))
+        assert there.validator.seconds                           # its timings came back
+    finally:
+        there.close()
+    assert there.validator._proc is None
+
+
+def test_an_error_in_the_validators_process_reaches_the_gate(staged, tmp_path):
+    from expectations.gate import Gate
+    from expectations.validator_process import ValidationProcessError
+
+    gate = Gate(staged, "err-run", tmp_path, own_process=True)
+    try:
+        class Broken:
+            def ipc(self, name):
+                return b"not arrow"
+        with pytest.raises(ValidationProcessError, match="in the validator's process"):
+            gate.validator.validate(Broken())
+        assert gate.check(BATCH[:1]).results                     # and the next request gets its own reply
+    finally:
+        gate.close()

@@ -76,10 +76,22 @@ from functools import lru_cache
 from bisect import bisect_right as _bisect_right
 from itertools import accumulate
 
-import rjieba
-
 from transforms import lexicons
 from transforms.gcpause import gc_paused
+
+
+class _LazyRjieba:
+    """rjieba, imported on first use: `to_base` (the flow's audit reads it) needs no tokenizer, and importing
+    rjieba loads its dictionary (about 35 MB). The first attribute read binds the module-level name `rjieba` to
+    the module itself, so later calls look it up as before."""
+
+    def __getattr__(self, name: str):
+        import rjieba as module
+        globals()["rjieba"] = module
+        return getattr(module, name)
+
+
+rjieba = _LazyRjieba()
 
 __all__ = [
     "extract_metrics",

@@ -18,8 +18,10 @@ import polars as pl
 import pyarrow as pa
 
 from contract.tables import ARTICLES, ENTITIES, ENTITY_MENTIONS, METRICS, RESIDUE, polars_schema
-from transforms import entities, layout, metrics, segment
 from transforms.gcpause import gc_paused
+
+# transforms.entities, layout, metrics and segment are imported where they are used: the flow's process needs
+# `PageInput` only (it runs no transform with the process runner), and they import rjieba and its dictionary
 
 ENTITY_TYPES = {"PER": "person", "ORG": "organization", "LOC": "location"}
 
@@ -106,6 +108,8 @@ def transform_pages_timed(pages: list[PageInput]) -> tuple[dict[str, pl.DataFram
 
 
 def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[str, pl.DataFrame]:
+    from transforms import entities, metrics, segment
+
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -140,6 +144,8 @@ def _transform_chunk(pages: list[PageInput], timings: dict[str, float]) -> dict[
 
 def layout_rows(pages: list[PageInput]) -> tuple[list[dict], list[dict]]:
     """Pages -> (article rows, page_residue rows): the clean_layout stage."""
+    from transforms import layout
+
     article_rows: list[dict] = []
     residue_rows: list[dict] = []
     for page in pages:
@@ -208,6 +214,8 @@ def _string_lists(name: str, values: list) -> pl.Series:
 def _mentions(article_rows: list[dict], found: list[list]) -> tuple[dict[str, list], list[dict]]:
     """(entity_mentions as columns, entity rows). Columns, not a dict per row: a batch has tens of thousands
     of mentions, and polars takes lists as they are where it reads row dicts key by key."""
+    from transforms import entities
+
     ids: list[str] = []
     aids: list[str] = []
     eids: list[str] = []
