@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms import stages
+from transforms.entities import Mention
 
 
 def test_string_lists_equal_polars_nested_lists():
@@ -24,8 +25,8 @@ def test_string_lists_equal_polars_nested_lists():
 
 def test_mention_and_metric_columns_in_contract_order():
     row = {"article_id": "a1", "reporters": ["王一"], "correspondents": []}
-    found = [[stages.entities.Mention(2, 4, "LOC", "上海"), stages.entities.Mention(6, 8, "PER", "张三", "市长"),
-              stages.entities.Mention(9, 10, "PER", "张")]]
+    found = [[Mention(2, 4, "LOC", "上海"), Mention(6, 8, "PER", "张三", "市长"),
+              Mention(9, 10, "PER", "张")]]
     cols, ents = stages._mentions([row], found)
     assert list(cols) == list(stages.MENTION_SCHEMA)
     frame = pl.DataFrame(cols, schema=stages.MENTION_SCHEMA)
