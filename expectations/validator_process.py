@@ -26,6 +26,7 @@ from pathlib import Path
 from expectations.results import CheckResult
 from expectations.runner import checked_columns
 from expectations.suites import Check, all_checks
+from transforms.gcpause import return_free_memory
 
 _SPARE: "tuple | None" = None          # (connection, process) started ahead by prestart(), not yet used
 _SPARE_LOCK = threading.Lock()
@@ -187,14 +188,6 @@ def _name_process(name: bytes) -> None:
         pass
 
 
-def _malloc_trim() -> None:
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):    # not glibc
-        pass
-
-
 def _serve(conn) -> None:
     """The child: import GX at once, then answer requests until "stop" or the pipe closes."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -225,7 +218,7 @@ def _serve(conn) -> None:
                 frame = frame_of_ipc(conn.recv_bytes())
                 value = validator.validate_table(table, frame)
                 del frame
-                _malloc_trim()               # the frame's strings and GX's copies: give them back
+                return_free_memory()         # the frame's strings and GX's copies: give them back
             elif op == "profile":
                 value = validator.validate_profile(*args)
             elif op == "docs":

@@ -42,6 +42,7 @@ from expectations import report
 from expectations.drift import ProfileCounts
 from expectations.gate import Gate, GateResult, PublishUnit
 from transforms import ingest, lexicons
+from transforms.gcpause import return_free_memory
 from transforms.stages import PageInput, transform_pages_timed
 from transforms.version import code_version
 from warehouse.contract import RUN_COUNTS
@@ -346,25 +347,6 @@ def add_unit(summary: RunSummary, result: GateResult) -> None:
     summary.articles += result.counts.articles
     summary.mentions += result.counts.mentions
     summary.metrics += result.counts.metrics
-
-
-def _libc_malloc_trim():
-    try:
-        import ctypes
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):      # not glibc (macOS, musl): nothing to do
-        return None
-
-
-_MALLOC_TRIM = _libc_malloc_trim()
-
-
-def return_free_memory() -> int:
-    """Give the memory glibc's allocator holds free back to the system (`malloc_trim(0)`, every arena: the
-    transform threads' too). A publish unit frees tens of MB of rows and buffers; glibc keeps most of them
-    (its heaps only shrink from the top), so without this the process's RSS ratchets up to its highest unit
-    and stays there. Returns 1 if memory was released, 0 if not, -1 where there is no glibc."""
-    return int(_MALLOC_TRIM(0)) if _MALLOC_TRIM is not None else -1
 
 
 def merge_batches(batches: list[IngestedBatch]) -> IngestedBatch:
