@@ -18,32 +18,10 @@ import os
 import sys
 from pathlib import Path
 
-from flows import defaults
-
-
-def _allocators_give_memory_back() -> None:
-    """Make the allocators of this process and of every process it starts (pool workers, the validator) return
-    freed memory to the system instead of keeping it for later: a run frees a publish unit's rows, its Arrow
-    buffers and 20 MB result buffers from the workers every few seconds, and each allocator kept them, so a
-    process stayed at its highest use plus what the next unit could not reuse. glibc: blocks of 1 MB and more
-    are mapped and unmapped on their own (its default raises that threshold to 32 MB as it goes, after which
-    they come from heaps that only shrink from the top); Arrow uses the system allocator (not mimalloc, which
-    keeps freed pages); polars' jemalloc purges freed pages at once. A setting already in the environment wins.
-    Measured (benchmarks/README.md, memory): the run's process at 120 MB 1,086 -> 925 MB, no CPU cost seen."""
-    for key, value in defaults.ALLOCATOR_ENV.items():
-        os.environ.setdefault(key, value)
-    try:                                  # glibc reads MALLOC_MMAP_THRESHOLD_ at start: this process needs mallopt
-        import ctypes
-        ctypes.CDLL("libc.so.6").mallopt(-3, int(os.environ["MALLOC_MMAP_THRESHOLD_"]))   # M_MMAP_THRESHOLD
-    except (OSError, AttributeError, ValueError):                                        # not glibc
-        pass
-
-
-_allocators_give_memory_back()            # before polars and pyarrow are imported (they read it when loaded)
-
-from flows.entry import BEFORE_THE_RUN, restore  # noqa: E402
-from flows.interrupts import Guard, is_interrupt, signal_of, spawn_children_ignoring_sigint  # noqa: E402
-from flows.server import start_temporary_server  # noqa: E402
+from flows import allocators, defaults
+from flows.entry import BEFORE_THE_RUN, restore
+from flows.interrupts import Guard, is_interrupt, signal_of, spawn_children_ignoring_sigint
+from flows.server import start_temporary_server
 
 DEFAULT_WAREHOUSE = defaults.WAREHOUSE
 DEFAULT_INPUT = defaults.INPUT
@@ -652,6 +630,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # the allocators of this process give freed memory back (flows/allocators.py): before polars and pyarrow
+    # are imported, and here, not at import, since spawned workers import this module too (as __mp_main__)
+    allocators.use_in_this_process()
     args = parser().parse_args(argv)
     restore()                               # the command's own handling from here (flows/entry.py)
     try:

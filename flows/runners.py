@@ -18,6 +18,8 @@ from concurrent.futures import thread as _cf_thread
 
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
+from flows import allocators
+
 
 def _interrupted(exc_type) -> bool:
     return exc_type is not None and not issubclass(exc_type, Exception)
@@ -62,7 +64,28 @@ class ThreadRunner(ThreadPoolTaskRunner):
         super().__exit__(exc_type, exc_value, traceback)
 
 
-class ProcessRunner(ProcessPoolTaskRunner):
+class _WorkersWithoutAllocatorSettings:
+    """Mixin of the runners whose workers are processes: the allocator settings the command line made for the
+    run's process (flows/allocators.py) are out of the environment while the runner is entered, so the
+    workers it starts (at once or on the first tasks) keep their allocators' defaults."""
+
+    def __enter__(self):
+        self._allocators = allocators.kept_from_workers()
+        self._allocators.__enter__()
+        try:
+            return super().__enter__()
+        except BaseException:
+            self._allocators.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, exc_type, exc_value, traceback) -> None:
+        try:
+            super().__exit__(exc_type, exc_value, traceback)
+        finally:
+            self._allocators.__exit__(None, None, None)
+
+
+class ProcessRunner(_WorkersWithoutAllocatorSettings, ProcessPoolTaskRunner):
     def __exit__(self, exc_type, exc_value, traceback) -> None:
         if _interrupted(exc_type) and self._executor is not None:
             import multiprocessing
@@ -92,6 +115,7 @@ def build_task_runner(name: str, workers: int, dask_address: str | None):
         from prefect_dask import DaskTaskRunner
         if dask_address:
             return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+        runner = type("DaskRunner", (_WorkersWithoutAllocatorSettings, DaskTaskRunner), {})
+        return runner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                      "processes": True, "dashboard_address": None})
     raise ValueError(f"unknown task runner {name!r}")
