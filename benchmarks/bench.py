@@ -123,11 +123,16 @@ def main(args) -> int:
         task_runner = getattr(args, "task_runner", None) or "process"
         wall, summary = run_zhnews(folder, tmp / "wh" / "bench.duckdb", workers, task_runner)
         peak = _peak_rss_mb()
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        ended = resource.getrusage(resource.RUSAGE_CHILDREN)
         limit = rjieba_limit(texts, workers)
         naive = naive_loop(texts)
         e2e = total_mb / wall
         print(f"\nzhnews end to end: {total_mb:.1f} MB in {wall:.1f} s = {e2e:.2f} MB/s "
               f"({task_runner} runner, {workers} workers); peak RSS {peak:.0f} MB")
+        print(f"  CPU seconds (user + sys) until the flow ended: this process {own.ru_utime + own.ru_stime:.1f} (the "
+              f"flow: stage, validate, publish), its ended children {ended.ru_utime + ended.ru_stime:.1f} (transform "
+              f"workers, the validator)")
         print(f"  files loaded {summary.files_loaded}, articles {summary.articles}, mentions {summary.mentions}, "
               f"metrics {summary.metrics}; pages transformed {summary.pages_transformed}, from cache {summary.pages_cached}")
         stages = dict(summary.stage_seconds)
