@@ -56,6 +56,12 @@ def ipc_bytes(frame: pl.DataFrame, compression: str = "uncompressed") -> bytes:
     return buf.getvalue()
 
 
+def record_tables(frames: dict[str, pl.DataFrame]) -> dict[str, bytes]:
+    """Every frame as the Arrow IPC buffer (LZ4) a cache record holds: a batch record is made of these, and a
+    worker process's batch travels to the flow as these same buffers (`ipc_frame` reads either)."""
+    return {name: ipc_bytes(frame, compression="lz4") for name, frame in frames.items()}
+
+
 def ipc_frame(data: bytes) -> pl.DataFrame:
     """The frame back from `ipc_bytes`."""
     return pl.read_ipc(io.BytesIO(data))
@@ -79,15 +85,17 @@ class PageCache:
         finally:
             tmp.unlink(missing_ok=True)
 
-    def put_batch(self, keys: dict[str, str], frames: dict[str, pl.DataFrame]) -> None:
-        """Store one transformed batch: `keys` maps each page's source_id to its cache key."""
+    def put_batch(self, keys: dict[str, str], frames: dict[str, pl.DataFrame],
+                  written: dict[str, bytes] | None = None) -> None:
+        """Store one transformed batch: `keys` maps each page's source_id to its cache key. `written`: the
+        frames' `record_tables` if the caller has them already (they are not written again)."""
         record = RECORD_PREFIX + hashlib.sha256("\x1f".join(sorted(keys.values())).encode()).hexdigest()
         tables = {}
         for name in CONTENT_TABLE_NAMES:
             frame = frames.get(name)
             if frame is None or frame.is_empty():
                 continue
-            tables[name] = ipc_bytes(frame, compression="lz4")
+            tables[name] = written[name] if written and name in written else ipc_bytes(frame, compression="lz4")
         try:
             self._atomic_write(record, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
             pointer = record.encode()

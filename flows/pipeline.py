@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import signal
 import time
@@ -320,10 +321,14 @@ def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | No
     "timings"}."""
     frames, timings = transform_pages_timed(pages)
     t0 = time.perf_counter()
+    ipc = None
     if cache_dir:
-        cache_mod.PageCache(cache_dir).put_batch({p.source_id: k for p, k in zip(pages, keys)}, frames)
+        # in a worker process the result is pickled (BatchFrames: one IPC buffer per table): the cache
+        # record's buffers serve for that too, instead of writing every frame a second time
+        ipc = cache_mod.record_tables(frames) if multiprocessing.parent_process() is not None else None
+        cache_mod.PageCache(cache_dir).put_batch({p.source_id: k for p, k in zip(pages, keys)}, frames, ipc)
     timings["cache_write"] = time.perf_counter() - t0
-    return {"frames": BatchFrames(frames), "timings": timings}
+    return {"frames": BatchFrames(frames, ipc), "timings": timings}
 
 
 @task(name="stage-validate-publish", cache_policy=NO_CACHE)

@@ -109,6 +109,38 @@ def test_cache_gives_back_any_subset_of_a_batch_as_if_transformed_alone(seed_run
         assert _same(frames[name], frame), name
 
 
+def test_a_workers_batch_is_written_once_for_the_cache_and_for_the_trip_to_the_flow(seed_run, tmp_path,
+                                                                                   monkeypatch):
+    """In a worker process the transform task writes each frame once, as the cache record's buffer, and the
+    result travels to the flow as those same buffers: the flow takes the very frames the batch made (every
+    table, schemas included), and the cache serves them as before."""
+    import multiprocessing
+    import pickle
+
+    from flows import cache as cache_mod
+    from flows import pipeline
+    from transforms.stages import transform_pages
+    pages = _seed_pages(seed_run)
+    keys = [f"key-{i}" for i in range(len(pages))]
+    writes = []
+    ipc_bytes = cache_mod.ipc_bytes
+    monkeypatch.setattr(cache_mod, "ipc_bytes", lambda frame, *a, **k: writes.append(1) or ipc_bytes(frame, *a, **k))
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())      # as in a worker process
+    result = pipeline.transform_batch.fn(pages, keys, str(tmp_path / "cache"))
+    wire = pickle.dumps(result["frames"])             # what the process pool sends the flow
+    made = transform_pages(pages)
+    assert len(writes) == len(made)                   # once per frame (it was twice: cache record, then result)
+    taken = pickle.loads(wire).take()
+    assert list(taken) == list(made)
+    for name, frame in made.items():
+        assert taken[name].schema == frame.schema and taken[name].equals(frame), name
+    found, cached = cache_mod.PageCache(str(tmp_path / "cache")).get_pages(
+        {p.source_id: k for p, k in zip(pages, keys)})
+    assert found == {p.source_id for p in pages}
+    for name, frame in cached.items():
+        assert _same(frame, made[name]), name
+
+
 def test_damaged_cache_record_is_a_miss_not_an_error(seed_run, tmp_path):
     from flows.cache import RECORD_PREFIX, PageCache
     from transforms.stages import transform_pages
