@@ -5,9 +5,10 @@ The settings make the allocators give freed memory back to the system at once: g
 more on their own, Arrow uses the system allocator (not mimalloc), polars' jemalloc purges freed pages at
 once (decay 0). In the run's process (the single DuckDB writer, which holds the batches waiting for a unit
 and frees a unit's rows every few seconds) that halved the peak (benchmarks/README.md, memory, third round).
-In the transform workers they cost CPU (the transform stages alone: about a quarter more CPU seconds with
-them, benchmarks/README.md, "allocator settings scoped") and bought nothing the memory bar needs: the
-workers are not the largest process. So:
+In the transform workers they cost CPU and bought little: the transform stages alone on 30 MB in one process
+took a median 33.9 CPU seconds with them against 31.0 without (3 interleaved rounds; sys time +1.5 s, the
+entity and segmentation stages most), for a peak 45 MB lower (658 against 701 MB), and the workers are not
+the largest process (benchmarks/README.md, "allocator settings for the run's process only"). So:
 
 - `use_in_this_process()` (flows/cli.py's `main`, before polars or pyarrow is imported): each setting not
   already in the environment is put there (glibc's also through `mallopt`, since glibc read its

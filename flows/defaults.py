@@ -23,7 +23,7 @@ DUCKDB_MEMORY_LIMIT = "128MB"               # the writer's DuckDB memory_limit (
                                             # under 128MB). 256MB -> 128MB: about 100 MB less at 120 MB of pages.
                                             # A unit's staging and audit queries need room: 64MB ran out of memory
                                             # on a default unit (~16 MB of pages); more --publish-batches, more room
-ALLOCATOR_ENV = {                           # set by the command line for its processes (flows/cli.py), unless set
+ALLOCATOR_ENV = {                           # the run process's (flows/allocators.py: not the workers'), unless set
     "MALLOC_MMAP_THRESHOLD_": "1048576",    # glibc: blocks >= 1 MB mapped on their own, unmapped when freed
     "ARROW_DEFAULT_MEMORY_POOL": "system",  # Arrow buffers from the system allocator, not mimalloc
     "_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0",   # polars' jemalloc: purge freed pages at once
