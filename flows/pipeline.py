@@ -23,6 +23,7 @@ Operations (issue 7):
 """
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import os
@@ -313,6 +314,30 @@ class BatchFrames:
         return frames
 
 
+def unlink_when_done(future) -> None:
+    """Make a submitted task's future free its result as soon as the flow lets go of it. Prefect's futures over
+    a thread or process pool form reference cycles (each concurrent future keeps the done-callbacks that
+    point back at the futures wrapping it), so a finished one is freed only by a full garbage collection,
+    which a process holding Prefect's and polars' objects seldom runs: on the process runner each held its
+    batch's pickled result (~15 MB) until then, and the flow's process grew by about a unit's worth for
+    every unit (benchmarks/README.md, memory, fourth round). Called at submit: the callback runs once the
+    future's own callbacks have run (after Prefect's), and drops the callback lists of the done futures it
+    wraps; a Dask future wraps none of them, so there it does nothing."""
+    future.add_done_callback(_drop_done_callbacks)
+
+
+def _drop_done_callbacks(future) -> None:
+    stack, seen = [future], set()
+    while stack:
+        f = stack.pop()
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        stack += [v for v in vars(f).values() if isinstance(v, concurrent.futures.Future)]
+        if isinstance(f, concurrent.futures.Future) and "_done_callbacks" in vars(f) and f.done():
+            f._done_callbacks = []       # rebound, not cleared: a thread may still be iterating the old list
+
+
 @task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
 def transform_batch(pages: list[PageInput], keys: list[str], cache_dir: str | None) -> dict:
     """Transform the pages the cache did not have, on whatever the task runner is (thread, process, Dask
@@ -515,6 +540,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                 if todo:
                     future = transform_batch.submit([p for p, _ in todo], [k for _, k in todo],
                                                     cache_dir if use_cache else None)
+                    unlink_when_done(future)
                 pending.append((batch, hits, future))
                 del batch, hits, future, todo, found
                 while len(pending) >= settings.max_in_flight:
