@@ -14,7 +14,7 @@ Operations (issue 7):
   at a second path in one run are skipped too (one `sources` row per content);
 - memory is bounded: files are planned into ~2 MB batches, read one batch at a time, and at most
   `max_in_flight` batches are between ingest and publish; nothing else grows with the input except the
-  file list and the content-hash status map;
+  file list, the content-hash status map and the run's set of content hashes (one string each);
 - per-page transform cache (flows/cache.py): key = content hash + issue date + code and lexicon version;
   one record per transformed batch, one pointer per page;
 - crash safety: each batch publishes in one DuckDB transaction with its `sources` rows; a killed run leaves
@@ -262,14 +262,15 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
 
 
 def drop_repeated_content(batch: IngestedBatch, seen: frozenset[str] | set[str]
-                          ) -> tuple[IngestedBatch, frozenset[str]]:
+                          ) -> tuple[IngestedBatch, set[str]]:
     """The same bytes at two paths make one source: later copies in this run count as skipped. `seen` holds
-    the sources of the run's earlier batches. Returns a new batch without the repeats and the sources seen
-    with this batch; neither argument is changed."""
-    now = set(seen)
+    the sources of the run's earlier batches. Returns a new batch without the repeats and the sources this
+    batch adds (the caller adds them to its set: a copy of the run's set per batch cost time in proportion to
+    the run so far, quadratic in an archive's files); neither argument is changed."""
+    now: set[str] = set()
     pages, meta, rejected, skipped, nbytes = [], [], [], 0, batch.bytes
     for page, row in zip(batch.pages, batch.loaded_meta):
-        if page.source_id in now:
+        if page.source_id in seen or page.source_id in now:
             skipped += 1
             nbytes -= row["bytes"]
             continue
@@ -277,13 +278,13 @@ def drop_repeated_content(batch: IngestedBatch, seen: frozenset[str] | set[str]
         pages.append(page)
         meta.append(row)
     for row in batch.rejected:
-        if row["source_id"] in now:
+        if row["source_id"] in seen or row["source_id"] in now:
             skipped += 1
             continue
         now.add(row["source_id"])
         rejected.append(row)
     return (replace(batch, pages=pages, loaded_meta=meta, rejected=rejected, skipped=batch.skipped + skipped,
-                    bytes=nbytes), frozenset(now))
+                    bytes=nbytes), now)
 
 
 class BatchFrames:
@@ -467,7 +468,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             pending: deque = deque()
             ready: list[tuple[IngestedBatch, dict]] = []
             publish_bytes = settings.batch_bytes * max(1, settings.publish_batches)
-            seen: frozenset[str] = frozenset()            # sources of this run so far (repeated content)
+            seen: set[str] = set()                        # sources of this run so far (repeated content)
             profile = ProfileCounts()          # of what the run published: the gate's drift check at the end
 
             def drain_one() -> None:
@@ -517,7 +518,9 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             for number, group in enumerate(plan_batches(files, settings.batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
                 summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
-                batch, seen = drop_repeated_content(batch, seen)
+                batch, added = drop_repeated_content(batch, seen)
+                seen |= added
+                del added
                 summary.files_skipped += batch.skipped
                 if batch.rejected:
                     wh.record_sources(batch.rejected, run_id)
