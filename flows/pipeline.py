@@ -323,8 +323,17 @@ def unlink_when_done(future) -> None:
     batch's pickled result (~15 MB) until then, and the flow's process grew by about a unit's worth for
     every unit (benchmarks/README.md, memory, fourth round). Called at submit: the callback runs once the
     future's own callbacks have run (after Prefect's), and drops the callback lists of the done futures it
-    wraps; a Dask future wraps none of them, so there it does nothing."""
-    future.add_done_callback(_drop_done_callbacks)
+    wraps; a Dask future wraps none of them, so there it does nothing. A future already done when this is
+    called is left alone (its callbacks may not have run yet: dropping them could lose Prefect's), so at
+    worst one such future waits for the collector as before."""
+    registering = [True]
+
+    def drop(done) -> None:
+        if not registering[0]:          # not called synchronously by add_done_callback below
+            _drop_done_callbacks(done)
+
+    future.add_done_callback(drop)
+    registering[0] = False
 
 
 def _drop_done_callbacks(future) -> None:
