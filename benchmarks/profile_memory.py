@@ -71,11 +71,66 @@ def sampler(stop: threading.Event, t0: float) -> None:
         r = rss()
         steps = "+".join(sorted(set(ACTIVE.values()))) or "-"
         TIMELINE.append((time.perf_counter() - t0, r, steps))
+        PEAKS_SINCE[0] = max(PEAKS_SINCE[0], r)
         for label in set(ACTIVE.values()):
             st = STEPS.get(label)
             if st is not None:
                 st["peak"] = max(st["peak"], r)
         stop.wait(0.05)
+
+
+LAST_PEAK = [0.0]
+
+
+def unit_probe(pipeline, census: bool) -> dict:
+    """What the flow's process holds after a publish unit."""
+    import pyarrow as pa
+    out = {"unit": len(PEAKS), "t": time.perf_counter() - T0[0], "rss": rss(), "peak": PEAKS_SINCE[0],
+           "anon": _anon_mb()}
+    PEAKS.append(PEAKS_SINCE[0])
+    PEAKS_SINCE[0] = out["rss"]
+    wh = WH[0]
+    if wh is not None and wh._con is not None:
+        out["duckdb"] = sum(r[0] for r in wh._con.execute("SELECT memory_usage_bytes FROM duckdb_memory()").fetchall()) / 1e6
+        out["db_file"] = os.path.getsize(wh.path) / 1e6
+    out["arrow"] = pa.total_allocated_bytes() / 1e6
+    try:
+        import tracemalloc
+        if tracemalloc.is_tracing():
+            out["py"] = tracemalloc.get_traced_memory()[0] / 1e6
+    except ImportError:
+        pass
+    if census:
+        import gc
+        names = ("BatchFrames", "IngestedBatch", "PublishUnit", "GateResult", "DataFrame", "PrefectConcurrentFuture",
+                 "PrefectFuture", "Future", "State", "TaskRun", "frozenset", "set", "dict")
+        counts: dict[str, int] = {}
+        big = 0
+        for o in gc.get_objects():
+            n = type(o).__name__
+            if n in names:
+                counts[n] = counts.get(n, 0) + 1
+            if isinstance(o, (frozenset, set)) and len(o) > 1000:
+                big += len(o)
+        counts["items in sets >1000"] = big
+        out["census"] = counts
+    return out
+
+
+def _anon_mb() -> float:
+    try:
+        for line in open("/proc/self/smaps_rollup"):
+            if line.startswith("Anonymous:"):
+                return int(line.split()[1]) / 1e3
+    except OSError:
+        pass
+    return 0.0
+
+
+PEAKS: list[float] = []
+PEAKS_SINCE = [0.0]
+T0 = [0.0]
+WH: list = [None]
 
 
 def main() -> int:
@@ -90,6 +145,8 @@ def main() -> int:
     ap.add_argument("--malloc-trim", action="store_true",
                     help="after each publish unit, ask glibc to return its free memory (malloc_trim) and report "
                          "how much that gave back: memory the allocator held, not the program")
+    ap.add_argument("--tracemalloc", action="store_true", help="trace Python allocations (slow): their total per unit")
+    ap.add_argument("--census", action="store_true", help="count the flow's live objects of a few types per unit")
     ap.add_argument("extra", nargs="*", help="more `zhnews run` options, after --")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix=f"zhnews-prof-{args.mb:g}-"))
@@ -97,6 +154,7 @@ def main() -> int:
         files, nbytes = build_pages(work / "pages", args.mb, CORPUS)
         os.environ.update(PREFECT_HOME=str(work / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
                           PREFECT_LOGGING_LEVEL="WARNING")
+        from flows.cli import main as cli_main     # first: it sets the allocators before polars/pyarrow load
         from expectations import audit, gate, runner, validator_process
         from flows import cache, pipeline
         from warehouse import store
@@ -115,6 +173,7 @@ def main() -> int:
         orig_publish = store.Warehouse.publish
 
         def publish_and_count(self, *a, **kw):
+            WH[0] = self
             out = orig_publish(self, *a, **kw)
             DUCK.append(self.con.execute(
                 "SELECT tag, memory_usage_bytes, temporary_storage_bytes FROM duckdb_memory() "
@@ -134,13 +193,24 @@ def main() -> int:
                 trims.append((before, rss()))
                 return out
             gate.Gate.publish_unit = unit_and_trim
-        from flows.cli import main as cli_main
+        units: list[dict] = []
+        if args.tracemalloc:
+            import tracemalloc
+            tracemalloc.start()
+        orig_free = pipeline.return_free_memory
+
+        def after_unit():                   # the flow calls it once per publish unit, after the gate
+            out = orig_free()
+            units.append(unit_probe(pipeline, args.census))
+            return out
+        pipeline.return_free_memory = after_unit
         argv = ["run", "--input", str(work / "pages"), "--warehouse", str(work / "wh" / "zhnews.duckdb"),
                 "--task-runner", args.task_runner, "--workers", str(args.workers), "--quiet", *args.extra]
         if args.duckdb_memory_limit:
             argv += ["--duckdb-memory-limit", args.duckdb_memory_limit]
         stop = threading.Event()
         t0 = time.perf_counter()
+        T0[0] = t0
         th = threading.Thread(target=sampler, args=(stop, t0), daemon=True)
         th.start()
         cpu0 = time.process_time()
@@ -159,6 +229,15 @@ def main() -> int:
                                                  for t, m, s in rows if m + s > 1e6))
         for i, (before, after) in enumerate(trims, 1):
             print(f"  unit {i}: RSS {before:.0f} MB after the unit, {after:.0f} MB after malloc_trim")
+        if units:
+            print("per publish unit, after the unit and malloc_trim (MB; peak = highest RSS sampled since the "
+                  "previous unit's end; duckdb = duckdb_memory() in use; arrow = pyarrow's allocated bytes; "
+                  "py = tracemalloc's current, with --tracemalloc):")
+            keys = [k for k in units[0] if k not in ("census",)]
+            print("  " + "  ".join(f"{k:>9}" for k in keys))
+            for u in units:
+                print("  " + "  ".join(f"{u[k]:>9.0f}" if isinstance(u[k], float) else f"{u[k]!s:>9}"
+                                       for k in keys) + (f"  {u['census']}" if u.get("census") else ""))
         if args.timeline:
             with open(args.timeline, "w") as fh:
                 fh.writelines(f"{t:.2f}\t{r:.0f}\t{s}\n" for t, r, s in TIMELINE)

@@ -14,7 +14,7 @@ Operations (issue 7):
   at a second path in one run are skipped too (one `sources` row per content);
 - memory is bounded: files are planned into ~2 MB batches, read one batch at a time, and at most
   `max_in_flight` batches are between ingest and publish; nothing else grows with the input except the
-  file list and the content-hash status map;
+  file list, the content-hash status map and the run's set of content hashes (one string each);
 - per-page transform cache (flows/cache.py): key = content hash + issue date + code and lexicon version;
   one record per transformed batch, one pointer per page;
 - crash safety: each batch publishes in one DuckDB transaction with its `sources` rows; a killed run leaves
@@ -23,6 +23,7 @@ Operations (issue 7):
 """
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -262,14 +263,15 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
 
 
 def drop_repeated_content(batch: IngestedBatch, seen: frozenset[str] | set[str]
-                          ) -> tuple[IngestedBatch, frozenset[str]]:
+                          ) -> tuple[IngestedBatch, set[str]]:
     """The same bytes at two paths make one source: later copies in this run count as skipped. `seen` holds
-    the sources of the run's earlier batches. Returns a new batch without the repeats and the sources seen
-    with this batch; neither argument is changed."""
-    now = set(seen)
+    the sources of the run's earlier batches. Returns a new batch without the repeats and the sources this
+    batch adds (the caller adds them to its set: a copy of the run's set per batch cost time in proportion to
+    the run so far, quadratic in an archive's files); neither argument is changed."""
+    now: set[str] = set()
     pages, meta, rejected, skipped, nbytes = [], [], [], 0, batch.bytes
     for page, row in zip(batch.pages, batch.loaded_meta):
-        if page.source_id in now:
+        if page.source_id in seen or page.source_id in now:
             skipped += 1
             nbytes -= row["bytes"]
             continue
@@ -277,13 +279,13 @@ def drop_repeated_content(batch: IngestedBatch, seen: frozenset[str] | set[str]
         pages.append(page)
         meta.append(row)
     for row in batch.rejected:
-        if row["source_id"] in now:
+        if row["source_id"] in seen or row["source_id"] in now:
             skipped += 1
             continue
         now.add(row["source_id"])
         rejected.append(row)
     return (replace(batch, pages=pages, loaded_meta=meta, rejected=rejected, skipped=batch.skipped + skipped,
-                    bytes=nbytes), frozenset(now))
+                    bytes=nbytes), now)
 
 
 class BatchFrames:
@@ -312,6 +314,39 @@ class BatchFrames:
             for name in list(ipc):
                 frames[name] = cache_mod.ipc_frame(ipc.pop(name))
         return frames
+
+
+def unlink_when_done(future) -> None:
+    """Make a submitted task's future free its result as soon as the flow lets go of it. Prefect's futures over
+    a thread or process pool form reference cycles (each concurrent future keeps the done-callbacks that
+    point back at the futures wrapping it), so a finished one is freed only by a full garbage collection,
+    which a process holding Prefect's and polars' objects seldom runs: on the process runner each held its
+    batch's pickled result (~15 MB) until then, and the flow's process grew by about a unit's worth for
+    every unit (benchmarks/README.md, memory, fourth round). Called at submit: the callback runs once the
+    future's own callbacks have run (after Prefect's), and drops the callback lists of the done futures it
+    wraps; a Dask future wraps none of them, so there it does nothing. A future already done when this is
+    called is left alone (its callbacks may not have run yet: dropping them could lose Prefect's), so at
+    worst one such future waits for the collector as before."""
+    registering = [True]
+
+    def drop(done) -> None:
+        if not registering[0]:          # not called synchronously by add_done_callback below
+            _drop_done_callbacks(done)
+
+    future.add_done_callback(drop)
+    registering[0] = False
+
+
+def _drop_done_callbacks(future) -> None:
+    stack, seen = [future], set()
+    while stack:
+        f = stack.pop()
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        stack += [v for v in vars(f).values() if isinstance(v, concurrent.futures.Future)]
+        if isinstance(f, concurrent.futures.Future) and "_done_callbacks" in vars(f) and f.done():
+            f._done_callbacks = []       # rebound, not cleared: a thread may still be iterating the old list
 
 
 @task(name="transform-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
@@ -447,7 +482,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             pending: deque = deque()
             ready: list[tuple[IngestedBatch, dict]] = []
             publish_bytes = settings.batch_bytes * max(1, settings.publish_batches)
-            seen: frozenset[str] = frozenset()            # sources of this run so far (repeated content)
+            seen: set[str] = set()                        # sources of this run so far (repeated content)
             profile = ProfileCounts()          # of what the run published: the gate's drift check at the end
 
             def drain_one() -> None:
@@ -497,7 +532,9 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             for number, group in enumerate(plan_batches(files, settings.batch_bytes), start=1):
                 batch = ingest_batch(number, group, quote(status), full_refresh)
                 summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
-                batch, seen = drop_repeated_content(batch, seen)
+                batch, added = drop_repeated_content(batch, seen)
+                seen |= added
+                del added
                 summary.files_skipped += batch.skipped
                 if batch.rejected:
                     wh.record_sources(batch.rejected, run_id)
@@ -520,6 +557,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                 if todo:
                     future = transform_batch.submit([p for p, _ in todo], [k for _, k in todo],
                                                     cache_dir if use_cache else None)
+                    unlink_when_done(future)
                 pending.append((batch, hits, future))
                 del batch, hits, future, todo, found
                 while len(pending) >= settings.max_in_flight:

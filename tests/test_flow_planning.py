@@ -43,18 +43,27 @@ def _state(b: IngestedBatch):
 def test_the_same_bytes_at_a_second_path_are_skipped_within_a_batch_and_across_batches():
     first = _batch(1, ("s1", "/a/one.txt", 10), ("s2", "/a/two.txt", 20), ("s1", "/b/one-copy.txt", 10))
     given = _state(first)
-    kept, seen = drop_repeated_content(first, frozenset())
+    kept, seen = drop_repeated_content(first, set())
     assert [(p.source_id, p.path) for p in kept.pages] == [("s1", "/a/one.txt"), ("s2", "/a/two.txt")]
     assert [m["path"] for m in kept.loaded_meta] == ["/a/one.txt", "/a/two.txt"]
     assert (kept.skipped, kept.bytes) == (1, 30)
     assert _state(first) == given                # the batch given is not changed
 
     second = _batch(2, ("s2", "/c/two-again.txt", 20), ("s3", "/c/three.txt", 5))
-    before = seen
-    kept, seen = drop_repeated_content(second, seen)
+    before = set(seen)
+    kept, added = drop_repeated_content(second, seen)
     assert [p.source_id for p in kept.pages] == ["s3"]
     assert (kept.skipped, kept.bytes) == (1, 5)
-    assert seen == {"s1", "s2", "s3"} and before == {"s1", "s2"}
+    assert added == {"s3"} and seen == before == {"s1", "s2"}      # what the batch adds; `seen` unchanged
+
+
+def test_repeated_content_costs_the_batch_not_the_run_so_far():
+    """Only the batch's new sources come back, for the flow to add to its own set: the run's set is not
+    copied for every batch (a copy per batch made a run over an archive's files quadratic)."""
+    seen = {f"earlier{i}" for i in range(100_000)}
+    kept, added = drop_repeated_content(_batch(7, ("earlier5", "/x/old.txt", 4), ("new", "/x/new.txt", 6)), seen)
+    assert [p.source_id for p in kept.pages] == ["new"] and kept.skipped == 1
+    assert added == {"new"} and len(seen) == 100_000
 
 
 def test_a_rejected_file_repeated_is_recorded_once():

@@ -62,3 +62,110 @@ def test_process_workers_start_without_the_run_process_allocator_settings():
     assert got["after"]["MALLOC_MMAP_THRESHOLD_"] == "1048576"
     assert got["after"]["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"
     assert got["after"]["_RJEM_MALLOC_CONF"].endswith("dirty_decay_ms:0,muzzy_decay_ms:0")
+
+
+def _live_batch_frames(monkeypatch):
+    """Weak references to every BatchFrames the flow's process makes (built on a thread, or unpickled from a
+    worker process: pickle finds the class by its name in flows.pipeline)."""
+    import weakref
+
+    from flows import pipeline
+
+    refs = []
+
+    class Tracked(pipeline.BatchFrames):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            refs.append(weakref.ref(self))
+
+        def __reduce__(self):
+            return (pipeline.BatchFrames, super().__reduce__()[1])
+
+    monkeypatch.setattr(pipeline, "BatchFrames", Tracked)
+    return lambda: sum(r() is not None for r in refs), refs
+
+
+def test_a_transform_batch_is_let_go_once_drained_without_a_garbage_collection(prefect_harness, tmp_path,
+                                                                                 monkeypatch):
+    """Prefect's futures form reference cycles: without `unlink_when_done` a drained batch's future (and its
+    result: on worker processes the pickled frames, ~15 MB a batch) lived until a full garbage collection, and
+    the flow's process grew by a unit's worth per unit. With the collector off for the whole run, at every
+    publish unit no more batches may be alive than are in flight, and none once the run is over."""
+    import gc
+
+    from conftest import SEEDS, run_flow
+    from flows import pipeline
+
+    live, refs = _live_batch_frames(monkeypatch)
+    at_units = []
+    free = pipeline.return_free_memory
+    monkeypatch.setattr(pipeline, "return_free_memory", lambda: (at_units.append(live()), free())[1])
+    gc.collect()
+    gc.disable()
+    try:
+        summary = run_flow([SEEDS], tmp_path / "wh" / "z.duckdb", workers=1, batch_mb=0.001, publish_batches=1,
+                           use_cache=False)
+        after = live()
+    finally:
+        gc.enable()
+    assert summary.status == "published" and len(refs) >= 4 and len(at_units) >= 4
+    assert max(at_units) <= 2, at_units         # workers + 1 in flight
+    assert after == 0
+
+
+
+def _frames_of(n: int):
+    import polars as pl
+
+    from flows.pipeline import BatchFrames
+    return BatchFrames({"articles": pl.DataFrame({"n": list(range(n)), "text": ["一段新闻文字"] * n})})
+
+
+_COUNT_LIVE: list = []        # how the flow below counts live frames (not a parameter: the run's context,
+                              # parameters included, is pickled to the worker, and weak references are not)
+
+
+def _drain(batches: int) -> tuple[int, int]:
+    """The flow of the test below (module level: a worker process unpickles the run's context, this flow in it,
+    by name)."""
+    import concurrent.futures
+    import gc
+
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+
+    from flows.pipeline import unlink_when_done
+
+    frames_task = task(_frames_of, name="frames", cache_policy=NO_CACHE, persist_result=False)
+    for n in range(batches):
+        future = frames_task.submit(1000 + n)
+        unlink_when_done(future)
+        frames = future.result().take()
+        assert len(frames["articles"]) == 1000 + n
+        del future, frames
+    held = sum(type(vars(o).get("_result")) is bytes for o in gc.get_objects()
+               if isinstance(o, concurrent.futures.Future))
+    return _COUNT_LIVE[0](), held
+
+
+def test_a_worker_processs_result_is_freed_when_the_flow_drops_its_future(prefect_harness, monkeypatch):
+    """The process pool's futures (Prefect's chain over the pool's own) hold a task's pickled result; once the
+    flow has taken a result and dropped the future, nothing of it may stay alive, with no garbage collection:
+    neither the frames object nor the pickled bytes."""
+    import gc
+
+    from prefect import flow
+
+    from flows.runners import build_task_runner
+
+    live, refs = _live_batch_frames(monkeypatch)
+    monkeypatch.setattr(sys.modules[__name__], "_COUNT_LIVE", [live])
+    drain = flow(_drain, name="drain", task_runner=build_task_runner("process", 1, None))
+    gc.collect()
+    gc.disable()
+    try:
+        alive, held = drain(4)
+    finally:
+        gc.enable()
+    assert len(refs) >= 4
+    assert (alive, held) == (0, 0)
