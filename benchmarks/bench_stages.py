@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             return out
 
         print(f"{len(files)} pages, {mb:.1f} MB; CPU seconds: {'cold':>8}{'best':>8} (of {args.repeat})")
-        batch = stage("ingest", lambda: ingest_batch.fn(1, files, {}, False))
+        batch = stage("ingest", lambda: ingest_batch.fn(1, files, lambda sids: {}, False))
         article_rows, residue_rows = stage("clean_layout", lambda: tp.layout_rows(batch.pages))
         bodies = [r["body"] for r in article_rows]
         # the pipeline's segmentation: the one rjieba pass on the folded bodies, then token counts and keywords

@@ -54,13 +54,13 @@ def main(argv: list[str] | None = None) -> int:
             setattr(segment, name, timed(name))
     files = inputs.discover([args.input])
     if args.warm:
-        tp.transform_pages_timed(ingest_batch.fn(0, files[:30], {}, False).pages)
+        tp.transform_pages_timed(ingest_batch.fn(0, files[:30], lambda sids: {}, False).pages)
         parts.clear()
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="zhnews-stagecpu-") as tmp:
         for n, batch_files in enumerate(plan_batches(files, int(args.batch_mb * 1e6)), 1):
             t0 = time.process_time()
-            batch = ingest_batch.fn(n, batch_files, {}, False)
+            batch = ingest_batch.fn(n, batch_files, lambda sids: {}, False)
             seconds["ingest"] = seconds.get("ingest", 0.0) + time.process_time() - t0
             frames, timings = tp.transform_pages_timed(batch.pages)
             for stage, s in timings.items():

@@ -14,7 +14,8 @@ Operations (issue 7):
   at a second path in one run are skipped too (one `sources` row per content);
 - memory is bounded: files are planned into ~2 MB batches, read one batch at a time, and at most
   `max_in_flight` batches are between ingest and publish; nothing else grows with the input except the
-  file list, the content-hash status map and the run's set of content hashes (one string each);
+  file list and the run's set of content hashes (one string each; the warehouse's status of earlier sources
+  is looked up per batch);
 - per-page transform cache (flows/cache.py): key = content hash + issue date + code and lexicon version;
   one record per transformed batch, one pointer per page;
 - crash safety: each batch publishes in one DuckDB transaction with its `sources` rows; a killed run leaves
@@ -32,6 +33,7 @@ import signal
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -229,12 +231,15 @@ def discover_files(paths: list[str]) -> list[inputs_mod.InputFile]:
 
 
 @task(name="ingest-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[str, str],
-                 full_refresh: bool) -> IngestedBatch:
-    """Read, hash and decode one batch of files. Retried on OSError (a flaky share); a file that vanished
-    between discovery and reading is rejected, not fatal."""
+def ingest_batch(number: int, files: list[inputs_mod.InputFile],
+                 status: Callable[[list[str]], dict[str, str]], full_refresh: bool) -> IngestedBatch:
+    """Read, hash and decode one batch of files. `status` gives the recorded status of the batch's sources
+    (the warehouse's, looked up per batch: a map of every source would grow with the archive); those already
+    loaded or rejected are skipped. Retried on OSError (a flaky share); a file that vanished between
+    discovery and reading is rejected, not fatal."""
     started = time.perf_counter()
     batch = IngestedBatch(number)
+    read: list[tuple[inputs_mod.InputFile, str, bytes]] = []
     for f in files:
         batch.files += 1
         batch.seen_bytes += f.size
@@ -245,8 +250,10 @@ def ingest_batch(number: int, files: list[inputs_mod.InputFile], status: dict[st
                                    "path": f.path, "bytes": 0, "issue_date": f.issue_date, "encoding": None,
                                    "status": "rejected", "error": "file disappeared before it could be read"})
             continue
-        sid = ingest.source_id(raw)
-        if not full_refresh and status.get(sid) in ("loaded", "rejected"):
+        read.append((f, ingest.source_id(raw), raw))
+    known = {} if full_refresh else status([sid for _, sid, _ in read])
+    for f, sid, raw in read:
+        if known.get(sid) in ("loaded", "rejected"):
             batch.skipped += 1
             continue
         meta = {"source_id": sid, "path": f.path, "bytes": len(raw), "issue_date": f.issue_date}
@@ -472,7 +479,6 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
             # frames stay out of this process, which holds the batches and DuckDB (memory; same checks)
             gate = Gate(wh, run_id, own_process=True)
             summary.stage_seconds["validation_setup"] = time.perf_counter() - t0
-            status = wh.source_status()
             version = f"{code_version()}-{lexicons.version()}"
             cache_dir = settings.cache_dir or cache_mod.default_cache_dir()
             page_cache = cache_mod.PageCache(cache_dir)
@@ -530,7 +536,7 @@ def _run(settings: Settings, logger, run_id: str | None = None) -> RunSummary:
                             summary.files_seen, summary.files_quarantined)
 
             for number, group in enumerate(plan_batches(files, settings.batch_bytes), start=1):
-                batch = ingest_batch(number, group, quote(status), full_refresh)
+                batch = ingest_batch(number, group, quote(wh.source_status), full_refresh)
                 summary.stage_seconds["ingest"] = summary.stage_seconds.get("ingest", 0.0) + batch.seconds
                 batch, added = drop_repeated_content(batch, seen)
                 seen |= added

@@ -98,3 +98,27 @@ def test_batch_frames_travel_pickled_as_ipc_buffers_and_come_back_equal():
     same = BatchFrames(frames)                # on threads: the frames themselves
     taken = same.take()
     assert all(taken[k] is frames[k] for k in frames)
+
+
+def test_ingest_asks_the_status_of_its_own_batch_once_and_skips_what_is_loaded_or_rejected(tmp_path):
+    """The warehouse's status is looked up per batch (a map of every source would grow with an archive)."""
+    from flows.pipeline import ingest_batch
+    from transforms import ingest
+
+    files = []
+    for name, text in (("a", "甲"), ("b", "乙"), ("c", "丙"), ("d", "丁")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"标题{text}\n\n正文{text}。\n", encoding="utf-8")
+        files.append(InputFile(str(path), path.stat().st_size))
+    sid = {f.path[-5]: ingest.source_id(open(f.path, "rb").read()) for f in files}
+    asked = []
+
+    def status(ids):
+        asked.append(list(ids))
+        return {sid["a"]: "loaded", sid["b"]: "rejected", sid["c"]: "quarantined"}
+
+    batch = ingest_batch.fn(1, files, status, False)
+    assert asked == [[sid[k] for k in "abcd"]]
+    assert batch.skipped == 2 and [p.source_id for p in batch.pages] == [sid["c"], sid["d"]]
+    asked.clear()
+    assert len(ingest_batch.fn(1, files, status, True).pages) == 4 and asked == []   # full refresh: no lookup

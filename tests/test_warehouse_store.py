@@ -170,3 +170,10 @@ def test_an_entity_goes_when_its_last_mention_is_replaced_and_stays_while_anothe
     wh.publish([_loaded("s5", "/in/p1.txt")], "run-4")
     assert sorted(r[0] for r in wh.con.execute("SELECT entity_id FROM entities").fetchall()) == ["e2", "e5"]
     assert [wh.count(t) for t in ("articles", "entity_mentions")] == [2, 2]
+
+
+def test_source_status_answers_for_the_sources_asked_only(wh):
+    wh.record_sources([_source("a"), _source("b")], "run-1")
+    assert wh.source_status(["a", "not-there"]) == {"a": wh.con.execute(
+        "SELECT status FROM sources WHERE source_id = 'a'").fetchone()[0]}
+    assert wh.source_status([]) == {}

@@ -204,8 +204,13 @@ class Warehouse:
                     self.con.execute(f"ALTER TABLE {schema}.{table.name} ADD COLUMN {col.name} {col.type}")
 
     # -- reads used to plan a run --------------------------------------------------------------
-    def source_status(self) -> dict[str, str]:
-        return dict(self.con.execute("SELECT source_id, status FROM sources").fetchall())
+    def source_status(self, source_ids: list[str]) -> dict[str, str]:
+        """The recorded status of those sources that are in `sources` (one batch's: a dict of every source
+        would grow with the archive, one entry per file, in the run's process)."""
+        if not source_ids:
+            return {}
+        return dict(self.con.execute("SELECT source_id, status FROM sources WHERE list_contains(?, source_id)",
+                                     [list(source_ids)]).fetchall())
 
     def count(self, table: str, schema: str = "main") -> int:
         return self.con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
